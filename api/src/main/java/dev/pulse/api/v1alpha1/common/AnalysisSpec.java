@@ -1,0 +1,20 @@
+package dev.pulse.api.v1alpha1.common;
+
+import java.util.List;
+
+/** What every analysis (Metric, Funnel, Retention) declares besides its own semantics. */
+public interface AnalysisSpec {
+    String getStream();
+
+    String getDescription();
+
+    String getOwner();
+
+    List<String> getDimensions();
+
+    Serving getServing();
+
+    String getFreshnessObjective();
+
+    PipelineOptions getPipeline();
+}

@@ -1,0 +1,39 @@
+package dev.pulse.api.v1alpha1.common;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.AllArgsConstructor;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+/** A Kubernetes-style condition (kstatus and Argo CD read these). */
+@Data
+@NoArgsConstructor
+@AllArgsConstructor
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Condition {
+    public static final String READY = "Ready";
+    public static final String VALID = "Valid";
+    public static final String PIPELINE_RUNNING = "PipelineRunning";
+    public static final String FRESH = "Fresh";
+    public static final String DRIFT_WITHIN_TOLERANCE = "DriftWithinTolerance";
+    public static final String AUTHORITATIVE = "Authoritative";
+
+    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, Fresh, DriftWithinTolerance or Authoritative.")
+    private String type;
+
+    @JsonPropertyDescription("True, False or Unknown.")
+    private String status;
+
+    @JsonPropertyDescription("A stable CamelCase reason for the status.")
+    private String reason;
+
+    @JsonPropertyDescription("A human-readable explanation.")
+    private String message;
+
+    @JsonPropertyDescription("When status last changed (RFC 3339); kept while status stays the same.")
+    private String lastTransitionTime;
+
+    @JsonPropertyDescription("The metadata.generation this condition was computed for.")
+    private Long observedGeneration;
+}

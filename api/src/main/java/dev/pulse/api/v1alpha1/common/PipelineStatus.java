@@ -1,0 +1,27 @@
+package dev.pulse.api.v1alpha1.common;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+/** What the operator observed of the pipeline that runs a resource. */
+@Data
+@NoArgsConstructor
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PipelineStatus {
+    @JsonPropertyDescription("Name of the FlinkDeployment that runs this resource.")
+    private String flinkDeployment;
+
+    @JsonPropertyDescription("The FlinkDeployment's lifecycle state (e.g. STABLE, DEPLOYED, SUSPENDED, FAILED).")
+    private String lifecycleState;
+
+    @JsonPropertyDescription("The Flink job's state (e.g. RUNNING, FAILED, FINISHED).")
+    private String jobState;
+
+    @JsonPropertyDescription("Content hash of the PipelinePlan the pipeline was given.")
+    private String planHash;
+
+    @JsonPropertyDescription("Stable id of this analysis in the plan (kind, namespace, name and semantic hash).")
+    private String analysisId;
+}

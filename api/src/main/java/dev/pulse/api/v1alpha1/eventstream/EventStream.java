@@ -1,0 +1,30 @@
+package dev.pulse.api.v1alpha1.eventstream;
+
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A Kafka topic of product events and the pipeline that runs every analysis over it. */
+@Group("pulse.dev")
+@Version("v1alpha1")
+@ShortNames("es")
+@AdditionalPrinterColumn(name = "Topic", jsonPath = ".spec.kafka.topic", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lag.records", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class EventStream extends CustomResource<EventStreamSpec, PulseStatus> implements Namespaced {
+    @Override
+    protected EventStreamSpec initSpec() {
+        return new EventStreamSpec();
+    }
+
+    @Override
+    protected PulseStatus initStatus() {
+        return new PulseStatus();
+    }
+}
