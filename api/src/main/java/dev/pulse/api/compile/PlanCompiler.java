@@ -1,0 +1,217 @@
+package dev.pulse.api.compile;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.FieldPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.plan.StreamPlan;
+import dev.pulse.api.v1alpha1.common.PipelineOptions;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.eventstream.EventStreamSpec;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.retention.Retention;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Validates a set of resources and compiles every analysis of each EventStream into one
+ * {@link PipelinePlan} (plus one per dedicated analysis). Pure: same input, byte-identical plans.
+ */
+public final class PlanCompiler {
+    private final Map<String, PipelinePlan> previousPlans;
+
+    /** A compiler with no previous plans: invalid analyses are left out. */
+    public PlanCompiler() {
+        this(Map.of());
+    }
+
+    /**
+     * A compiler that keeps an invalid analysis at the version it has in the previous plan of its
+     * pipeline, so an invalid edit never changes what runs.
+     *
+     * @param previousPlans previous plans by pipeline name
+     */
+    public PlanCompiler(Map<String, PipelinePlan> previousPlans) {
+        this.previousPlans = previousPlans;
+    }
+
+    public Compilation compile(Collection<? extends HasMetadata> resources) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, EventStream> streams = new TreeMap<>();
+        List<HasMetadata> analyses = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (HasMetadata r : sorted(resources)) {
+            Problems p = new Problems(r);
+            String ns = r.getMetadata().getNamespace();
+            String name = r.getMetadata().getName();
+            if (!Names.isDnsLabel(name)) {
+                p.add("metadata.name", "'" + name + "' is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
+            }
+            if (!seen.add(r.getKind() + "/" + ns + "/" + name)) {
+                p.add("metadata.name", "defined twice in namespace '" + ns + "'");
+            }
+            problems.addAll(p.list());
+            if (!p.isEmpty()) {
+                continue;
+            }
+            if (r instanceof EventStream es) {
+                streams.put(ns + "/" + name, es);
+            } else if (r instanceof Metric || r instanceof Funnel || r instanceof Retention) {
+                analyses.add(r);
+            }
+        }
+
+        Map<String, StreamContext> contexts = new TreeMap<>();
+        for (Map.Entry<String, EventStream> e : streams.entrySet()) {
+            Problems p = new Problems(e.getValue());
+            StreamChecks.check(e.getValue(), p);
+            problems.addAll(p.list());
+            if (p.isEmpty()) {
+                contexts.put(e.getKey(), new StreamContext(e.getValue()));
+            }
+        }
+
+        for (HasMetadata a : analyses) {
+            Problems p = new Problems(a);
+            String streamName = AnalysisCompiler.streamOf(a);
+            String ns = a.getMetadata().getNamespace();
+            StreamContext ctx = streamName == null ? null : contexts.get(ns + "/" + streamName);
+            if (streamName == null) {
+                p.add("spec.stream", "required: the name of an EventStream in namespace '" + ns + "'");
+            } else if (ctx == null) {
+                boolean invalidStream = streams.containsKey(ns + "/" + streamName);
+                p.add("spec.stream", invalidStream
+                        ? "EventStream '" + streamName + "' in namespace '" + ns + "' is itself invalid"
+                        : "no EventStream '" + streamName + "' in namespace '" + ns + "' (an analysis reads a stream of its own namespace)");
+            }
+            if (ctx == null) {
+                problems.addAll(p.list());
+                continue;
+            }
+            Set<String> used = new TreeSet<>();
+            AnalysisPlan plan = new AnalysisCompiler(ctx.stream, ctx.schema, p, used).compile(a);
+            problems.addAll(p.list());
+            String pipeline = pipelineName(ctx.stream, a);
+            if (p.isEmpty()) {
+                ctx.add(pipeline, plan, used);
+            } else {
+                previous(pipeline, a).ifPresent(prev -> ctx.add(pipeline, prev, ctx.usedByPrevious(pipeline)));
+            }
+        }
+
+        List<PipelinePlan> plans = new ArrayList<>();
+        for (StreamContext ctx : contexts.values()) {
+            plans.addAll(ctx.plans());
+        }
+        plans.sort(Comparator.comparing(PipelinePlan::pipeline));
+        problems.sort(Comparator.comparing(Problem::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(Problem::resource).thenComparing(Problem::field));
+        return new Compilation(List.copyOf(plans), List.copyOf(problems));
+    }
+
+    private Optional<AnalysisPlan> previous(String pipeline, HasMetadata a) {
+        PipelinePlan prev = previousPlans.get(pipeline);
+        return prev == null ? Optional.empty() : prev.analysis(a.getKind(), a.getMetadata().getName());
+    }
+
+    /** The FlinkDeployment that runs a stream's shared analyses. */
+    public static String pipelineName(EventStream stream) {
+        return Names.objectName(stream.getMetadata().getName(), "pipeline");
+    }
+
+    /** The FlinkDeployment that runs an analysis: its stream's, or its own when dedicated. */
+    public static String pipelineName(EventStream stream, HasMetadata analysis) {
+        PipelineOptions options = AnalysisCompiler.specOf(analysis).getPipeline();
+        if (options != null && options.getIsolation() == PipelineOptions.Isolation.dedicated) {
+            return Names.objectName(stream.getMetadata().getName(), AnalysisCompiler.kindPrefix(analysis.getKind()), analysis.getMetadata().getName());
+        }
+        return pipelineName(stream);
+    }
+
+    private static List<HasMetadata> sorted(Collection<? extends HasMetadata> resources) {
+        List<HasMetadata> list = new ArrayList<>(resources);
+        list.sort(Comparator.comparing((HasMetadata r) -> Objects.toString(r.getMetadata().getNamespace(), ""))
+                .thenComparing(HasMetadata::getKind)
+                .thenComparing(r -> Objects.toString(r.getMetadata().getName(), "")));
+        return list;
+    }
+
+    /** The plans of one stream, built up analysis by analysis. */
+    private final class StreamContext {
+        final EventStream stream;
+        final StreamSchema schema;
+        final Map<String, List<AnalysisPlan>> analysesByPipeline = new TreeMap<>();
+        final Map<String, Set<String>> fieldsByPipeline = new HashMap<>();
+
+        StreamContext(EventStream stream) {
+            this.stream = stream;
+            this.schema = new StreamSchema(stream);
+            analysesByPipeline.put(pipelineName(stream), new ArrayList<>());
+        }
+
+        void add(String pipeline, AnalysisPlan plan, Set<String> used) {
+            analysesByPipeline.computeIfAbsent(pipeline, k -> new ArrayList<>()).add(plan);
+            fieldsByPipeline.computeIfAbsent(pipeline, k -> new TreeSet<>()).addAll(used);
+        }
+
+        Set<String> usedByPrevious(String pipeline) {
+            PipelinePlan prev = previousPlans.get(pipeline);
+            Set<String> used = new TreeSet<>();
+            if (prev != null) {
+                prev.stream().fields().forEach(f -> used.add(f.name()));
+            }
+            return used;
+        }
+
+        List<PipelinePlan> plans() {
+            List<PipelinePlan> out = new ArrayList<>();
+            analysesByPipeline.forEach((pipeline, list) -> {
+                list.sort(Comparator.comparing(AnalysisPlan::id));
+                out.add(PlanJson.sealed(new PipelinePlan(PipelinePlan.API_VERSION, pipeline, null,
+                        streamPlan(fieldsByPipeline.getOrDefault(pipeline, Set.of())), List.copyOf(list))));
+            });
+            return out;
+        }
+
+        StreamPlan streamPlan(Set<String> used) {
+            EventStreamSpec spec = stream.getSpec();
+            List<FieldPlan> fields = new ArrayList<>();
+            Set<String> builtIn = Set.of(spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField());
+            for (String f : new TreeSet<>(used)) {
+                if (!builtIn.contains(f)) {
+                    schema.type(f).ifPresent(t -> fields.add(new FieldPlan(f, t.yamlName())));
+                }
+            }
+            var wm = spec.getWatermark();
+            String ooo = wm == null || wm.getMaxOutOfOrderness() == null ? Defaults.MAX_OUT_OF_ORDERNESS : wm.getMaxOutOfOrderness();
+            String idle = wm == null || wm.getIdleTimeout() == null ? Defaults.IDLE_TIMEOUT : wm.getIdleTimeout();
+            int parallelism = spec.getPipeline() == null || spec.getPipeline().getParallelism() == null
+                    ? Defaults.PARALLELISM : spec.getPipeline().getParallelism();
+            String ns = stream.getMetadata().getNamespace();
+            String name = stream.getMetadata().getName();
+            return new StreamPlan(ns, name, spec.getKafka().getTopic(), consumerGroup(stream),
+                    spec.getFormat() == null ? "json" : spec.getFormat().name(),
+                    spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField(),
+                    spec.getTimestamp().getFormat() == null ? "epochMillis" : spec.getTimestamp().getFormat().name(),
+                    StreamChecks.millis(ooo), StreamChecks.millis(idle), List.copyOf(fields), parallelism,
+                    Boolean.TRUE.equals(spec.getSuspend()));
+        }
+    }
+
+    /** The consumer group of a stream's pipeline; the operator reads lag from it. */
+    public static String consumerGroup(EventStream stream) {
+        return "pulse." + stream.getMetadata().getNamespace() + "." + stream.getMetadata().getName();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.pulse.api.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One analysis in a plan. Exactly one of {@code metric}, {@code funnel}, {@code retention} is set,
+ * matching {@code kind}.
+ *
+ * @param id stable id: kind, namespace, name and {@code semanticHash}; the pipeline derives operator uids from it
+ * @param semanticHash hash of everything that changes results (not description, owner, serving, cadence)
+ * @param filter the analysis's own filter (Metrics); funnels and retention filter per step/side
+ * @param outputTopic Kafka topic for results, or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AnalysisPlan(
+        String id,
+        String kind,
+        String namespace,
+        String name,
+        String semanticHash,
+        List<String> dimensions,
+        FilterPlan filter,
+        WindowPlan window,
+        long allowedLatenessMs,
+        long emitEveryMs,
+        MetricPlan metric,
+        FunnelPlan funnel,
+        RetentionPlan retention,
+        ServingPlan serving,
+        String outputTopic) {
+}
