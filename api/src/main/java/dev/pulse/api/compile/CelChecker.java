@@ -27,7 +27,7 @@ public final class CelChecker {
 
     /** A compiler that knows every schema field as a variable and wants a bool. */
     public static CelCompiler compilerFor(Map<String, FieldType> fields) {
-        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).setResultType(SimpleType.BOOL);
         fields.forEach((name, type) -> builder.addVar(name, celType(type)));
         return builder.build();
     }

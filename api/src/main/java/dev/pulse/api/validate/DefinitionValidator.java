@@ -1,0 +1,130 @@
+package dev.pulse.api.validate;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.api.compile.Compilation;
+import dev.pulse.api.compile.Names;
+import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.compile.Problem;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.retention.Retention;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates definitions the way the cluster and the operator together would: the CRD schema
+ * (with its CEL rules), then the compiler's semantic checks across all resources.
+ */
+public final class DefinitionValidator {
+    private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final SchemaValidator schema = new SchemaValidator();
+
+    /**
+     * The result of validating documents.
+     *
+     * @param resources the documents that passed the schema, as typed resources
+     * @param compilation what the compiler made of them
+     * @param findings every problem, schema and semantic, with its file
+     */
+    public record Result(List<HasMetadata> resources, Compilation compilation, List<Finding> findings) {
+        public boolean isValid() {
+            return findings.isEmpty();
+        }
+    }
+
+    public Result validate(List<LoadedDocument> documents) {
+        List<Finding> findings = new ArrayList<>();
+        List<HasMetadata> resources = new ArrayList<>();
+        Map<String, String> fileOf = new HashMap<>();
+        Set<String> invalidStreams = new HashSet<>();
+        for (LoadedDocument doc : documents) {
+            String file = doc.file().toString();
+            String resource = doc.resource();
+            if (doc.kind() == null || !SchemaValidator.knows(doc.kind())) {
+                findings.add(new Finding(file, resource, "kind", "unknown kind '" + doc.kind() + "'; valid kinds: EventStream, Metric, Funnel, Retention"));
+                continue;
+            }
+            String apiVersion = doc.body().path("apiVersion").asText();
+            if (!DefinitionFiles.API_VERSION.equals(apiVersion)) {
+                findings.add(new Finding(file, resource, "apiVersion", "'" + apiVersion + "' is not served; use " + DefinitionFiles.API_VERSION));
+                continue;
+            }
+            if (doc.name() == null) {
+                findings.add(new Finding(file, resource, "metadata.name", "required: a DNS-1123 label"));
+                continue;
+            }
+            List<Finding> own = new ArrayList<>();
+            if (!Names.isDnsLabel(doc.name())) {
+                own.add(new Finding(file, resource, "metadata.name", "'" + doc.name()
+                        + "' is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"));
+            }
+            if (!Names.isDnsLabel(doc.namespace())) {
+                own.add(new Finding(file, resource, "metadata.namespace", "'" + doc.namespace() + "' is not a valid namespace (a DNS-1123 label)"));
+            }
+            for (String[] p : schema.validate(doc.kind(), doc.body())) {
+                own.add(new Finding(file, resource, p[0], p[1]));
+            }
+            if (!own.isEmpty()) {
+                findings.addAll(own);
+                if ("EventStream".equals(doc.kind())) {
+                    invalidStreams.add(doc.namespace() + "/" + doc.name());
+                }
+                continue;
+            }
+            HasMetadata typed = MAPPER.convertValue(doc.body(), typeOf(doc.kind()));
+            resources.add(typed);
+            fileOf.putIfAbsent(key(doc.kind(), doc.namespace(), doc.name()), file);
+        }
+        Compilation compilation = new PlanCompiler().compile(resources);
+        for (Problem p : compilation.problems()) {
+            String kind = p.resource().substring(0, p.resource().indexOf('/'));
+            String name = p.resource().substring(p.resource().indexOf('/') + 1);
+            String message = p.message();
+            if (p.field().equals("spec.stream")) {
+                String stream = streamOf(resources, kind, p.namespace(), name);
+                if (invalidStreams.contains(p.namespace() + "/" + stream)) {
+                    message = "EventStream '" + stream + "' in namespace '" + p.namespace() + "' is itself invalid";
+                }
+            }
+            findings.add(new Finding(fileOf.getOrDefault(key(kind, p.namespace(), name), "?"), p.resource(), p.field(), message));
+        }
+        return new Result(List.copyOf(resources), compilation, List.copyOf(findings));
+    }
+
+    private static String streamOf(List<HasMetadata> resources, String kind, String ns, String name) {
+        for (HasMetadata r : resources) {
+            if (r.getKind().equals(kind) && r.getMetadata().getName().equals(name) && ns.equals(r.getMetadata().getNamespace())) {
+                if (r instanceof Metric m) {
+                    return m.getSpec().getStream();
+                } else if (r instanceof Funnel f) {
+                    return f.getSpec().getStream();
+                } else if (r instanceof Retention rt) {
+                    return rt.getSpec().getStream();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String key(String kind, String ns, String name) {
+        return kind + "/" + ns + "/" + name;
+    }
+
+    /** The Java type of a Pulse kind. */
+    public static Class<? extends HasMetadata> typeOf(String kind) {
+        return switch (kind) {
+            case "EventStream" -> EventStream.class;
+            case "Metric" -> Metric.class;
+            case "Funnel" -> Funnel.class;
+            case "Retention" -> Retention.class;
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package dev.pulse.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pulse} command. */
+@Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
+        description = "Pulse: product-analytics definitions as streaming pipelines.",
+        subcommands = {ValidateCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
+public final class Pulse implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String... args) {
+        return new CommandLine(new Pulse()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}
