@@ -73,6 +73,11 @@ public final class SchemaValidator {
             if (msg.startsWith("$") && colon > 0) {
                 msg = msg.substring(colon + 2);
             }
+            if ("pattern".equals(m.getType()) && dev.pulse.api.v1alpha1.common.Durations.PATTERN.equals(m.getSchemaNode().asText())) {
+                msg = "'" + m.getInstanceNode().asText() + "' is not a duration: a whole number and a unit s, m, h or d (e.g. 30s, 5m, 1h, 7d)";
+            } else if ("pattern".equals(m.getType())) {
+                msg = "'" + m.getInstanceNode().asText() + "' " + msg;
+            }
             if ("additionalProperties".equals(m.getType())) {
                 path = path.isEmpty() ? m.getProperty() : path + "." + m.getProperty();
                 msg = "unknown field '" + m.getProperty() + "'";

@@ -1,0 +1,89 @@
+package dev.pulse.api.compile;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pulse.api.validate.DefinitionValidator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Resources from YAML text, for compiler tests. */
+final class Fixtures {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static final String STREAM = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: EventStream
+            metadata: {name: shop-events, namespace: growth}
+            spec:
+              kafka: {topic: shop-events, retention: 7d}
+              eventTypeField: event
+              actorField: user_id
+              timestamp: {field: ts, format: epochMillis}
+              fields:
+                - {name: platform, type: string}
+                - {name: country, type: string}
+                - {name: amount, type: double}
+                - {name: quantity, type: long}
+                - {name: first_order, type: boolean}
+            """;
+
+    static final String ORDERS = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Metric
+            metadata: {name: orders, namespace: growth}
+            spec:
+              stream: shop-events
+              description: orders per minute
+              owner: growth
+              events: [purchase]
+              where:
+                - {field: amount, operator: Gt, value: "100"}
+              aggregation: {type: count}
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+            """;
+
+    private Fixtures() {
+    }
+
+    static List<HasMetadata> load(String... yamls) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (String yaml : yamls) {
+            for (String doc : yaml.split("(?m)^---\\s*$")) {
+                if (doc.isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode node = YAML.readTree(doc);
+                    out.add(YAML.convertValue(node, DefinitionValidator.typeOf(node.path("kind").asText())));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The YAML with one line replaced, for variations. */
+    static String with(String yaml, String from, String to) {
+        if (!yaml.contains(from)) {
+            throw new IllegalArgumentException("fixture has no '" + from + "'");
+        }
+        return yaml.replace(from, to);
+    }
+
+    static ObjectNode node(String yaml) {
+        try {
+            return (ObjectNode) YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

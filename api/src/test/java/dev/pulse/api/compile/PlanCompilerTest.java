@@ -1,0 +1,174 @@
+package dev.pulse.api.compile;
+
+import static dev.pulse.api.compile.Fixtures.ORDERS;
+import static dev.pulse.api.compile.Fixtures.STREAM;
+import static dev.pulse.api.compile.Fixtures.load;
+import static dev.pulse.api.compile.Fixtures.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PlanCompilerTest {
+    private static final String FUNNEL = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Funnel
+            metadata: {name: checkout, namespace: growth}
+            spec:
+              stream: shop-events
+              steps:
+                - {name: viewed, events: [product_view]}
+                - {name: carted, events: [add_to_cart]}
+                - {name: bought, events: [purchase]}
+              conversionWindow: 30m
+              exclusions: [{events: [cart_cleared], fromStep: 2, toStep: 3}]
+              dimensions: [country]
+              window: {type: tumbling, size: 1h}
+            """;
+    private static final String RETENTION = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Retention
+            metadata: {name: buyers, namespace: growth}
+            spec:
+              stream: shop-events
+              cohort: {events: [signup]}
+              return: {events: [purchase]}
+              period: 1d
+              periods: 7
+            """;
+
+    private static Compilation compile(String... yamls) {
+        return new PlanCompiler().compile(load(yamls));
+    }
+
+    private static PipelinePlan onlyPlan(Compilation c) {
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.plans()).hasSize(1);
+        return c.plans().get(0);
+    }
+
+    @Test
+    void compilesEveryAnalysisOfAStreamIntoOnePlan() {
+        PipelinePlan plan = onlyPlan(compile(STREAM, ORDERS, FUNNEL, RETENTION));
+        assertThat(plan.apiVersion()).isEqualTo(PipelinePlan.API_VERSION);
+        assertThat(plan.pipeline()).isEqualTo("shop-events-pipeline");
+        assertThat(plan.stream().consumerGroup()).isEqualTo("pulse.growth.shop-events");
+        assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder("Metric", "Funnel", "Retention");
+        // Only the fields some analysis uses are parsed: amount (where), platform and country (dimensions).
+        assertThat(plan.stream().fields()).extracting(f -> f.name()).containsExactly("amount", "country", "platform");
+        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        assertThat(orders.window().sizeMs()).isEqualTo(60_000);
+        assertThat(orders.filter().where().get(0).type()).isEqualTo("double");
+        assertThat(orders.serving().table()).startsWith("mt_orders_");
+        assertThat(orders.serving().schema()).isEqualTo("pulse_growth");
+        assertThat(orders.serving().columns()).containsExactly("d_platform");
+        assertThat(plan.hash()).isEqualTo(PlanJson.sha256(plan.withHash(null)));
+    }
+
+    @Test
+    void theSameInputGivesByteIdenticalPlansWhateverTheOrder() {
+        List<HasMetadata> resources = new ArrayList<>(load(STREAM, ORDERS, FUNNEL, RETENTION));
+        String first = PlanJson.write(new PlanCompiler().compile(resources).plans());
+        for (int seed = 0; seed < 5; seed++) {
+            List<HasMetadata> shuffled = new ArrayList<>(load(STREAM, ORDERS, FUNNEL, RETENTION));
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(PlanJson.write(new PlanCompiler().compile(shuffled).plans())).isEqualTo(first);
+        }
+        PipelinePlan plan = new PlanCompiler().compile(resources).plans().get(0);
+        assertThat(PlanJson.write(PlanJson.read(PlanJson.write(plan)))).isEqualTo(PlanJson.write(plan));
+    }
+
+    @Test
+    void descriptionAndOwnerDoNotChangeTheAnalysisId() {
+        String id = onlyPlan(compile(STREAM, ORDERS)).analyses().get(0).id();
+        String edited = with(with(ORDERS, "description: orders per minute", "description: something else"), "owner: growth", "owner: sales");
+        assertThat(onlyPlan(compile(STREAM, edited)).analyses().get(0).id()).isEqualTo(id);
+        String semantic = with(ORDERS, "value: \"100\"", "value: \"200\"");
+        String changed = onlyPlan(compile(STREAM, semantic)).analyses().get(0).id();
+        assertThat(changed).isNotEqualTo(id).startsWith("mt-growth-orders-");
+    }
+
+    @Test
+    void aChangeToOneAnalysisChangesThePlanHashButNotTheOtherIds() {
+        PipelinePlan before = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
+        PipelinePlan after = onlyPlan(compile(STREAM, with(ORDERS, "size: 1m", "size: 5m"), FUNNEL));
+        assertThat(after.hash()).isNotEqualTo(before.hash());
+        assertThat(after.analysis("Funnel", "checkout").orElseThrow().id()).isEqualTo(before.analysis("Funnel", "checkout").orElseThrow().id());
+    }
+
+    @Test
+    void anInvalidAnalysisKeepsItsPreviousVersionAndTheOthersCompile() {
+        PipelinePlan good = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
+        String broken = with(ORDERS, "field: amount", "field: amountt");
+        Compilation c = new PlanCompiler(Map.of(good.pipeline(), good)).compile(load(STREAM, broken, FUNNEL));
+        assertThat(c.problems()).singleElement().satisfies(p -> {
+            assertThat(p.resource()).isEqualTo("Metric/orders");
+            assertThat(p.field()).isEqualTo("spec.where[0].field");
+            assertThat(p.message()).contains("no field 'amountt'").contains("platform");
+        });
+        assertThat(c.plans().get(0).analysis("Metric", "orders").orElseThrow()).isEqualTo(good.analysis("Metric", "orders").orElseThrow());
+        assertThat(c.plans().get(0).hash()).isEqualTo(good.hash());
+        // Without a previous plan, the invalid analysis is simply left out.
+        assertThat(new PlanCompiler().compile(load(STREAM, broken, FUNNEL)).plans().get(0).analyses()).hasSize(1);
+    }
+
+    @Test
+    void dedicatedAnalysesGetTheirOwnPipeline() {
+        String dedicated = ORDERS + "  pipeline: {isolation: dedicated}\n";
+        Compilation c = compile(STREAM, dedicated, FUNNEL);
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.plans()).extracting(PipelinePlan::pipeline).containsExactly("shop-events-mt-orders", "shop-events-pipeline");
+        assertThat(c.plans().get(0).analyses()).extracting(AnalysisPlan::name).containsExactly("orders");
+    }
+
+    @Test
+    void longNamesGiveIdentifiersOfAtMost63Bytes() {
+        String longName = "a".repeat(63);
+        Compilation c = compile(STREAM, with(ORDERS, "name: orders,", "name: " + longName + ","));
+        AnalysisPlan a = onlyPlan(c).analyses().get(0);
+        assertThat(a.serving().table().length()).isLessThanOrEqualTo(63);
+        assertThat(Names.identifier("mt", longName, "x")).isNotEqualTo(Names.identifier("mt", longName, "y"));
+        assertThat(Names.objectName(longName, "pipeline")).hasSizeLessThanOrEqualTo(63);
+    }
+
+    @Test
+    void anAnalysisOverAStreamOfAnotherNamespaceIsRejected() {
+        Compilation c = compile(STREAM, with(ORDERS, "namespace: growth", "namespace: sales"));
+        assertThat(c.problemsOf("Metric", "sales", "orders")).singleElement()
+                .satisfies(p -> assertThat(p.toString()).isEqualTo("Metric/orders: spec.stream: no EventStream 'shop-events' in namespace 'sales' (an analysis reads a stream of its own namespace)"));
+    }
+
+    @Test
+    void rollupsMustBeCoarserMultiplesOfTheWindow() {
+        Compilation c = compile(STREAM, ORDERS + "  serving: {rollups: [1h, 90s, 1d]}\n");
+        assertThat(c.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("spec.serving.rollups[1]"));
+    }
+
+    @Test
+    void windowsMustFitTheStreamRetention() {
+        Compilation c = compile(with(STREAM, "retention: 7d", "retention: 1d"), with(ORDERS, "size: 1m", "size: 2d"));
+        assertThat(c.problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.window.size");
+            assertThat(p.message()).contains("Kafka retention (1d)");
+        });
+    }
+
+    @Test
+    void celExpressionsAreTypeChecked() {
+        assertThat(compile(STREAM, ORDERS + "  expression: \"platform != 'web' && amount > 10.0\"\n").problems()).isEmpty();
+        Compilation bad = compile(STREAM, ORDERS + "  expression: \"amount > 'ten'\"\n");
+        assertThat(bad.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("spec.expression"));
+        Compilation notBool = compile(STREAM, ORDERS + "  expression: \"amount + 1.0\"\n");
+        assertThat(notBool.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("spec.expression"));
+        Compilation unknown = compile(STREAM, ORDERS + "  expression: \"colour == 'red'\"\n");
+        assertThat(unknown.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("colour"));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pulse.api.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every {@code valid-*.yaml} in src/test/resources/validation passes, together with
+ * {@code _stream.yaml}; every {@code invalid-*.yaml} fails with a problem on the field its first
+ * line names ({@code # expect: <field path>[ | <message part>]}).
+ */
+class ValidationCasesTest {
+    private static final Path DIR = Path.of("src/test/resources/validation");
+    private static final Path STREAM = DIR.resolve("_stream.yaml");
+
+    static Stream<Path> validCases() throws IOException {
+        return cases("valid-");
+    }
+
+    static Stream<Path> invalidCases() throws IOException {
+        return cases("invalid-");
+    }
+
+    private static Stream<Path> cases(String prefix) throws IOException {
+        List<Path> list;
+        try (Stream<Path> s = Files.list(DIR)) {
+            list = s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+        return list.stream();
+    }
+
+    private static DefinitionValidator.Result validate(Path file) throws IOException {
+        List<String> unreadable = new ArrayList<>();
+        List<LoadedDocument> docs = DefinitionFiles.load(List.of(STREAM, file), "default", unreadable);
+        assertThat(unreadable).isEmpty();
+        return new DefinitionValidator().validate(docs);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validCases")
+    void validDefinitionsPass(Path file) throws IOException {
+        DefinitionValidator.Result result = validate(file);
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.compilation().plans()).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidCases")
+    void invalidDefinitionsFailOnTheirField(Path file) throws IOException {
+        String header = Files.readAllLines(file).get(0);
+        assertThat(header).startsWith("# expect: ");
+        String[] expect = header.substring("# expect: ".length()).split(" \\| ");
+        DefinitionValidator.Result result = validate(file);
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.findings())
+                .as("findings of %s", file)
+                .allSatisfy(f -> assertThat(f.file()).isEqualTo(file.toString()))
+                .anySatisfy(f -> {
+                    assertThat(f.field()).isEqualTo(expect[0]);
+                    assertThat(f.message()).isNotBlank();
+                    if (expect.length > 1) {
+                        assertThat(f.message()).contains(expect[1]);
+                    }
+                    assertThat(f.toString()).isEqualTo(file + ": " + f.resource() + ": " + f.field() + ": " + f.message());
+                });
+        // An invalid definition never becomes part of a plan.
+        result.compilation().plans().forEach(plan -> assertThat(plan.analyses()).isEmpty());
+    }
+}
