@@ -1,0 +1,69 @@
+package dev.pulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PulseCommandsTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = new CommandLine(new Pulse());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void theSamplesAreValid() {
+        assertThat(run("validate", "-f", "../samples")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("definitions valid");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void invalidDefinitionsExitOneWithALinePerProblem(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("../samples/01-eventstream-shop-events.yaml"), dir.resolve("01.yaml"));
+        Files.writeString(dir.resolve("02.yaml"), """
+                apiVersion: pulse.dev/v1alpha1
+                kind: Metric
+                metadata: {name: orders}
+                spec:
+                  stream: shop-events
+                  aggregation: {type: sum, field: country}
+                  dimensions: [colour]
+                  window: {type: tumbling, size: 1m}
+                """);
+        assertThat(run("validate", "-f", dir.toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly(
+                dir.resolve("02.yaml") + ": Metric/orders: spec.aggregation.field: sum needs a numeric field (long or double); 'country' is a string",
+                dir.resolve("02.yaml") + ": Metric/orders: spec.dimensions[0]: the stream has no field 'colour'; its fields are: event, user_id, ts, platform, country, amount, product_id, quantity");
+    }
+
+    @Test
+    void compilePrintsOnePlanPerPipeline() throws Exception {
+        assertThat(run("compile", "-f", "../samples", "--namespace", "growth")).as(err.toString()).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = CompileCommand.YAML.readerFor(JsonNode.class).readValues(out.toString())) {
+            it.forEachRemaining(docs::add);
+        }
+        JsonNode plan = docs.stream().filter(d -> d.has("analyses")).findFirst().orElseThrow();
+        assertThat(plan.path("pipeline").asText()).isEqualTo("shop-events-pipeline");
+        assertThat(plan.path("stream").path("namespace").asText()).isEqualTo("growth");
+        List<String> names = new ArrayList<>();
+        plan.path("analyses").forEach(a -> names.add(a.path("kind").asText() + "/" + a.path("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder("Metric/orders-per-minute", "Metric/revenue-by-country", "Metric/active-users",
+                "Metric/checkout-conversion", "Metric/order-value-p95", "Funnel/purchase-funnel", "Retention/buyer-retention");
+    }
+}
