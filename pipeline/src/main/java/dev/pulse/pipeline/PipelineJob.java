@@ -1,0 +1,114 @@
+package dev.pulse.pipeline;
+
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.plan.StreamPlan;
+import dev.pulse.api.serving.TableLayout;
+import dev.pulse.pipeline.event.Event;
+import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.event.KafkaEventDeserializer;
+import dev.pulse.pipeline.event.SplitMalformed;
+import dev.pulse.pipeline.sink.DeadLetterSerializer;
+import dev.pulse.pipeline.sink.MetricRowJson;
+import dev.pulse.pipeline.sink.PostgresUpsertSink;
+import dev.pulse.pipeline.sink.ResultTopicSerializer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The streaming job of one PipelinePlan: {@code PipelineJob --plan plan.json [--bootstrap-servers
+ * …] [--jdbc-url …]} (see {@link PipelineSettings} for every setting and its environment variable).
+ *
+ * <p>Kafka → parse once (in the source, so watermarks are per partition) → malformed records to
+ * the dead letters → every Metric of the plan ({@link PipelineGraph}) → PostgreSQL upserts and
+ * optional result topics. Offsets are committed to the stream's consumer group on checkpoints.
+ */
+public final class PipelineJob {
+    private PipelineJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PipelineSettings settings = PipelineSettings.from(args, System.getenv());
+        PipelinePlan plan = PlanJson.read(Files.readString(settings.plan()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(env, plan, settings);
+        env.execute("pulse " + plan.pipeline());
+    }
+
+    /**
+     * Adds the plan's job to the environment (checkpointing is enabled unless the caller already did).
+     *
+     * @return every Metric's outputs, for callers that attach more (tests read the late events)
+     */
+    @SuppressWarnings("deprecation")
+    public static List<PipelineGraph.MetricOutput> define(StreamExecutionEnvironment env, PipelinePlan plan, PipelineSettings settings) {
+        env.getConfig().disableGenericTypes();
+        if (!env.getCheckpointConfig().isCheckpointingEnabled() && settings.checkpointIntervalMs() > 0) {
+            env.enableCheckpointing(settings.checkpointIntervalMs());
+        }
+        StreamPlan stream = plan.stream();
+        EventLayout layout = new EventLayout(stream);
+        KafkaSource<Event> source = KafkaSource.<Event>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setTopics(stream.topic())
+                .setGroupId(stream.consumerGroup())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaEventDeserializer(layout))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+        WatermarkStrategy<Event> watermarks = WatermarkStrategy
+                .<Event>forBoundedOutOfOrderness(Duration.ofMillis(stream.maxOutOfOrdernessMs()))
+                .withTimestampAssigner((e, recordTime) -> e.time);
+        if (stream.idleTimeoutMs() > 0) {
+            watermarks = watermarks.withIdleness(Duration.ofMillis(stream.idleTimeoutMs()));
+        }
+        SingleOutputStreamOperator<Event> events = env.fromSource(source, watermarks, "kafka " + stream.topic())
+                .uid("source/kafka")
+                .process(new SplitMalformed(stream.namespace() + "/" + stream.name()))
+                .name("malformed records to dead letters").uid("events/split");
+        if (settings.deadLetterTopic() != null) {
+            events.getSideOutput(SplitMalformed.DEAD_LETTERS)
+                    .sinkTo(kafkaSink(settings, new DeadLetterSerializer(settings.deadLetterTopic())))
+                    .name("dead letters").uid("events/dead-letters");
+        }
+        List<PipelineGraph.MetricOutput> metrics = PipelineGraph.metrics(events, plan, layout, true);
+        for (PipelineGraph.MetricOutput m : metrics) {
+            addSinks(m, settings);
+        }
+        return metrics;
+    }
+
+    private static void addSinks(PipelineGraph.MetricOutput m, PipelineSettings settings) {
+        DataStream<dev.pulse.pipeline.metric.MetricRow> rows = m.rows();
+        if (settings.jdbcUrl() != null) {
+            var target = new PostgresUpsertSink.Target(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
+                    settings.createTables(), settings.batchSize(), settings.flushIntervalMs());
+            rows.sinkTo(new PostgresUpsertSink(target, TableLayout.of(m.plan())))
+                    .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
+        }
+        if (m.plan().outputTopic() != null) {
+            rows.sinkTo(kafkaSink(settings, new ResultTopicSerializer(m.plan().outputTopic(), new MetricRowJson(m.plan()))))
+                    .name(m.plan().name() + ": result topic").uid(PipelineGraph.uid(m.plan(), "result-topic"));
+        }
+    }
+
+    private static <T> KafkaSink<T> kafkaSink(PipelineSettings settings,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

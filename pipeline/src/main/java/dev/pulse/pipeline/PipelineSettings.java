@@ -1,0 +1,72 @@
+package dev.pulse.pipeline;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a streaming job connects: from {@code --name value} arguments, falling back to environment
+ * variables (the FlinkDeployment sets these), then to defaults.
+ *
+ * @param plan the PipelinePlan JSON file ({@code --plan}, {@code PULSE_PLAN})
+ * @param bootstrapServers Kafka ({@code --bootstrap-servers}, {@code PULSE_KAFKA_BOOTSTRAP_SERVERS})
+ * @param jdbcUrl serving store ({@code --jdbc-url}, {@code PULSE_JDBC_URL})
+ * @param jdbcUser {@code --jdbc-user}, {@code PULSE_JDBC_USER}
+ * @param jdbcPassword {@code --jdbc-password}, {@code PULSE_JDBC_PASSWORD}
+ * @param createTables create missing serving tables ({@code --create-tables}, {@code PULSE_CREATE_TABLES}; default false:
+ *     the operator owns the schema)
+ * @param checkpointIntervalMs {@code --checkpoint-interval-ms}, default 10000
+ * @param flushIntervalMs longest a row waits before it is written ({@code --flush-interval-ms}, default 1000)
+ * @param batchSize rows per upsert batch ({@code --batch-size}, default 500)
+ * @param deadLetterTopic where malformed records go, or null to count them only ({@code --dead-letter-topic})
+ */
+public record PipelineSettings(
+        Path plan,
+        String bootstrapServers,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        boolean createTables,
+        long checkpointIntervalMs,
+        long flushIntervalMs,
+        int batchSize,
+        String deadLetterTopic) {
+
+    public static PipelineSettings from(String[] args, Map<String, String> env) {
+        Map<String, String> a = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "': use --name value");
+            }
+            String name = args[i].substring(2);
+            if (name.equals("create-tables")) {
+                a.put(name, "true");
+            } else if (i + 1 < args.length) {
+                a.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+        String plan = value(a, env, "plan", "PULSE_PLAN", null);
+        if (plan == null) {
+            throw new IllegalArgumentException("--plan <file> (or PULSE_PLAN) is required");
+        }
+        return new PipelineSettings(Path.of(plan),
+                value(a, env, "bootstrap-servers", "PULSE_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                value(a, env, "jdbc-url", "PULSE_JDBC_URL", null),
+                value(a, env, "jdbc-user", "PULSE_JDBC_USER", null),
+                value(a, env, "jdbc-password", "PULSE_JDBC_PASSWORD", null),
+                Boolean.parseBoolean(value(a, env, "create-tables", "PULSE_CREATE_TABLES", "false")),
+                Long.parseLong(value(a, env, "checkpoint-interval-ms", "PULSE_CHECKPOINT_INTERVAL_MS", "10000")),
+                Long.parseLong(value(a, env, "flush-interval-ms", "PULSE_FLUSH_INTERVAL_MS", "1000")),
+                Integer.parseInt(value(a, env, "batch-size", "PULSE_BATCH_SIZE", "500")),
+                value(a, env, "dead-letter-topic", "PULSE_DEAD_LETTER_TOPIC", null));
+    }
+
+    private static String value(Map<String, String> args, Map<String, String> env, String arg, String var, String fallback) {
+        String v = args.get(arg);
+        if (v == null) {
+            v = env.get(var);
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

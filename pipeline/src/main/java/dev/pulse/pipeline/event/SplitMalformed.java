@@ -1,0 +1,53 @@
+package dev.pulse.pipeline.event;
+
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Passes well-formed events on and sends malformed ones to the {@link #DEAD_LETTERS} side
+ * output, counting them in the {@code malformedRecords} metric of the stream.
+ */
+public final class SplitMalformed extends ProcessFunction<Event, Event> {
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
+    };
+    /** Accumulators with the job's totals (read by replay). */
+    public static final String EVENTS_ACCUMULATOR = "pulse.events";
+    public static final String MALFORMED_ACCUMULATOR = "pulse.malformed";
+    private final String stream;
+    private transient LongCounter eventTotal;
+    private transient LongCounter malformedTotal;
+    private transient Counter malformed;
+    private transient Counter events;
+
+    public SplitMalformed(String stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        var group = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("stream", stream);
+        malformed = group.counter("malformedRecords");
+        events = group.counter("events");
+        eventTotal = new LongCounter();
+        malformedTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(EVENTS_ACCUMULATOR, eventTotal);
+        getRuntimeContext().addAccumulator(MALFORMED_ACCUMULATOR, malformedTotal);
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<Event> out) {
+        if (e.isMalformed()) {
+            malformed.inc();
+            malformedTotal.add(1);
+            ctx.output(DEAD_LETTERS, DeadLetter.of(e));
+        } else {
+            events.inc();
+            eventTotal.add(1);
+            out.collect(e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pulse.pipeline.metric;
+
+/**
+ * One result of a Metric: a window, the group's dimension values (null when missing), the value,
+ * a ratio's two counts, and whether it is final. A Flink POJO.
+ */
+public class MetricRow {
+    public long windowStart;
+    public long windowEnd;
+    public String[] dimensions;
+    /** Null when undefined: no values to aggregate, or a ratio's denominator is 0. */
+    public Double value;
+    /** A ratio's numerator count; null for other aggregations. */
+    public Long numerator;
+    /** A ratio's denominator count; null for other aggregations. */
+    public Long denominator;
+    public boolean finalResult;
+
+    public MetricRow() {
+    }
+}

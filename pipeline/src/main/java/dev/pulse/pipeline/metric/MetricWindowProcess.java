@@ -1,0 +1,180 @@
+package dev.pulse.pipeline.metric;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Aggregates one Metric per group (the key) and window.
+ *
+ * <p>A window {@code [start, end)} is final once the watermark reaches {@code end - 1 +
+ * allowedLateness} (Flink's "watermark passed"), when its final row is emitted and its state
+ * dropped. Until then, and when provisional results are on, its row is re-emitted every
+ * {@code emitEvery} (processing time, aligned) if it changed. An event that arrives for a window
+ * already final is late: it is counted in {@code lateEvents} and sent to {@link #lateOutput}
+ * once (it still counts in those of its windows that are not final yet, e.g. later hopping ones).
+ *
+ * <p>Flink does not checkpoint watermarks: after a restore the watermark starts from scratch, and
+ * re-read events of windows that were already final would open them again and overwrite their
+ * final rows. So the watermark seen is checkpointed too, and after a restore lateness is judged
+ * against the larger of it and the current one (the smallest over all subtasks, when rescaled).
+ */
+public final class MetricWindowProcess extends KeyedProcessFunction<String, Observation, MetricRow> implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+    private final String analysis;
+    private final AlignedWindows windows;
+    private final MetricAggregation aggregation;
+    private final double percentile;
+    private final long lateness;
+    private final long emitEvery;
+    private final int dimensionCount;
+    private final OutputTag<Observation> lateOutput;
+    private transient MapState<Long, MetricAccumulator> state;
+    private transient long[] ends;
+    private transient Counter lateEvents;
+    private transient ListState<Long> watermarkState;
+    private transient long restoredWatermark;
+    private transient long lastWatermark;
+
+    /**
+     * @param provisional whether to emit provisional rows every emitEvery (off in a replay)
+     */
+    public MetricWindowProcess(AnalysisPlan plan, boolean provisional) {
+        this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
+        this.windows = new AlignedWindows(plan.window());
+        this.aggregation = MetricAggregation.of(plan.metric().aggregation());
+        this.percentile = plan.metric().percentile() == null ? 0 : plan.metric().percentile();
+        this.lateness = plan.allowedLatenessMs();
+        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.dimensionCount = plan.dimensions().size();
+        this.lateOutput = lateOutput(plan);
+    }
+
+    /** The side output of an analysis's late events. */
+    public static OutputTag<Observation> lateOutput(AnalysisPlan plan) {
+        return new OutputTag<>("late-" + plan.id(), org.apache.flink.api.common.typeinfo.TypeInformation.of(Observation.class));
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        state = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("windows", LongSerializer.INSTANCE, MetricAccumulatorSerializer.INSTANCE));
+        ends = new long[windows.maxWindows()];
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse")
+                .addGroup("analysis", analysis).counter("lateEvents");
+    }
+
+    @Override
+    public void processElement(Observation o, Context ctx, Collector<MetricRow> out) throws Exception {
+        long watermark = watermark(ctx.timerService().currentWatermark());
+        int n = windows.endsOf(o.time, ends);
+        boolean late = false;
+        boolean added = false;
+        for (int i = 0; i < n; i++) {
+            long end = ends[i];
+            long finalAt = end - 1 + lateness;
+            if (finalAt <= watermark) {
+                late = true;
+                continue;
+            }
+            MetricAccumulator a = state.get(end);
+            if (a == null) {
+                a = new MetricAccumulator();
+                ctx.timerService().registerEventTimeTimer(finalAt);
+            }
+            aggregation.add(a, o);
+            a.dirty = true;
+            state.put(end, a);
+            added = true;
+        }
+        if (late) {
+            lateEvents.inc();
+            ctx.output(lateOutput, o);
+        }
+        if (added && emitEvery > 0) {
+            long now = ctx.timerService().currentProcessingTime();
+            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
+        }
+    }
+
+    private long watermark(long current) {
+        lastWatermark = Math.max(current, restoredWatermark);
+        return lastWatermark;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarkState.update(List.of(lastWatermark));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarkState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("watermark", LongSerializer.INSTANCE));
+        restoredWatermark = Long.MIN_VALUE;
+        lastWatermark = Long.MIN_VALUE;
+        if (context.isRestored()) {
+            long min = Long.MAX_VALUE;
+            for (Long w : watermarkState.get()) {
+                min = Math.min(min, w);
+            }
+            restoredWatermark = min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
+            lastWatermark = restoredWatermark;
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
+        watermark(ctx.timerService().currentWatermark());
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            long end = timestamp + 1 - lateness;
+            MetricAccumulator a = state.get(end);
+            if (a != null) {
+                out.collect(row(ctx.getCurrentKey(), end, a, true));
+                state.remove(end);
+            }
+            return;
+        }
+        List<Map.Entry<Long, MetricAccumulator>> changed = new ArrayList<>();
+        for (Map.Entry<Long, MetricAccumulator> e : state.entries()) {
+            if (e.getValue().dirty) {
+                changed.add(e);
+            }
+        }
+        for (Map.Entry<Long, MetricAccumulator> e : changed) {
+            MetricAccumulator a = e.getValue();
+            a.dirty = false;
+            out.collect(row(ctx.getCurrentKey(), e.getKey(), a, false));
+            state.put(e.getKey(), a);
+        }
+    }
+
+    private MetricRow row(String key, long end, MetricAccumulator a, boolean isFinal) {
+        MetricRow r = new MetricRow();
+        r.windowStart = windows.startOf(end);
+        r.windowEnd = end;
+        r.dimensions = DimensionKey.decode(key, dimensionCount);
+        r.value = aggregation.value(a, percentile);
+        if (aggregation == MetricAggregation.RATIO) {
+            r.numerator = a.numerator;
+            r.denominator = a.denominator;
+        }
+        r.finalResult = isFinal;
+        return r;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.pulse.pipeline.metric;
+
+/**
+ * What one event contributes to one metric after its filter: the group key, the event time and
+ * the aggregated value. Small on purpose, since it is what crosses the network. A Flink POJO.
+ */
+public class Observation {
+    /** The event has a value in {@link #number}. */
+    public static final int HAS_NUMBER = 1;
+    /** A ratio's numerator side matched. */
+    public static final int NUMERATOR = 2;
+    /** A ratio's denominator side matched. */
+    public static final int DENOMINATOR = 4;
+
+    /** The dimension values, encoded by {@link DimensionKey}. */
+    public String key;
+    public long time;
+    public double number;
+    /** The value countDistinct counts, or null when missing. */
+    public String text;
+    public int flags;
+
+    public Observation() {
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+}

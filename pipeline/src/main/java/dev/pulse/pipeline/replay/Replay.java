@@ -1,0 +1,214 @@
+package dev.pulse.pipeline.replay;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.pipeline.PipelineGraph;
+import dev.pulse.pipeline.event.Event;
+import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.event.JsonLinesFormat;
+import dev.pulse.pipeline.event.SplitMalformed;
+import dev.pulse.pipeline.sink.MetricRowJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs plans over JSON Lines files with the streaming job's own operators, in Flink batch mode on
+ * an in-process Flink: every event counts, every window is final, and each result row is written
+ * as one JSON line ({@link MetricRowJson}). Rows go through part files in a temporary directory
+ * (a bounded file sink), so output of any size is neither held in memory nor lost at the end.
+ *
+ * <pre>{@code
+ * ReplaySummary s = Replay.run(compilation.plans(), List.of(Path.of("events.jsonl")), out, System.err);
+ * }</pre>
+ *
+ * Malformed lines are reported on {@code err} as {@code <file>:<line>: <reason>}, then the summary
+ * line ({@link ReplaySummary#line()}). Analyses this pipeline does not compute yet (funnels,
+ * retention) are named on {@code err} and skipped. The caller validates and compiles the
+ * definitions; an invalid definition never gets here.
+ */
+public final class Replay {
+    private Replay() {
+    }
+
+    /**
+     * Replays the files through every plan (each file is read once per plan, with that plan's stream schema).
+     *
+     * @param out receives the result rows, one JSON object per line (not closed, flushed)
+     * @param err receives malformed-line reports, skipped analyses and the summary line
+     * @throws IOException when a file cannot be read or {@code out} cannot be written
+     */
+    public static ReplaySummary run(List<PipelinePlan> plans, List<Path> eventFiles, Writer out, PrintStream err) throws IOException {
+        int analyses = 0;
+        int skipped = 0;
+        for (PipelinePlan plan : plans) {
+            for (AnalysisPlan a : plan.analyses()) {
+                if (PipelineGraph.supports(a)) {
+                    analyses++;
+                } else {
+                    skipped++;
+                    err.println(a.kind() + " " + a.namespace() + "/" + a.name() + ": not computed by this pipeline yet, skipped");
+                }
+            }
+        }
+        if (plans.isEmpty() || eventFiles.isEmpty()) {
+            ReplaySummary empty = new ReplaySummary(0, 0, 0, analyses, skipped);
+            err.println(empty.line());
+            return empty;
+        }
+        for (Path f : eventFiles) {
+            if (!f.toFile().isFile()) {
+                throw new IOException("no such event file: " + f);
+            }
+        }
+        Path work = Files.createTempDirectory("pulse-replay-");
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism(), configuration());
+            for (int p = 0; p < plans.size(); p++) {
+                define(env, plans.get(p), p, eventFiles, work);
+            }
+            JobExecutionResult result;
+            try {
+                result = env.execute("pulse replay");
+            } catch (Exception e) {
+                throw new IllegalStateException("replay failed: " + rootMessage(e), e);
+            }
+            long rows = copyRows(work.resolve("rows"), out);
+            List<String[]> malformed = malformed(work.resolve("malformed"));
+            for (String[] m : malformed) {
+                int plan = Integer.parseInt(m[0]);
+                err.println(eventFiles.get(Integer.parseInt(m[1])) + ":" + m[2] + ": " + m[3]
+                        + (plans.size() > 1 ? " (pipeline " + plans.get(plan).pipeline() + ")" : ""));
+            }
+            Long events = result.getAccumulatorResult(SplitMalformed.EVENTS_ACCUMULATOR);
+            ReplaySummary summary = new ReplaySummary(events == null ? 0 : events, malformed.size(), rows, analyses, skipped);
+            err.println(summary.line());
+            return summary;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void define(StreamExecutionEnvironment env, PipelinePlan plan, int planIndex, List<Path> files, Path work) {
+        EventLayout layout = new EventLayout(plan.stream());
+        DataStream<Event> raw = null;
+        for (int i = 0; i < files.size(); i++) {
+            FileSource<Event> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(layout, i),
+                    org.apache.flink.core.fs.Path.fromLocalFile(files.get(i).toAbsolutePath().toFile())).build();
+            DataStream<Event> fileEvents = env.fromSource(source, WatermarkStrategy.noWatermarks(), "file " + files.get(i).getFileName())
+                    .uid("source/file-" + planIndex + "-" + i);
+            raw = raw == null ? fileEvents : raw.union(fileEvents);
+        }
+        SingleOutputStreamOperator<Event> events = raw.process(new SplitMalformed(plan.stream().namespace() + "/" + plan.stream().name()))
+                .name("malformed lines").uid("events/split-" + planIndex);
+        events.getSideOutput(SplitMalformed.DEAD_LETTERS)
+                .map(d -> planIndex + "\t" + d.source + "\t" + d.position + "\t" + d.error.replace('\n', ' ').replace('\t', ' '))
+                .returns(Types.STRING)
+                .sinkTo(textFiles(work.resolve("malformed").resolve(String.valueOf(planIndex)))).name("malformed report");
+        DataStream<String> rows = null;
+        for (PipelineGraph.MetricOutput m : PipelineGraph.metrics(events, plan, layout, false)) {
+            MetricRowJson json = new MetricRowJson(m.plan());
+            DataStream<String> lines = m.rows().map(json::line).returns(Types.STRING);
+            rows = rows == null ? lines : rows.union(lines);
+        }
+        if (rows != null) {
+            rows.sinkTo(textFiles(work.resolve("rows").resolve(String.valueOf(planIndex)))).name("result rows");
+        }
+    }
+
+    private static FileSink<String> textFiles(Path dir) {
+        return FileSink.forRowFormat(org.apache.flink.core.fs.Path.fromLocalFile(dir.toFile()),
+                new SimpleStringEncoder<String>(StandardCharsets.UTF_8.name())).build();
+    }
+
+    /** Every finished part file under the directory, in a stable order. */
+    private static List<Path> parts(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    private static long copyRows(Path dir, Writer out) throws IOException {
+        long rows = 0;
+        for (Path part : parts(dir)) {
+            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    out.write(line);
+                    out.write('\n');
+                    rows++;
+                }
+            }
+        }
+        out.flush();
+        return rows;
+    }
+
+    /** Malformed-line reports (plan, file, line, reason), sorted by plan, file and line. */
+    private static List<String[]> malformed(Path dir) throws IOException {
+        List<String[]> all = new ArrayList<>();
+        for (Path part : parts(dir)) {
+            for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                all.add(line.split("\t", 4));
+            }
+        }
+        all.sort(Comparator.<String[]>comparingInt(m -> Integer.parseInt(m[0]))
+                .thenComparingInt(m -> Integer.parseInt(m[1])).thenComparingLong(m -> Long.parseLong(m[2])));
+        return all;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    private static Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism());
+        return conf;
+    }
+
+    private static int parallelism() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

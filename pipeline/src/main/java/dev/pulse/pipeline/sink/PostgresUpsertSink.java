@@ -1,0 +1,187 @@
+package dev.pulse.pipeline.sink;
+
+import dev.pulse.api.serving.TableLayout;
+import dev.pulse.pipeline.metric.MetricRow;
+import java.io.IOException;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Upserts a Metric's rows into its serving table ({@link TableLayout}), batched: a batch is
+ * written when it holds {@code batchSize} rows, when {@code flushIntervalMs} has passed since its
+ * first row, and at every checkpoint (so a checkpoint never completes with rows unwritten).
+ * Within a batch only the latest row of each (window, dimensions) is kept. Upserts make the
+ * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
+ * never turned back into a provisional one.
+ */
+public final class PostgresUpsertSink implements Sink<MetricRow> {
+    private static final long serialVersionUID = 1L;
+
+    /** Where and how to write. */
+    public record Target(String jdbcUrl, String user, String password, boolean createTable, int batchSize, long flushIntervalMs)
+            implements Serializable {
+    }
+
+    private final Target target;
+    private final String schema;
+    private final String table;
+    private final List<String> dimensionColumns;
+
+    public PostgresUpsertSink(Target target, TableLayout layout) {
+        this.target = target;
+        this.schema = layout.schema();
+        this.table = layout.table();
+        this.dimensionColumns = List.copyOf(layout.dimensionColumns());
+    }
+
+    private TableLayout layout() {
+        return TableLayout.of(schema, table, dimensionColumns, TableLayout.METRIC_VALUES);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<MetricRow> createWriter(Sink.InitContext context) throws IOException {
+        return new Writer(context.getProcessingTimeService());
+    }
+
+    @Override
+    public SinkWriter<MetricRow> createWriter(WriterInitContext context) throws IOException {
+        return new Writer(context.getProcessingTimeService());
+    }
+
+    /** Creates the schema and table when missing (embedded and replay use; the operator owns migrations). */
+    public static void createTable(Connection c, TableLayout layout) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(layout.createSchemaSql());
+            s.execute(layout.createTableSql());
+        }
+    }
+
+    private final class Writer implements SinkWriter<MetricRow> {
+        private final ProcessingTimeService time;
+        private final TableLayout layout = layout();
+        private final Map<String, MetricRow> pending = new LinkedHashMap<>();
+        private Connection connection;
+        private PreparedStatement upsert;
+        private boolean timerSet;
+
+        Writer(ProcessingTimeService time) throws IOException {
+            this.time = time;
+            try {
+                connect();
+            } catch (SQLException e) {
+                throw new IOException("cannot connect to " + target.jdbcUrl() + " for " + layout.qualifiedName() + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void connect() throws SQLException {
+            Properties props = new Properties();
+            if (target.user() != null) {
+                props.setProperty("user", target.user());
+            }
+            if (target.password() != null) {
+                props.setProperty("password", target.password());
+            }
+            connection = DriverManager.getConnection(target.jdbcUrl(), props);
+            if (target.createTable()) {
+                createTable(connection, layout);
+            }
+            upsert = connection.prepareStatement(layout.upsertSql());
+        }
+
+        @Override
+        public void write(MetricRow row, Context context) throws IOException {
+            pending.put(rowKey(row), row);
+            if (pending.size() >= target.batchSize()) {
+                flush(false);
+            } else if (!timerSet) {
+                timerSet = true;
+                time.registerTimer(time.getCurrentProcessingTime() + target.flushIntervalMs(), t -> {
+                    timerSet = false;
+                    flush(false);
+                });
+            }
+        }
+
+        private String rowKey(MetricRow r) {
+            StringBuilder b = new StringBuilder().append(r.windowStart).append('/').append(r.windowEnd);
+            for (String d : r.dimensions) {
+                b.append('/').append(d == null ? "~" : d.length() + ":" + d);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException {
+            if (pending.isEmpty()) {
+                return;
+            }
+            try {
+                for (MetricRow r : pending.values()) {
+                    bind(r);
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+                pending.clear();
+            } catch (SQLException e) {
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                throw new IOException("upsert into " + layout.qualifiedName() + " failed: " + cause.getMessage(), e);
+            }
+        }
+
+        private void bind(MetricRow r) throws SQLException {
+            int i = 1;
+            upsert.setObject(i++, utc(r.windowStart));
+            upsert.setObject(i++, utc(r.windowEnd));
+            for (String d : r.dimensions) {
+                upsert.setString(i++, TableLayout.storedDimension(d));
+            }
+            if (r.value == null) {
+                upsert.setNull(i++, Types.DOUBLE);
+            } else {
+                upsert.setDouble(i++, r.value);
+            }
+            if (r.numerator == null) {
+                upsert.setNull(i++, Types.BIGINT);
+                upsert.setNull(i++, Types.BIGINT);
+            } else {
+                upsert.setLong(i++, r.numerator);
+                upsert.setLong(i++, r.denominator);
+            }
+            upsert.setBoolean(i, r.finalResult);
+        }
+
+        private OffsetDateTime utc(long epochMillis) {
+            return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                if (connection != null && !connection.isClosed()) {
+                    flush(true);
+                }
+            } finally {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+}

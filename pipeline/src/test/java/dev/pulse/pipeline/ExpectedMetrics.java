@@ -1,0 +1,141 @@
+package dev.pulse.pipeline;
+
+import dev.pulse.pipeline.ShopEvents.ShopEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A second, deliberately plain implementation of the test stream's metrics
+ * ({@link ShopEvents#DEFINITIONS}): loop over the events, list each window's members, compute.
+ * Shares no code with the pipeline.
+ */
+final class ExpectedMetrics {
+    private static final long MINUTE = 60_000;
+
+    /** A result row; {@code dims} holds null for a missing value. */
+    record Row(String name, long start, long end, List<String> dims, Double value, Long numerator, Long denominator) {
+        String key() {
+            return name + "|" + start + "|" + end + "|" + dims;
+        }
+    }
+
+    private record Spec(String name, Predicate<ShopEvent> filter, String aggregation, List<Function<ShopEvent, String>> dims,
+            String window, long size, long every, Predicate<ShopEvent> numerator, Predicate<ShopEvent> denominator) {
+    }
+
+    private static final List<Spec> SPECS = List.of(
+            new Spec("orders-by-platform", type("purchase"), "count", List.of(ShopEvent::platform), "tumbling", MINUTE, 0, null, null),
+            new Spec("buyers-by-country", type("purchase"), "countDistinct", List.of(ShopEvent::country), "hopping", 2 * MINUTE, MINUTE, null, null),
+            new Spec("revenue", type("purchase").and(e -> !"FR".equals(e.country())), "sum",
+                    List.of(ShopEvent::platform, ShopEvent::country), "tumbling", MINUTE, 0, null, null),
+            new Spec("basket-avg", e -> (e.quantity() != null && e.quantity() > 1) || "ios".equals(e.platform()), "avg",
+                    List.of(), "tumbling", MINUTE, 0, null, null),
+            new Spec("amount-min", type("purchase").or(type("checkout_start")), "min", List.of(ShopEvent::platform),
+                    "cumulative", 4 * MINUTE, MINUTE, null, null),
+            new Spec("amount-max", type("purchase").or(type("checkout_start")), "max", List.of(ShopEvent::platform),
+                    "cumulative", 4 * MINUTE, MINUTE, null, null),
+            new Spec("checkout-conversion", type("purchase").or(type("checkout_start")), "ratio", List.of(ShopEvent::platform),
+                    "tumbling", MINUTE, 0, type("purchase"), type("checkout_start")),
+            new Spec("amount-p90", type("purchase"), "p90", List.of(), "tumbling", 2 * MINUTE, 0, null, null),
+            new Spec("bulk-views", type("view").and(e -> e.quantity() != null && e.quantity() >= 2), "count",
+                    List.of(e -> e.premium() == null ? null : e.premium().toString()), "tumbling", MINUTE, 0, null, null));
+
+    private ExpectedMetrics() {
+    }
+
+    static Predicate<ShopEvent> type(String t) {
+        return e -> t.equals(e.type());
+    }
+
+    /** Every metric's rows over the events, by {@link Row#key()}. */
+    static Map<String, Row> compute(Collection<ShopEvent> events) {
+        Map<String, Row> rows = new TreeMap<>();
+        for (Spec spec : SPECS) {
+            Map<String, List<ShopEvent>> members = new TreeMap<>();
+            Map<String, long[]> windowOf = new TreeMap<>();
+            Map<String, List<String>> dimsOf = new TreeMap<>();
+            for (ShopEvent e : events) {
+                if (!spec.filter().test(e)) {
+                    continue;
+                }
+                List<String> dims = new ArrayList<>();
+                spec.dims().forEach(d -> dims.add(d.apply(e)));
+                for (long[] w : windows(spec, e.ts())) {
+                    String k = w[0] + "|" + w[1] + "|" + dims;
+                    members.computeIfAbsent(k, x -> new ArrayList<>()).add(e);
+                    windowOf.put(k, w);
+                    dimsOf.put(k, dims);
+                }
+            }
+            members.forEach((k, list) -> {
+                Row r = row(spec, windowOf.get(k), dimsOf.get(k), list);
+                rows.put(r.key(), r);
+            });
+        }
+        return rows;
+    }
+
+    private static List<long[]> windows(Spec spec, long ts) {
+        List<long[]> out = new ArrayList<>();
+        switch (spec.window()) {
+            case "tumbling" -> {
+                long start = ts - Math.floorMod(ts, spec.size());
+                out.add(new long[] {start, start + spec.size()});
+            }
+            case "hopping" -> {
+                for (long start = ts - Math.floorMod(ts, spec.every()) - spec.size(); start <= ts; start += spec.every()) {
+                    if (start <= ts && ts < start + spec.size()) {
+                        out.add(new long[] {start, start + spec.size()});
+                    }
+                }
+            }
+            default -> {
+                long period = ts - Math.floorMod(ts, spec.size());
+                for (long end = period + spec.every(); end <= period + spec.size(); end += spec.every()) {
+                    if (ts < end) {
+                        out.add(new long[] {period, end});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Row row(Spec spec, long[] w, List<String> dims, List<ShopEvent> events) {
+        List<Double> amounts = events.stream().map(ShopEvent::amount).filter(Objects::nonNull).sorted().toList();
+        Double value;
+        Long num = null;
+        Long den = null;
+        switch (spec.aggregation()) {
+            case "count" -> value = (double) events.size();
+            case "countDistinct" -> value = (double) new HashSet<>(events.stream().map(ShopEvent::user).filter(Objects::nonNull).toList()).size();
+            case "sum" -> value = amounts.isEmpty() ? null : amounts.stream().mapToDouble(Double::doubleValue).sum();
+            case "avg" -> value = amounts.isEmpty() ? null : amounts.stream().mapToDouble(Double::doubleValue).average().getAsDouble();
+            case "min" -> value = amounts.isEmpty() ? null : amounts.get(0);
+            case "max" -> value = amounts.isEmpty() ? null : amounts.get(amounts.size() - 1);
+            case "ratio" -> {
+                num = events.stream().filter(spec.numerator()).count();
+                den = events.stream().filter(spec.denominator()).count();
+                value = den == 0 ? null : (double) num / den;
+            }
+            default -> value = amounts.isEmpty() ? null : amounts.get((int) Math.floor(0.9 * (amounts.size() - 1)));
+        }
+        return new Row(spec.name(), w[0], w[1], dims, value, num, den);
+    }
+
+    /** Whether two values agree: percentiles within the sketch's 1%, sums and averages up to rounding. */
+    static boolean agree(String name, Double expected, Double actual) {
+        if (expected == null || actual == null) {
+            return expected == actual;
+        }
+        double tolerance = name.equals("amount-p90") ? 0.01 * Math.abs(expected) + 1e-9 : 1e-9 * Math.max(1, Math.abs(expected));
+        return Math.abs(expected - actual) <= tolerance;
+    }
+}
