@@ -88,7 +88,9 @@ public final class Replay {
         }
         Path work = Files.createTempDirectory("pulse-replay-");
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism(), configuration());
+            // in-process (a local MiniCluster) unless the caller runs inside a Flink client or test context
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration());
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
             for (int p = 0; p < plans.size(); p++) {
                 define(env, plans.get(p), p, eventFiles, work);
             }

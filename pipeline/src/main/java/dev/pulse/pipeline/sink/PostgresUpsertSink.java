@@ -65,13 +65,30 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
         return new Writer(context.getProcessingTimeService());
     }
 
-    /** Creates the schema and table when missing (embedded and replay use; the operator owns migrations). */
+    /**
+     * Creates the schema and table when missing (for the embedded stack; the operator owns
+     * migrations). Parallel writers run this at once, and concurrent {@code CREATE ... IF NOT
+     * EXISTS} can still collide in PostgreSQL's catalog, so it runs under a transaction-scoped
+     * advisory lock.
+     */
     public static void createTable(Connection c, TableLayout layout) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
             s.execute(layout.createSchemaSql());
             s.execute(layout.createTableSql());
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
+
+    /** The advisory lock key that serializes table creation ("pulse" in ASCII). */
+    private static final long CREATE_LOCK = 0x70756c7365L;
 
     private final class Writer implements SinkWriter<MetricRow> {
         private final ProcessingTimeService time;
