@@ -1,0 +1,122 @@
+package dev.pulse.operator.analysis;
+
+import dev.pulse.api.compile.Compilation;
+import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.common.AnalysisStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.operator.events.PulseEvents;
+import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.render.PlanConfigMapRenderer;
+import dev.pulse.operator.status.AnalysisObservation;
+import dev.pulse.operator.status.AnalysisStatusFactory;
+import dev.pulse.operator.status.InvalidSpec;
+import dev.pulse.operator.status.PipelineObservation;
+import dev.pulse.operator.status.Reasons;
+import dev.pulse.operator.status.Validity;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+
+/**
+ * What Metric, Funnel and Retention reconcilers share: an analysis's status from its own
+ * compilation against its stream, the plan its pipeline holds and the pipeline's FlinkDeployment.
+ * The pipeline itself is the stream reconciler's work; an analysis only owns extras (a Metric's
+ * result topic), created through {@link #reconcileValid} and only when the analysis is valid.
+ */
+public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisStatus>> implements Reconciler<A> {
+    static final Duration WAIT_FOR_FLINK = Duration.ofSeconds(60);
+
+    @Inject
+    AnalysisStatusFactory statuses;
+
+    @Inject
+    PulseEvents events;
+
+    @Override
+    public List<EventSource<?, A>> prepareEventSources(EventSourceContext<A> context) {
+        StreamReference.index(context.getPrimaryCache());
+        // FlinkDeployments are watched from the first reconcile that finds their CRD installed
+        return List.of(AnalysisSources.streams(context), AnalysisSources.plans(context));
+    }
+
+    /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
+    protected void reconcileValid(A analysis, EventStream stream, AnalysisPlan plan, Context<A> context) {
+    }
+
+    @Override
+    public UpdateControl<A> reconcile(A analysis, Context<A> context) {
+        String ns = analysis.getMetadata().getNamespace();
+        String streamName = StreamReference.streamOf(analysis);
+        Optional<EventStream> stream = streamName == null ? Optional.empty()
+                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, ns);
+        String pipeline = PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, streamName)), analysis);
+        Optional<PipelinePlan> deployed = AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS,
+                PlanConfigMapRenderer.name(pipeline), ns).flatMap(PlanConfigMapRenderer::plan);
+        boolean flink = watchPipelines(context);
+        PipelineObservation observed = !flink ? PipelineObservation.flinkNotInstalled(pipeline)
+                : AnalysisSources.get(context, FlinkDeployment.class, AnalysisSources.PIPELINES, pipeline, ns)
+                        .map(PipelineObservation::of).orElse(PipelineObservation.missing(pipeline));
+        String deployedId = deployed.flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName()))
+                .map(AnalysisPlan::id).orElse(null);
+
+        AnalysisObservation observation;
+        if (stream.isEmpty()) {
+            observation = new AnalysisObservation(Validity.STREAM_NOT_FOUND, "spec.stream: no EventStream '" + streamName
+                    + "' in namespace '" + ns + "' (an analysis reads a stream of its own namespace)", null, deployedId, observed);
+        } else {
+            Compilation compilation = new PlanCompiler(deployed.map(p -> Map.of(pipeline, p)).orElse(Map.of()))
+                    .compile(List.of(stream.get(), analysis));
+            var own = compilation.problemsOf(analysis.getKind(), ns, analysis.getMetadata().getName());
+            var ofStream = compilation.problemsOf(stream.get().getKind(), ns, streamName);
+            if (!ofStream.isEmpty()) {
+                observation = new AnalysisObservation(Validity.STREAM_INVALID, "spec.stream: EventStream '" + streamName
+                        + "' is itself invalid (see its status)", null, deployedId, observed);
+            } else if (!own.isEmpty()) {
+                observation = new AnalysisObservation(Validity.INVALID_SPEC, InvalidSpec.describe(own), null, deployedId, observed);
+            } else {
+                AnalysisPlan plan = compilation.plans().stream().filter(p -> p.pipeline().equals(pipeline)).findFirst()
+                        .flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName())).orElseThrow();
+                reconcileValid(analysis, stream.get(), plan, context);
+                observation = new AnalysisObservation(Validity.VALID, null, plan.id(), deployedId, observed);
+            }
+        }
+
+        if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
+            events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
+        }
+        AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation);
+        UpdateControl<A> control;
+        if (next.equals(analysis.getStatus())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            analysis.setStatus(next);
+            control = UpdateControl.patchStatus(analysis);
+        }
+        return flink ? control : control.rescheduleAfter(WAIT_FOR_FLINK);
+    }
+
+    /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */
+    private boolean watchPipelines(Context<A> context) {
+        if (AnalysisSources.watchingPipelines(context)) {
+            return true;
+        }
+        if (!CrdPresence.shared().installed(FlinkDeployment.class, context.getClient())) {
+            return false;
+        }
+        var retriever = context.eventSourceRetriever();
+        retriever.dynamicallyRegisterEventSource(AnalysisSources.pipelines(retriever.eventSourceContextForDynamicRegistration()));
+        return true;
+    }
+}

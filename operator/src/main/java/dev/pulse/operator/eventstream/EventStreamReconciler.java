@@ -1,0 +1,133 @@
+package dev.pulse.operator.eventstream;
+
+import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.retention.Retention;
+import dev.pulse.operator.analysis.StreamReference;
+import dev.pulse.operator.events.PulseEvents;
+import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.platform.FlinkOperatorInstalled;
+import dev.pulse.operator.platform.StrimziInstalled;
+import dev.pulse.operator.status.InvalidSpec;
+import dev.pulse.operator.status.PipelineObservation;
+import dev.pulse.operator.status.Reasons;
+import dev.pulse.operator.status.StreamObservation;
+import dev.pulse.operator.status.StreamStatusFactory;
+import dev.pulse.operator.status.Validity;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+
+/**
+ * EventStream → its KafkaTopic, plan ConfigMaps and FlinkDeployments. Recompiles when the stream
+ * or any analysis reading it changes. An invalid stream changes nothing: the workflow is invoked
+ * only for a stream that compiles, so the last valid pipeline keeps running.
+ */
+@ControllerConfiguration(name = "eventstream")
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "input-topic", type = InputTopicDependentResource.class,
+            activationCondition = StrimziInstalled.class, reconcilePrecondition = InputTopicDependentResource.Wanted.class),
+    @Dependent(name = "plan", type = PlanConfigMapDependentResource.class),
+    @Dependent(name = "pipeline", type = FlinkDeploymentDependentResource.class, dependsOn = "plan",
+            activationCondition = FlinkOperatorInstalled.class)
+})
+@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(apiGroups = "flink.apache.org", resources = "flinkdeployments",
+        verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = {"get", "list"})
+@RBACRule(apiGroups = "pulse.dev", resources = {"metrics", "funnels", "retentions"}, verbs = {"get", "list", "watch"})
+public class EventStreamReconciler implements Reconciler<EventStream> {
+    /** How often a stream waiting for Strimzi or the Flink operator to be installed looks again. */
+    static final Duration WAIT_FOR_PLATFORM = Duration.ofSeconds(60);
+
+    private final StreamCompiler compiler;
+    private final StreamStatusFactory statuses;
+    private final PulseEvents events;
+
+    public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events) {
+        this.compiler = compiler;
+        this.statuses = statuses;
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, EventStream>> prepareEventSources(EventSourceContext<EventStream> context) {
+        return List.of(analyses(Metric.class, "metrics", context), analyses(Funnel.class, "funnels", context),
+                analyses(Retention.class, "retentions", context));
+    }
+
+    private static <A extends HasMetadata> EventSource<?, EventStream> analyses(Class<A> kind, String name,
+            EventSourceContext<EventStream> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, EventStream.class)
+                .withName(name)
+                .withSecondaryToPrimaryMapper(StreamReference::streamIdOf)
+                // status-only updates (the analysis reconcilers' own writes) change no plan
+                .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+                .build(), context);
+    }
+
+    @Override
+    public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
+        StreamState state = compiler.compile(stream, context);
+        StreamWorkflow.put(context, state);
+        if (state.deployable()) {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        }
+
+        boolean strimzi = CrdPresence.shared().installed(KafkaTopic.class, context.getClient());
+        boolean flink = CrdPresence.shared().installed(FlinkDeployment.class, context.getClient());
+        StreamObservation observation = observe(stream, state, strimzi, flink, context);
+        if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
+            events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
+        }
+        PulseStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation);
+        UpdateControl<EventStream> control;
+        if (next.equals(stream.getStatus())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            stream.setStatus(next);
+            control = UpdateControl.patchStatus(stream);
+        }
+        return strimzi && flink ? control : control.rescheduleAfter(WAIT_FOR_PLATFORM);
+    }
+
+    private static StreamObservation observe(EventStream stream, StreamState state, boolean strimzi, boolean flink,
+            Context<EventStream> context) {
+        String pipeline = PlanCompiler.pipelineName(stream);
+        PipelineObservation observed = !flink ? PipelineObservation.flinkNotInstalled(pipeline)
+                : context.getSecondaryResourcesAsStream(FlinkDeployment.class)
+                        .filter(fd -> pipeline.equals(fd.getMetadata().getName()))
+                        .findFirst().map(PipelineObservation::of).orElse(PipelineObservation.missing(pipeline));
+        if (!state.valid()) {
+            return new StreamObservation(Validity.INVALID_SPEC, InvalidSpec.describe(state.problems()), null, null, null, observed);
+        }
+        String desiredHash = state.plan(pipeline).map(p -> p.hash()).orElse(null);
+        if (state.blocked() != null) {
+            return new StreamObservation(Validity.VALID, null, state.blocked().reason(), state.blocked().getMessage(), desiredHash, observed);
+        }
+        if (!strimzi && state.inputTopic() != null) {
+            return new StreamObservation(Validity.VALID, null, Reasons.STRIMZI_NOT_INSTALLED,
+                    "the cluster has no KafkaTopic resource type: install Strimzi, or set spec.kafka.external: true", desiredHash, observed);
+        }
+        return new StreamObservation(Validity.VALID, null, null, null, desiredHash, observed);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.pulse.operator.eventstream;
+
+import dev.pulse.api.compile.Compilation;
+import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.retention.Retention;
+import dev.pulse.operator.analysis.StreamReference;
+import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.operator.render.FlinkDeploymentRenderer;
+import dev.pulse.operator.render.PipelineException;
+import dev.pulse.operator.render.PipelineTemplates;
+import dev.pulse.operator.render.PlanConfigMapRenderer;
+import dev.pulse.operator.render.RenderSettings;
+import dev.pulse.operator.render.TopicRenderer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+
+/**
+ * Compiles a stream with every analysis that reads it (as the informers see them) and renders
+ * the objects its pipelines need. The plans in the stream's current ConfigMaps are the previous
+ * plans, so an analysis made invalid keeps running at its last valid version.
+ */
+@ApplicationScoped
+public class StreamCompiler {
+    private final RenderSettings settings;
+    private final PipelineTemplates templates;
+    private final TopicRenderer topics;
+    private final FlinkDeploymentRenderer pipelines;
+
+    @Inject
+    public StreamCompiler(PulseConfig config) {
+        this(RenderSettings.from(config), new PipelineTemplates(config.templates().directory().map(Path::of)));
+    }
+
+    public StreamCompiler(RenderSettings settings, PipelineTemplates templates) {
+        this.settings = settings;
+        this.templates = templates;
+        this.topics = new TopicRenderer(settings);
+        this.pipelines = new FlinkDeploymentRenderer(settings);
+    }
+
+    public StreamState compile(EventStream stream, Context<EventStream> context) {
+        List<HasMetadata> analyses = new ArrayList<>();
+        analyses.addAll(context.getSecondaryResources(Metric.class));
+        analyses.addAll(context.getSecondaryResources(Funnel.class));
+        analyses.addAll(context.getSecondaryResources(Retention.class));
+        Map<String, PipelinePlan> previous = new HashMap<>();
+        for (ConfigMap cm : context.getSecondaryResources(ConfigMap.class)) {
+            PlanConfigMapRenderer.plan(cm).ifPresent(p -> previous.put(p.pipeline(), p));
+        }
+        return compile(stream, analyses, previous);
+    }
+
+    /** The stream's state from the given analyses (those of other streams are ignored) and previous plans. */
+    public StreamState compile(EventStream stream, List<? extends HasMetadata> analyses, Map<String, PipelinePlan> previous) {
+        String ns = stream.getMetadata().getNamespace();
+        String name = stream.getMetadata().getName();
+        List<HasMetadata> resources = new ArrayList<>();
+        resources.add(stream);
+        analyses.stream().filter(a -> ns.equals(a.getMetadata().getNamespace()) && name.equals(StreamReference.streamOf(a)))
+                .forEach(resources::add);
+        Compilation compilation = new PlanCompiler(previous).compile(resources);
+        var streamProblems = compilation.problemsOf(stream.getKind(), ns, name);
+        if (!streamProblems.isEmpty()) {
+            return StreamState.invalid(streamProblems);
+        }
+        String shared = PlanCompiler.pipelineName(stream);
+        List<PipelinePlan> plans = compilation.plans().stream()
+                .filter(p -> ns.equals(p.stream().namespace()) && name.equals(p.stream().name()))
+                .sorted(Comparator.comparing((PipelinePlan p) -> !p.pipeline().equals(shared)).thenComparing(PipelinePlan::pipeline))
+                .toList();
+        try {
+            String template = stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null
+                    ? dev.pulse.api.compile.Defaults.TEMPLATE : stream.getSpec().getPipeline().getTemplate();
+            Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
+            Map<String, FlinkDeployment> deployments = new LinkedHashMap<>();
+            for (PipelinePlan plan : plans) {
+                configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
+                deployments.put(plan.pipeline(), pipelines.render(stream, plan, templates.load(template)));
+            }
+            var topic = Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal()) ? null : topics.input(stream);
+            return new StreamState(List.of(), null, plans, topic, configMaps, deployments);
+        } catch (PipelineException e) {
+            return StreamState.blocked(plans, e);
+        }
+    }
+
+    public RenderSettings settings() {
+        return settings;
+    }
+}

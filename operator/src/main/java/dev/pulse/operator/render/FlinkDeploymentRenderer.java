@@ -1,0 +1,130 @@
+package dev.pulse.operator.render;
+
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.FlinkDeploymentSpec;
+import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
+import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
+import org.apache.flink.kubernetes.operator.api.spec.JobState;
+import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
+
+/**
+ * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
+ * job's entry point and arguments, parallelism, suspend, the plan mounted from its ConfigMap, and
+ * the plan hash. The hash goes on the object (for people) and on the pod template (a spec change,
+ * so the Flink operator upgrades the job through a savepoint when the plan changes).
+ */
+public final class FlinkDeploymentRenderer {
+    public static final String MAIN_CONTAINER = "flink-main-container";
+    public static final String PLAN_DIR = "/opt/pulse/plan";
+    public static final String JAR_URI = "local:///opt/flink/usrlib/pulse-pipeline.jar";
+    public static final String ENTRY_CLASS = "dev.pulse.pipeline.PipelineJob";
+    static final String PLAN_VOLUME = "pulse-plan";
+
+    private final RenderSettings settings;
+    private final TopicRenderer topics;
+
+    public FlinkDeploymentRenderer(RenderSettings settings) {
+        this.settings = settings;
+        this.topics = new TopicRenderer(settings);
+    }
+
+    /**
+     * @param template a fresh copy of the stream's template; it is modified and returned
+     */
+    public FlinkDeployment render(EventStream stream, PipelinePlan plan, FlinkDeployment template) {
+        FlinkDeployment fd = template;
+        fd.setStatus(null); // new FlinkDeployment() carries a default status: never send one
+        ObjectMeta meta = fd.getMetadata() == null ? new ObjectMeta() : fd.getMetadata();
+        meta.setName(plan.pipeline());
+        meta.setNamespace(stream.getMetadata().getNamespace());
+        Map<String, String> labels = new TreeMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+        labels.putAll(Labels.of(stream.getMetadata().getName(), Labels.ROLE_PIPELINE));
+        labels.put(Labels.PIPELINE, plan.pipeline());
+        meta.setLabels(labels);
+        Map<String, String> annotations = new TreeMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+        annotations.put(Labels.PLAN_HASH, plan.hash());
+        meta.setAnnotations(annotations);
+        fd.setMetadata(meta);
+
+        FlinkDeploymentSpec spec = fd.getSpec() == null ? new FlinkDeploymentSpec() : fd.getSpec();
+        if (spec.getFlinkVersion() == null) {
+            spec.setFlinkVersion(FlinkVersion.v1_20);
+        }
+        if (spec.getImage() == null || spec.getImage().isBlank()) {
+            spec.setImage(settings.image());
+        }
+        JobSpec job = spec.getJob() == null ? new JobSpec() : spec.getJob();
+        if (job.getJarURI() == null) {
+            job.setJarURI(JAR_URI);
+        }
+        if (job.getEntryClass() == null) {
+            job.setEntryClass(ENTRY_CLASS);
+        }
+        if (job.getUpgradeMode() == null) {
+            job.setUpgradeMode(UpgradeMode.SAVEPOINT);
+        }
+        job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY});
+        job.setParallelism(plan.stream().parallelism());
+        job.setState(plan.stream().suspend() ? JobState.SUSPENDED : JobState.RUNNING);
+        spec.setJob(job);
+        spec.setPodTemplate(podTemplate(spec.getPodTemplate(), stream, plan));
+        fd.setSpec(spec);
+        return fd;
+    }
+
+    private PodTemplateSpec podTemplate(PodTemplateSpec existing, EventStream stream, PipelinePlan plan) {
+        PodTemplateSpec pod = existing == null ? new PodTemplateSpec() : existing;
+        ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
+        Map<String, String> annotations = new TreeMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+        annotations.put(Labels.PLAN_HASH, plan.hash());
+        meta.setAnnotations(annotations);
+        pod.setMetadata(meta);
+
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        List<Container> containers = new ArrayList<>(spec.getContainers() == null ? List.of() : spec.getContainers());
+        Container main = containers.stream().filter(c -> MAIN_CONTAINER.equals(c.getName())).findFirst().orElseGet(() -> {
+            Container c = new Container();
+            c.setName(MAIN_CONTAINER);
+            containers.add(c);
+            return c;
+        });
+        List<VolumeMount> mounts = new ArrayList<>(main.getVolumeMounts() == null ? List.of() : main.getVolumeMounts());
+        mounts.removeIf(m -> PLAN_VOLUME.equals(m.getName()));
+        mounts.add(new VolumeMountBuilder().withName(PLAN_VOLUME).withMountPath(PLAN_DIR).withReadOnly(true).build());
+        main.setVolumeMounts(mounts);
+        List<EnvVar> env = new ArrayList<>(main.getEnv() == null ? List.of() : main.getEnv());
+        env.removeIf(e -> e.getName().startsWith("PULSE_"));
+        env.add(new EnvVar("PULSE_KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers().replace("{cluster}", topics.cluster(stream)), null));
+        env.add(new EnvVar("PULSE_PIPELINE", plan.pipeline(), null));
+        main.setEnv(env);
+        var envFrom = new ArrayList<>(main.getEnvFrom() == null ? List.of() : main.getEnvFrom());
+        envFrom.removeIf(e -> e.getSecretRef() != null && settings.databaseSecret().equals(e.getSecretRef().getName()));
+        envFrom.add(new EnvFromSourceBuilder().withNewSecretRef(settings.databaseSecret(), true).build());
+        main.setEnvFrom(envFrom);
+        spec.setContainers(containers);
+
+        List<Volume> volumes = new ArrayList<>(spec.getVolumes() == null ? List.of() : spec.getVolumes());
+        volumes.removeIf(v -> PLAN_VOLUME.equals(v.getName()));
+        volumes.add(new VolumeBuilder().withName(PLAN_VOLUME).withNewConfigMap()
+                .withName(PlanConfigMapRenderer.name(plan.pipeline())).endConfigMap().build());
+        spec.setVolumes(volumes);
+        pod.setSpec(spec);
+        return pod;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pulse.operator.render;
+
+import dev.pulse.api.compile.Defaults;
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.common.Durations;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.eventstream.KafkaTopicSpec;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicSpecBuilder;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Strimzi KafkaTopics: a stream's input topic and a Metric's result topic. */
+public final class TopicRenderer {
+    /** KafkaTopic object names are DNS-1123 subdomains; the Kafka topic name itself goes in spec.topicName. */
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+
+    private final RenderSettings settings;
+
+    public TopicRenderer(RenderSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The Strimzi cluster a stream's topics live in. */
+    public String cluster(EventStream stream) {
+        String cluster = stream.getSpec().getKafka().getCluster();
+        return cluster == null || cluster.isBlank() ? settings.defaultCluster() : cluster;
+    }
+
+    /** The KafkaTopic of a stream's events (not rendered for external topics). */
+    public KafkaTopic input(EventStream stream) {
+        KafkaTopicSpec kafka = stream.getSpec().getKafka();
+        String streamName = stream.getMetadata().getName();
+        return topic(objectName(kafka.getTopic(), streamName + "-events"), stream, Labels.ROLE_INPUT_TOPIC, Map.of(),
+                kafka.getTopic(), kafka.getPartitions(), kafka.getReplicas(), kafka.getRetention());
+    }
+
+    /** The KafkaTopic a Metric with {@code outputTopic: true} writes its results to. */
+    public KafkaTopic results(Metric metric, AnalysisPlan plan, EventStream stream) {
+        KafkaTopicSpec kafka = stream.getSpec().getKafka();
+        String fallback = metric.getMetadata().getName() + "-results";
+        return topic(objectName(plan.outputTopic(), fallback), stream, Labels.ROLE_RESULT_TOPIC,
+                Map.of(Labels.METRIC, metric.getMetadata().getName()), plan.outputTopic(),
+                kafka.getPartitions(), kafka.getReplicas(), null);
+    }
+
+    private KafkaTopic topic(String name, EventStream stream, String role, Map<String, String> extraLabels, String topicName,
+            Integer partitions, Integer replicas, String retention) {
+        Map<String, String> labels = new TreeMap<>(Labels.of(stream.getMetadata().getName(), role));
+        labels.putAll(extraLabels);
+        labels.put(Labels.STRIMZI_CLUSTER, cluster(stream));
+        long retentionMs = Durations.parse(retention == null ? Defaults.KAFKA_RETENTION : retention)
+                .orElse(Duration.ofDays(7)).toMillis();
+        Map<String, Object> config = new TreeMap<>();
+        config.put("retention.ms", retentionMs);
+        KafkaTopic topic = new KafkaTopic();
+        topic.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(stream.getMetadata().getNamespace())
+                .withLabels(labels).build());
+        topic.setSpec(new KafkaTopicSpecBuilder()
+                .withTopicName(topicName)
+                .withPartitions(partitions == null ? Defaults.PARTITIONS : partitions)
+                .withReplicas(replicas == null ? Defaults.REPLICAS : replicas)
+                .withConfig(config)
+                .build());
+        return topic;
+    }
+
+    /** The topic name when it is a valid object name, else a name derived from the owner. */
+    static String objectName(String topic, String fallback) {
+        return topic != null && topic.length() <= 253 && DNS_SUBDOMAIN.matcher(topic).matches() ? topic : fallback;
+    }
+}

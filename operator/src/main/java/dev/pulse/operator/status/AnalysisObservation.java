@@ -1,0 +1,14 @@
+package dev.pulse.operator.status;
+
+/**
+ * What the operator saw of one analysis (Metric, Funnel or Retention).
+ *
+ * @param validity whether its definition compiles against its stream
+ * @param validityMessage the compiler's problems, one per line, when it does not
+ * @param currentAnalysisId the id the current definition compiles to, or null when invalid
+ * @param deployedAnalysisId the id of this analysis in its pipeline's plan ConfigMap, or null when absent
+ * @param pipeline its pipeline's FlinkDeployment
+ */
+public record AnalysisObservation(Validity validity, String validityMessage, String currentAnalysisId,
+        String deployedAnalysisId, PipelineObservation pipeline) {
+}

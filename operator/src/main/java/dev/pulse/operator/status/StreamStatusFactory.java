@@ -1,0 +1,55 @@
+package dev.pulse.operator.status;
+
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.PipelineStatus;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/** The status of an EventStream from what was observed; pure apart from the injected clock. */
+@ApplicationScoped
+public class StreamStatusFactory {
+    private final Clock clock;
+
+    public StreamStatusFactory(Clock clock) {
+        this.clock = clock;
+    }
+
+    public PulseStatus status(PulseStatus previous, long generation, StreamObservation o) {
+        Condition valid = o.validity() == Validity.VALID
+                ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "the stream's definition is valid")
+                : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
+        Condition running = o.pipeline().pipelineRunning();
+        Condition ready;
+        if (o.validity() != Validity.VALID) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, valid.getReason(), valid.getMessage());
+        } else if (o.blockedReason() != null) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, o.blockedReason(), o.blockedMessage());
+        } else if (o.pipeline().presence() == PipelineObservation.Presence.PRESENT && !Objects.equals(o.desiredPlanHash(), o.pipeline().planHash())) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.PLAN_PENDING,
+                    "FlinkDeployment " + o.pipeline().flinkDeployment() + " does not run the current plan yet");
+        } else if (!Conditions.isTrue(running)) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, running.getReason(), running.getMessage());
+        } else {
+            ready = Conditions.of(Condition.READY, Conditions.TRUE, Reasons.READY, "pipeline " + o.pipeline().flinkDeployment() + " is running");
+        }
+
+        PulseStatus next = new PulseStatus();
+        if (previous != null) {
+            next.setLag(previous.getLag());
+            next.setFreshness(previous.getFreshness());
+        }
+        next.setObservedGeneration(generation);
+        next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready, valid, running),
+                generation, clock.instant()));
+        PipelineStatus pipeline = new PipelineStatus();
+        pipeline.setFlinkDeployment(o.pipeline().flinkDeployment());
+        pipeline.setLifecycleState(o.pipeline().lifecycleState());
+        pipeline.setJobState(o.pipeline().jobState());
+        pipeline.setPlanHash(o.pipeline().planHash());
+        next.setPipeline(pipeline);
+        return next;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.pulse.operator.eventstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.render.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.JobState;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Test;
+
+/** The reconcilers against the in-memory Kubernetes API: each test in a namespace of its own. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = InstalledPlatform.class)
+class PipelineReconcileTest {
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final String PIPELINE = "shop-events-pipeline";
+    private static final String PLAN = "shop-events-pipeline-plan";
+
+    @Inject
+    KubernetesClient client;
+
+    static final String STREAM = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: EventStream
+            metadata: {name: shop-events}
+            spec:
+              kafka: {cluster: analytics, topic: shop-events, partitions: 6, replicas: 3, retention: 7d}
+              eventTypeField: event
+              actorField: user_id
+              timestamp: {field: ts, format: epochMillis}
+              fields:
+                - {name: platform, type: string}
+                - {name: country, type: string}
+                - {name: amount, type: double}
+              pipeline: {parallelism: 3}
+            """;
+
+    static final String METRIC = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Metric
+            metadata: {name: big-orders}
+            spec:
+              stream: shop-events
+              events: [purchase]
+              where:
+                - {field: amount, operator: Gt, value: "100"}
+              aggregation: {type: count}
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+            """;
+
+    static final String FUNNEL = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Funnel
+            metadata: {name: purchase-funnel}
+            spec:
+              stream: shop-events
+              steps:
+                - {name: viewed, events: [product_view]}
+                - {name: purchased, events: [purchase]}
+              conversionWindow: 30m
+              window: {type: tumbling, size: 1h}
+            """;
+
+    @Test
+    void streamAndAnalysesBecomeTopicPlanAndPipeline() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM);
+        Metric metric = create(ns, Metric.class, METRIC);
+        create(ns, Funnel.class, FUNNEL);
+
+        KafkaTopic topic = eventually().until(() -> get(ns, KafkaTopic.class, "shop-events"), Optional::isPresent).orElseThrow();
+        assertThat(topic.getMetadata().getLabels()).containsEntry(Labels.STRIMZI_CLUSTER, "analytics")
+                .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR).containsEntry(Labels.STREAM, "shop-events");
+        assertThat(topic.getSpec().getPartitions()).isEqualTo(6);
+        assertThat(topic.getSpec().getConfig()).containsEntry("retention.ms", 604_800_000);
+        assertThat(topic.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("EventStream"));
+
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analyses().size() == 2).orElseThrow();
+        String metricId = plan.analysis("Metric", "big-orders").orElseThrow().id();
+        FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
+        assertThat(fd.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, plan.hash());
+        assertThat(fd.getSpec().getJob().getParallelism()).isEqualTo(3);
+        assertThat(fd.getSpec().getJob().getState()).isEqualTo(JobState.RUNNING);
+        assertThat(fd.getSpec().getJob().getArgs()).containsExactly("--plan", "/opt/pulse/plan/plan.json");
+        assertThat(fd.getSpec().getPodTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo(PLAN));
+        assertThat(fd.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
+
+        Metric reconciled = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.VALID).map(c -> c.getStatus().equals("True")).orElse(false)
+                        && m.getStatus().getPipeline() != null && metricId.equals(m.getStatus().getPipeline().getAnalysisId()));
+        assertThat(reconciled.getStatus().getObservedGeneration()).isEqualTo(metric.getMetadata().getGeneration());
+        assertThat(reconciled.getStatus().getPipeline().getFlinkDeployment()).isEqualTo(PIPELINE);
+        assertThat(condition(reconciled.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("PipelinePending");
+        assertThat(condition(reconciled.getStatus(), Condition.READY).orElseThrow().getStatus()).isEqualTo("False");
+        EventStream stream = eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(),
+                s -> condition(s.getStatus(), Condition.VALID).isPresent());
+        assertThat(condition(stream.getStatus(), Condition.VALID).orElseThrow().getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void updatesRollThePlanAndInvalidUpdatesChangeNothing() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM);
+        create(ns, Metric.class, METRIC);
+        PipelinePlan first = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "big-orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> planHashOfPipeline(ns), h -> first.hash().equals(h));
+
+        // a semantic change rolls the plan hash on the FlinkDeployment
+        edit(ns, Metric.class, "big-orders", m -> m.getSpec().getWhere().get(0).setValue("200"));
+        String second = eventually().until(() -> planHashOfPipeline(ns), h -> h != null && !h.equals(first.hash()));
+        PipelinePlan secondPlan = plan(ns).orElseThrow();
+        assertThat(secondPlan.hash()).isEqualTo(second);
+        String validId = secondPlan.analysis("Metric", "big-orders").orElseThrow().id();
+
+        // an invalid change: Valid=False naming the field, Ready=False, and nothing downstream moves
+        edit(ns, Metric.class, "big-orders", m -> m.getSpec().getWhere().get(0).setField("no_such_field"));
+        Metric invalid = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.VALID).map(c -> c.getStatus().equals("False")).orElse(false));
+        Condition valid = condition(invalid.getStatus(), Condition.VALID).orElseThrow();
+        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+        assertThat(valid.getMessage()).contains("spec.where[0].field");
+        assertThat(condition(invalid.getStatus(), Condition.READY).orElseThrow())
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"))
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo("InvalidSpec"));
+        assertThat(invalid.getStatus().getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems(),
+                events -> events.stream().anyMatch(e -> "InvalidSpec".equals(e.getReason()) && "Warning".equals(e.getType())
+                        && "big-orders".equals(e.getInvolvedObject().getName()) && e.getMessage().contains("spec.where[0].field")));
+        // the stream reconciler has seen the change (its status says so) and kept the last valid version
+        quietly(Duration.ofSeconds(2));
+        assertThat(planHashOfPipeline(ns)).isEqualTo(second);
+        assertThat(plan(ns).orElseThrow().analysis("Metric", "big-orders").orElseThrow().id()).isEqualTo(validId);
+
+        // deleting the analysis takes it out of the plan
+        client.resources(Metric.class).inNamespace(ns).withName("big-orders").delete();
+        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "big-orders").isEmpty());
+        eventually().until(() -> planHashOfPipeline(ns), h -> h != null && !h.equals(second));
+    }
+
+    @Test
+    void flinkStatusBecomesPipelineRunningAndReady() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM);
+        create(ns, Metric.class, METRIC);
+        FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
+
+        setFlinkStatus(fd, "STABLE", "RUNNING");
+        Metric running = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> isTrue(m.getStatus(), Condition.READY));
+        assertThat(condition(running.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("Running");
+        assertThat(running.getStatus().getPipeline().getLifecycleState()).isEqualTo("STABLE");
+        assertThat(running.getStatus().getPipeline().getJobState()).isEqualTo("RUNNING");
+        String since = condition(running.getStatus(), Condition.READY).orElseThrow().getLastTransitionTime();
+        eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(), s -> isTrue(s.getStatus(), Condition.READY));
+
+        setFlinkStatus(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow(), "FAILED", "FAILED");
+        Metric failed = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.PIPELINE_RUNNING).map(c -> "JobFailed".equals(c.getReason())).orElse(false));
+        assertThat(condition(failed.getStatus(), Condition.READY).orElseThrow().getReason()).isEqualTo("JobFailed");
+        assertThat(condition(failed.getStatus(), Condition.VALID).orElseThrow().getLastTransitionTime())
+                .isEqualTo(condition(running.getStatus(), Condition.VALID).orElseThrow().getLastTransitionTime());
+        assertThat(since).isNotNull();
+    }
+
+    @Test
+    void suspendedStreamSuspendsTheJob() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM.replace("pipeline: {parallelism: 3}", "pipeline: {parallelism: 3}\n  suspend: true"));
+        FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
+        assertThat(fd.getSpec().getJob().getState()).isEqualTo(JobState.SUSPENDED);
+
+        edit(ns, EventStream.class, "shop-events", s -> s.getSpec().setSuspend(false));
+        eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getSpec().getJob().getState(),
+                s -> s == JobState.RUNNING);
+    }
+
+    @Test
+    void invalidStreamCreatesNothing() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM.replace("actorField: user_id", "actorField: event"));
+        EventStream stream = eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(),
+                s -> condition(s.getStatus(), Condition.VALID).map(c -> c.getStatus().equals("False")).orElse(false));
+        assertThat(condition(stream.getStatus(), Condition.READY).orElseThrow().getReason()).isEqualTo("InvalidSpec");
+        assertThat(client.resources(KafkaTopic.class).inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.resources(FlinkDeployment.class).inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void outputTopicAndExternalStreamAndMissingStream() {
+        String ns = namespace();
+        create(ns, EventStream.class, STREAM.replace("retention: 7d}", "retention: 7d, external: true}"));
+        create(ns, Metric.class, METRIC.replace("window: {type: tumbling, size: 1m}", "window: {type: tumbling, size: 1m}\n  outputTopic: true"));
+        create(ns, Metric.class, METRIC.replace("big-orders", "orphan").replace("stream: shop-events", "stream: no-such-stream"));
+
+        KafkaTopic results = eventually().until(() -> get(ns, KafkaTopic.class, ns + ".big-orders.results"), Optional::isPresent).orElseThrow();
+        assertThat(results.getSpec().getTopicName()).isEqualTo(ns + ".big-orders.results");
+        assertThat(results.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Metric"));
+        Metric orphan = eventually().until(() -> get(ns, Metric.class, "orphan").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.VALID).isPresent());
+        assertThat(condition(orphan.getStatus(), Condition.VALID).orElseThrow().getReason()).isEqualTo("StreamNotFound");
+        eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent);
+        assertThat(client.resources(KafkaTopic.class).inNamespace(ns).withLabel(Labels.ROLE, Labels.ROLE_INPUT_TOPIC).list().getItems()).isEmpty();
+    }
+
+    // --- helpers
+
+    private String namespace() {
+        String ns = "t" + NAMESPACES.incrementAndGet();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        return ns;
+    }
+
+    private <T extends HasMetadata> T create(String ns, Class<T> type, String yaml) {
+        T resource = client.getKubernetesSerialization().unmarshal(yaml, type);
+        resource.getMetadata().setNamespace(ns);
+        return client.resource(resource).create();
+    }
+
+    private <T extends HasMetadata> Optional<T> get(String ns, Class<T> type, String name) {
+        return Optional.ofNullable(client.resources(type).inNamespace(ns).withName(name).get());
+    }
+
+    private <T extends HasMetadata> void edit(String ns, Class<T> type, String name, java.util.function.Consumer<T> change) {
+        client.resources(type).inNamespace(ns).withName(name).edit(r -> {
+            change.accept(r);
+            return r;
+        });
+    }
+
+    private Optional<PipelinePlan> plan(String ns) {
+        return get(ns, ConfigMap.class, PLAN).map(cm -> PlanJson.read(cm.getData().get("plan.json")));
+    }
+
+    private String planHashOfPipeline(String ns) {
+        return get(ns, FlinkDeployment.class, PIPELINE).map(fd -> fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)).orElse(null);
+    }
+
+    /**
+     * Writes the status as the Flink operator would, through the status subresource. Raw JSON,
+     * because FlinkDeploymentStatus serializes a lifecycleState recomputed from its
+     * reconciliation status rather than the one set.
+     */
+    private void setFlinkStatus(FlinkDeployment fd, String lifecycle, String job) {
+        var resources = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment")
+                .inNamespace(fd.getMetadata().getNamespace());
+        var current = resources.withName(fd.getMetadata().getName()).get();
+        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", Map.of("state", job)));
+        resources.resource(current).updateStatus();
+    }
+
+    private static Optional<Condition> condition(PulseStatus status, String type) {
+        return status == null ? Optional.empty() : status.condition(type);
+    }
+
+    private static boolean isTrue(PulseStatus status, String type) {
+        return condition(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
+    }
+
+    private static void quietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
