@@ -2,8 +2,8 @@ package dev.pulse.pipeline.metric;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.HashSet;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -63,11 +63,12 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
         if (a.sketch == null) {
             out.writeInt(-1);
         } else {
-            ByteBuffer bytes = a.sketch.serialize();
-            byte[] array = new byte[bytes.remaining()];
-            bytes.get(array);
-            out.writeInt(array.length);
-            out.write(array);
+            // DDSketch's own encoding (with its index mapping), which decode() reads back;
+            // serialize() is the protobuf format and does not round-trip through decode()
+            GrowingByteArrayOutput bytes = GrowingByteArrayOutput.withDefaultInitialCapacity();
+            a.sketch.encode(bytes, false);
+            out.writeInt(bytes.numWrittenBytes());
+            out.write(bytes.backingArray(), 0, bytes.numWrittenBytes());
         }
     }
 

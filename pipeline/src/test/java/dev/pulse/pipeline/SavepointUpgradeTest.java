@@ -1,0 +1,113 @@
+package dev.pulse.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.pipeline.ShopEvents.ShopEvent;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Changing one Metric and restoring from a savepoint keeps every other Metric's state: their
+ * rows over all events are exact although the job was stopped halfway.
+ */
+class SavepointUpgradeTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    @TempDir
+    static Path savepoints;
+
+    @BeforeAll
+    static void startEngines() throws Exception {
+        StreamingPipelineTest.kafka = EmbeddedKafka.start();
+        StreamingPipelineTest.postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopEngines() throws Exception {
+        StreamingPipelineTest.stopEngines();
+    }
+
+    @Test
+    void changingOneMetricKeepsTheOthersState() throws Exception {
+        String topic = "shop-events-upgrade";
+        PipelinePlan before = StreamingPipelineTest.plan(topic);
+        PipelinePlan after = TestPlans.compile(ShopEvents.DEFINITIONS.replace("topic: shop-events,", "topic: " + topic + ",")
+                .replace("values: [FR]", "values: [FR, DE]"));
+        AnalysisPlan revenueBefore = before.analysis("Metric", "revenue").orElseThrow();
+        AnalysisPlan revenueAfter = after.analysis("Metric", "revenue").orElseThrow();
+        assertThat(revenueAfter.id()).isNotEqualTo(revenueBefore.id());
+        assertThat(after.analysis("Metric", "buyers-by-country").orElseThrow().id())
+                .isEqualTo(before.analysis("Metric", "buyers-by-country").orElseThrow().id());
+
+        String jdbc = StreamingPipelineTest.database("upgrade");
+        StreamingPipelineTest.kafka.createTopic(topic, 2);
+        StreamingPipelineTest.kafka.createTopic("growth.orders-by-platform.results", 1);
+        List<ShopEvent> events = ShopEvents.generate(31, 3000, 120, 4000);
+        StreamingPipelineTest.produce(topic, events.subList(0, 1500), false);
+
+        StreamExecutionEnvironment first = environment(null);
+        PipelineJob.define(first, before, StreamingPipelineTest.settings(jdbc, null));
+        JobClient job = first.executeAsync("before the change");
+        StreamingPipelineTest.await("rows of the first half", () -> ServingRows.read(jdbc, before).size() > 50);
+        String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+
+        StreamingPipelineTest.produce(topic, events.subList(1500, events.size()), false);
+        StreamingPipelineTest.heartbeat(topic, ShopEvents.T0 + 3_600_000);
+        StreamExecutionEnvironment second = environment(savepoint);
+        PipelineJob.define(second, after, StreamingPipelineTest.settings(jdbc, null));
+        JobClient restored = second.executeAsync("after the change");
+        try {
+            Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events).entrySet().stream()
+                    .filter(e -> !e.getValue().name().equals("revenue"))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            StreamingPipelineTest.await("final rows of the unchanged metrics", () -> ServingRows.read(jdbc, after).values().stream()
+                    .filter(s -> s.isFinal() && !s.row().name().equals("revenue")).count() == expected.size());
+            Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, after);
+            Map<String, ExpectedMetrics.Row> unchanged = stored.entrySet().stream()
+                    .filter(e -> !e.getValue().row().name().equals("revenue"))
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().row()));
+            ReplayTest.assertSameRows(expected, unchanged);
+            // the changed metric starts afresh in its own table, with the new filter
+            assertThat(stored.values().stream().filter(s -> s.row().name().equals("revenue")))
+                    .isNotEmpty()
+                    .allMatch(s -> !"DE".equals(s.row().dims().get(1)) && !"FR".equals(s.row().dims().get(1)));
+        } finally {
+            restored.cancel().get();
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(String savepoint) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        return env;
+    }
+}
