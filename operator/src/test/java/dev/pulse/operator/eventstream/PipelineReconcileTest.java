@@ -168,12 +168,15 @@ class PipelineReconcileTest {
         FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
 
         setFlinkStatus(fd, "STABLE", "RUNNING");
+        String afterStatus = get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getMetadata().getResourceVersion();
         Metric running = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
                 m -> isTrue(m.getStatus(), Condition.READY));
         assertThat(condition(running.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("Running");
         assertThat(running.getStatus().getPipeline().getLifecycleState()).isEqualTo("STABLE");
         assertThat(running.getStatus().getPipeline().getJobState()).isEqualTo("RUNNING");
         String since = condition(running.getStatus(), Condition.READY).orElseThrow().getLastTransitionTime();
+        // the stream reconciled on the status change and found nothing to update
+        assertThat(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getMetadata().getResourceVersion()).isEqualTo(afterStatus);
         eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(), s -> isTrue(s.getStatus(), Condition.READY));
 
         setFlinkStatus(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow(), "FAILED", "FAILED");

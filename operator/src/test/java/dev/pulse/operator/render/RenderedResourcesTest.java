@@ -1,0 +1,95 @@
+package dev.pulse.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.funnel.Funnel;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.retention.Retention;
+import dev.pulse.operator.eventstream.StreamCompiler;
+import dev.pulse.operator.eventstream.StreamState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Golden files: each {@code golden/in-*.yaml} (a stream and its analyses) renders exactly the
+ * objects in {@code golden/out-*.yaml}. After an intended change, rewrite the goldens with
+ * {@code ./mvnw -o -q -pl operator verify -Dgolden.update=true} and review the diff.
+ */
+class RenderedResourcesTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+            "EventStream", EventStream.class, "Metric", Metric.class, "Funnel", Funnel.class, "Retention", Retention.class);
+    private static final RenderSettings SETTINGS = new RenderSettings("analytics", "{cluster}-kafka-bootstrap.kafka:9092",
+            "ghcr.io/pulse-dev/pulse-pipeline:test", "pulse-serving-db");
+
+    static Stream<String> inputs() throws IOException {
+        try (Stream<Path> files = Files.list(GOLDEN)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("in-") && n.endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputs")
+    void rendersTheGoldenObjects(String input) throws IOException {
+        String rendered = render(read(GOLDEN.resolve(input)));
+        Path out = GOLDEN.resolve(input.replaceFirst("^in-", "out-"));
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(out, rendered);
+        }
+        assertThat(out).as("golden file %s (rewrite with -Dgolden.update=true)", out).exists();
+        assertThat(rendered).isEqualTo(Files.readString(out));
+    }
+
+    private static String render(List<HasMetadata> resources) {
+        EventStream stream = resources.stream().filter(EventStream.class::isInstance).map(EventStream.class::cast).findFirst().orElseThrow();
+        List<HasMetadata> analyses = resources.stream().filter(r -> !(r instanceof EventStream)).toList();
+        StreamCompiler compiler = new StreamCompiler(SETTINGS, new PipelineTemplates(Optional.of(Path.of("../pipeline-templates"))));
+        StreamState state = compiler.compile(stream, analyses, Map.of());
+        assertThat(state.problems()).isEmpty();
+        assertThat(state.blocked()).isNull();
+
+        List<HasMetadata> objects = new ArrayList<>();
+        if (state.inputTopic() != null) {
+            objects.add(state.inputTopic());
+        }
+        objects.addAll(state.planConfigMaps().values());
+        objects.addAll(state.flinkDeployments().values());
+        TopicRenderer topics = new TopicRenderer(SETTINGS);
+        for (HasMetadata a : analyses) {
+            if (a instanceof Metric m) {
+                state.plans().stream().flatMap(p -> p.analysis("Metric", m.getMetadata().getName()).stream())
+                        .filter(p -> p.outputTopic() != null).findFirst()
+                        .ifPresent(p -> objects.add(topics.results(m, p, stream)));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (HasMetadata o : objects) {
+            out.append(YAML.asYaml(o));
+        }
+        return out.toString();
+    }
+
+    private static List<HasMetadata> read(Path file) throws IOException {
+        List<HasMetadata> out = new ArrayList<>();
+        for (String doc : Files.readString(file).split("(?m)^---\\s*$")) {
+            if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {
+                continue;
+            }
+            Map<?, ?> raw = YAML.unmarshal(doc, Map.class);
+            out.add(YAML.unmarshal(doc, KINDS.get((String) raw.get("kind"))));
+        }
+        return out;
+    }
+}
