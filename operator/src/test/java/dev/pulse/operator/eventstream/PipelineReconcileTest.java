@@ -213,11 +213,12 @@ class PipelineReconcileTest {
     }
 
     @Test
-    void outputTopicAndExternalStreamAndMissingStream() {
+    void outputTopicExternalStreamMissingStreamAndDedicatedPipelines() {
         String ns = namespace();
         create(ns, EventStream.class, STREAM.replace("retention: 7d}", "retention: 7d, external: true}"));
         create(ns, Metric.class, METRIC.replace("window: {type: tumbling, size: 1m}", "window: {type: tumbling, size: 1m}\n  outputTopic: true"));
         create(ns, Metric.class, METRIC.replace("big-orders", "orphan").replace("stream: shop-events", "stream: no-such-stream"));
+        create(ns, Funnel.class, FUNNEL + "  pipeline: {isolation: dedicated}\n");
 
         KafkaTopic results = eventually().until(() -> get(ns, KafkaTopic.class, ns + ".big-orders.results"), Optional::isPresent).orElseThrow();
         assertThat(results.getSpec().getTopicName()).isEqualTo(ns + ".big-orders.results");
@@ -227,6 +228,21 @@ class PipelineReconcileTest {
         assertThat(condition(orphan.getStatus(), Condition.VALID).orElseThrow().getReason()).isEqualTo("StreamNotFound");
         eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent);
         assertThat(client.resources(KafkaTopic.class).inNamespace(ns).withLabel(Labels.ROLE, Labels.ROLE_INPUT_TOPIC).list().getItems()).isEmpty();
+
+        // a dedicated analysis runs in a FlinkDeployment of its own, with a plan of its own
+        String dedicated = "shop-events-fn-purchase-funnel";
+        FlinkDeployment own = eventually().until(() -> get(ns, FlinkDeployment.class, dedicated), Optional::isPresent).orElseThrow();
+        ConfigMap ownPlan = get(ns, ConfigMap.class, dedicated + "-plan").orElseThrow();
+        assertThat(PlanJson.read(ownPlan.getData().get("plan.json")).analysis("Funnel", "purchase-funnel")).isPresent();
+        assertThat(own.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, ownPlan.getMetadata().getAnnotations().get(Labels.PLAN_HASH));
+        assertThat(plan(ns).orElseThrow().analysis("Funnel", "purchase-funnel")).isEmpty();
+        eventually().until(() -> get(ns, Funnel.class, "purchase-funnel").orElseThrow().getStatus().getPipeline(),
+                p -> p != null && dedicated.equals(p.getFlinkDeployment()) && p.getAnalysisId() != null);
+
+        // back to shared: the dedicated pipeline goes, the analysis moves into the stream's plan
+        edit(ns, Funnel.class, "purchase-funnel", f -> f.getSpec().setPipeline(null));
+        eventually().until(() -> get(ns, FlinkDeployment.class, dedicated), Optional::isEmpty);
+        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Funnel", "purchase-funnel").isPresent());
     }
 
     // --- helpers
