@@ -1,0 +1,109 @@
+package dev.pulse.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pulse.api.compile.Compilation;
+import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.pipeline.PipelineJob;
+import dev.pulse.pipeline.PipelineSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Events per second of the job Pulse generates against hand-written Flink SQL jobs computing the
+ * same metrics, on the same pre-loaded Kafka topic, in one run (see README.md).
+ *
+ * <p>{@code Benchmark [events] [parallelism]}: (a) one count metric by one dimension, 1-minute
+ * tumbling; (b) ten metrics in one generated job against ten SQL jobs run one after another.
+ * Throughput is events / the job's net runtime (from running to finished; excludes SQL planning
+ * and job submission, which are printed as wall time beside it).
+ */
+public final class Benchmark {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+        int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String topic = "shop-events";
+        System.out.printf("machine: %d cores, %s, Java %s, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20);
+        try (BenchKafka kafka = BenchKafka.start(); EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            String jdbc = postgres.getJdbcUrl("postgres", "postgres");
+            kafka.createTopic(topic, parallelism);
+            long t0 = System.nanoTime();
+            BenchEvents.produce(kafka.bootstrapServers(), topic, parallelism, events);
+            System.out.printf("pre-loaded %,d events into %s (%d partitions) in %.1f s%n", events, topic, parallelism, (System.nanoTime() - t0) / 1e9);
+
+            // warm-up: one small generated and one SQL run so JIT and class loading do not favour the second
+            runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism);
+            SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism);
+
+            System.out.println();
+            System.out.println("case (a): one count metric by one dimension, 1-minute tumbling");
+            long[] generatedA = runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism);
+            long[] sqlA = SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism);
+            report("generated", events, generatedA);
+            report("flink sql", events, sqlA);
+            System.out.printf(Locale.ROOT, "RATIO (a) generated / sql = %.2f%n", (double) sqlA[1] / generatedA[1]);
+
+            System.out.println();
+            System.out.println("case (b): ten metrics, one generated job vs ten SQL jobs one after another");
+            long[] generatedB = runGenerated(List.of(BenchMetric.TEN), kafka.bootstrapServers(), topic, jdbc, parallelism);
+            report("generated (10 metrics, 1 job)", events, generatedB);
+            long[] sqlB = {0, 0};
+            for (BenchMetric m : BenchMetric.TEN) {
+                long[] one = SqlJobs.run(m, kafka.bootstrapServers(), topic, jdbc, parallelism);
+                report("  flink sql " + m.name(), events, one);
+                sqlB[0] += one[0];
+                sqlB[1] += one[1];
+            }
+            report("flink sql (10 jobs, total)", events, sqlB);
+            System.out.printf(Locale.ROOT, "RATIO (b) generated / sql = %.2f%n", (double) sqlB[1] / generatedB[1]);
+        }
+    }
+
+    private static void report(String what, long events, long[] times) {
+        System.out.printf(Locale.ROOT, "%-34s net %7.2f s  %,10.0f events/s   (wall %6.2f s)%n", what, times[1] / 1000.0,
+                events / (times[1] / 1000.0), times[0] / 1000.0);
+    }
+
+    /** Runs one generated job over the whole topic (bounded, no checkpoints); returns {wall ms, net runtime ms}. */
+    private static long[] runGenerated(List<BenchMetric> metrics, String bootstrap, String topic, String jdbc, int parallelism) throws Exception {
+        PipelinePlan plan = plan(metrics, topic);
+        long started = System.nanoTime();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        PipelineJob.define(env, plan, new PipelineSettings(Path.of("plan.json"), bootstrap, jdbc, null, null, true, 0, 1000, 500, null, true));
+        JobExecutionResult done = env.execute("pulse " + plan.pipeline());
+        return new long[] {(System.nanoTime() - started) / 1_000_000, done.getNetRuntime()};
+    }
+
+    private static PipelinePlan plan(List<BenchMetric> metrics, String topic) throws Exception {
+        List<HasMetadata> resources = new ArrayList<>();
+        resources.add(YAML.treeToValue(YAML.readTree(BenchEvents.STREAM.replace("TOPIC", topic)), EventStream.class));
+        for (BenchMetric m : metrics) {
+            JsonNode node = YAML.readTree(m.yaml());
+            resources.add(YAML.treeToValue(node, Metric.class));
+        }
+        Compilation c = new PlanCompiler().compile(resources);
+        if (!c.isValid()) {
+            throw new IllegalStateException("invalid benchmark definitions: " + c.problems());
+        }
+        return c.plans().get(0);
+    }
+}
