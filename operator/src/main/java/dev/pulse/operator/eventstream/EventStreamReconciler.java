@@ -11,6 +11,7 @@ import dev.pulse.operator.events.PulseEvents;
 import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
+import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -108,6 +110,22 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             control = UpdateControl.patchStatus(stream);
         }
         return strimzi && flink ? control : control.rescheduleAfter(WAIT_FOR_PLATFORM);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<EventStream> updateErrorStatus(EventStream stream, Context<EventStream> context, Exception e) {
+        // a conflict or a blip is retried at once; say so in the status only when it persists
+        boolean persistent = context.getRetryInfo().map(r -> r.isLastAttempt() || r.getAttemptCount() >= 3).orElse(true);
+        if (!persistent) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        String reason = e instanceof PipelineException pe ? pe.reason() : Reasons.RECONCILE_FAILED;
+        PulseStatus next = statuses.failed(stream.getStatus(), stream.getMetadata().getGeneration(), reason, e.getMessage());
+        if (next.equals(stream.getStatus())) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        stream.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(stream);
     }
 
     private static StreamObservation observe(EventStream stream, StreamState state, boolean strimzi, boolean flink,

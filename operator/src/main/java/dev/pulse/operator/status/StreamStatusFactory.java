@@ -52,4 +52,22 @@ public class StreamStatusFactory {
         next.setPipeline(pipeline);
         return next;
     }
+
+    /**
+     * The status after a reconcile failed with an error the operator will retry (an API server
+     * error, a conflict): {@code Ready=False} with the reason, everything else as it was.
+     */
+    public PulseStatus failed(PulseStatus previous, long generation, String reason, String message) {
+        PulseStatus next = new PulseStatus();
+        if (previous != null) {
+            next.setLag(previous.getLag());
+            next.setFreshness(previous.getFreshness());
+            next.setPipeline(previous.getPipeline());
+            next.setObservedGeneration(previous.getObservedGeneration());
+        }
+        String text = message == null ? reason : message.length() > 1024 ? message.substring(0, 1021) + "..." : message;
+        next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(),
+                List.of(Conditions.of(Condition.READY, Conditions.FALSE, reason, text)), generation, clock.instant()));
+        return next;
+    }
 }
