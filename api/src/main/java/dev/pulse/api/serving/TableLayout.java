@@ -46,6 +46,35 @@ public final class TableLayout {
             new Column("numerator", "bigint"),
             new Column("denominator", "bigint"));
 
+    /**
+     * Funnel value columns: {@code step_counts[k-1]} is the count reaching step k (every step, in
+     * order; conversions are derived by readers), and the median time in milliseconds from step 1
+     * to the last step over the attempts that completed (null when none did). The window columns
+     * are the reporting window.
+     */
+    public static final List<Column> FUNNEL_VALUES = List.of(
+            new Column("step_counts", "bigint[]"),
+            new Column("median_conversion_ms", "double precision"));
+
+    /**
+     * Retention value columns. {@code window_start} is the cohort start and {@code window_end} the
+     * cohort start plus one period; {@code retained[k-1]} is the count retained in period k and
+     * {@code complete[k-1]} whether period k has elapsed (an incomplete period's count is what is
+     * known so far, never reported as final). {@code final} is true when every period is complete.
+     */
+    public static final List<Column> RETENTION_VALUES = List.of(
+            new Column("cohort_size", "bigint"),
+            new Column("retained", "bigint[]"),
+            new Column("complete", "boolean[]"));
+
+    /** Anomaly value columns of a Metric's anomalies table ({@link #anomalies}); rows are always final. */
+    public static final List<Column> ANOMALY_VALUES = List.of(
+            new Column("observed", "double precision"),
+            new Column("expected", "double precision"),
+            new Column("lower", "double precision"),
+            new Column("upper", "double precision"),
+            new Column("score", "double precision"));
+
     private final String schema;
     private final String table;
     private final List<String> dimensionColumns;
@@ -61,16 +90,36 @@ public final class TableLayout {
     }
 
     /**
-     * The detail table of an analysis. Metrics only for now; funnels and retention add their own
-     * value columns here when the pipeline computes them.
+     * The detail table of an analysis: {@link #METRIC_VALUES}, {@link #FUNNEL_VALUES} or
+     * {@link #RETENTION_VALUES} by kind.
      *
-     * @throws IllegalArgumentException when the plan's identifiers are not valid or its kind has no table yet
+     * @throws IllegalArgumentException when the plan's identifiers are not valid or its kind is unknown
      */
     public static TableLayout of(AnalysisPlan plan) {
-        if (!"Metric".equals(plan.kind())) {
-            throw new IllegalArgumentException("no serving table layout for kind " + plan.kind() + " yet");
-        }
-        return new TableLayout(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), METRIC_VALUES);
+        return new TableLayout(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), valueColumns(plan.kind()));
+    }
+
+    /** The value columns of a kind's detail table. */
+    public static List<Column> valueColumns(String kind) {
+        return switch (kind) {
+            case "Metric" -> METRIC_VALUES;
+            case "Funnel" -> FUNNEL_VALUES;
+            case "Retention" -> RETENTION_VALUES;
+            default -> throw new IllegalArgumentException("no serving table layout for kind " + kind);
+        };
+    }
+
+    /**
+     * A Metric's anomalies table: same schema, key and dimension columns as its detail table,
+     * named {@link #anomaliesTable}, with {@link #ANOMALY_VALUES}.
+     */
+    public static TableLayout anomalies(AnalysisPlan plan) {
+        return new TableLayout(plan.serving().schema(), anomaliesTable(plan.serving().table()), plan.serving().columns(), ANOMALY_VALUES);
+    }
+
+    /** The anomalies table of a detail table: {@code <table>_anomalies}, hashed when longer than 63 bytes. */
+    public static String anomaliesTable(String detailTable) {
+        return dev.pulse.api.compile.Names.identifier(detailTable, "anomalies");
     }
 
     /** A layout from its parts (tests, rollup tables). */
