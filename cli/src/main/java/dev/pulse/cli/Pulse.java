@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code pulse} command. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",
-        subcommands = {ValidateCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ValidateCommand.class, CompileCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Pulse implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -63,7 +63,32 @@ class PulseCommandsTest {
         assertThat(plan.path("stream").path("namespace").asText()).isEqualTo("growth");
         List<String> names = new ArrayList<>();
         plan.path("analyses").forEach(a -> names.add(a.path("kind").asText() + "/" + a.path("name").asText()));
+        List<String> kinds = docs.stream().filter(d -> d.has("kind")).map(d -> d.path("kind").asText()).toList();
+        assertThat(kinds).containsExactly("KafkaTopic", "ConfigMap", "FlinkDeployment");
+        JsonNode deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.path("kind").asText())).findFirst().orElseThrow();
+        assertThat(deployment.path("metadata").path("annotations").path("pulse.dev/plan-hash").asText()).isEqualTo(plan.path("hash").asText());
         assertThat(names).containsExactlyInAnyOrder("Metric/orders-per-minute", "Metric/revenue-by-country", "Metric/active-users",
                 "Metric/checkout-conversion", "Metric/order-value-p95", "Funnel/purchase-funnel", "Retention/buyer-retention");
+    }
+
+    @Test
+    void replayWritesOneRowPerWindowAndDimensionValues(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("../samples/01-eventstream-shop-events.yaml"), dir.resolve("01.yaml"));
+        Files.copy(Path.of("../samples/02-metric-orders-per-minute.yaml"), dir.resolve("02.yaml"));
+        Path events = dir.resolve("events.jsonl");
+        long t = 1767225600000L; // 2026-01-01T00:00:00Z
+        Files.writeString(events, String.join("\n",
+                "{\"event\":\"purchase\",\"user_id\":\"u1\",\"ts\":" + (t + 10_000) + ",\"platform\":\"ios\"}",
+                "{\"event\":\"purchase\",\"user_id\":\"u2\",\"ts\":" + (t + 59_999) + ",\"platform\":\"ios\"}",
+                "{\"event\":\"product_view\",\"user_id\":\"u2\",\"ts\":" + (t + 20_000) + ",\"platform\":\"ios\"}",
+                "{\"event\":\"purchase\",\"user_id\":\"u3\",\"ts\":" + (t + 60_000) + "}",
+                "not json",
+                "{\"event\":\"purchase\",\"user_id\":\"u3\",\"ts\":" + (t + 61_000) + ",\"platform\":null}") + "\n");
+        Path rows = dir.resolve("rows.jsonl");
+        assertThat(run("replay", "-f", dir.toString(), "--events", events.toString(), "--out", rows.toString(), "-n", "growth"))
+                .as(err.toString()).isZero();
+        assertThat(Files.readAllLines(rows)).containsExactlyInAnyOrder(
+                "{\"kind\":\"Metric\",\"namespace\":\"growth\",\"name\":\"orders-per-minute\",\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T00:01:00Z\",\"dimensions\":{\"platform\":\"ios\"},\"value\":2.0}",
+                "{\"kind\":\"Metric\",\"namespace\":\"growth\",\"name\":\"orders-per-minute\",\"windowStart\":\"2026-01-01T00:01:00Z\",\"windowEnd\":\"2026-01-01T00:02:00Z\",\"dimensions\":{\"platform\":null},\"value\":2.0}");
     }
 }
