@@ -1,0 +1,107 @@
+package dev.pulse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** helm lint --strict, helm template, what is rendered and what values are refused. */
+class ChartTest {
+
+    @Test
+    void lintsStrictWithDefaultAndFullValues() {
+        Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString()));
+        Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString(),
+                "--values", Repo.root().resolve("e2e/src/test/resources/values-full.yaml").toString()));
+    }
+
+    @Test
+    void rendersTheComponentsOfAnInstall() {
+        Rendered r = Rendered.defaults();
+        assertThat(r.objects).extracting(Rendered::id).contains(
+                "Deployment pulse-system/pulse-operator", "Service pulse-system/pulse-operator",
+                "ServiceAccount pulse-system/pulse-operator",
+                "Deployment pulse-system/pulse-serving", "Service pulse-system/pulse-serving",
+                "ClusterRole pulse-operator", "ClusterRoleBinding pulse-operator", "ClusterRole pulse-operator-crd-reader",
+                "ClusterRole pulse-admin", "ClusterRole pulse-edit", "ClusterRole pulse-view",
+                "ServiceMonitor pulse-system/pulse", "PrometheusRule pulse-system/pulse");
+        assertThat(r.ofKind("NetworkPolicy", "Role", "Lease")).isEmpty();
+
+        Rendered full = Rendered.full();
+        assertThat(full.objects).extracting(Rendered::id).contains(
+                "NetworkPolicy pulse-system/pulse-operator", "NetworkPolicy pulse-system/pulse-serving",
+                "ConfigMap pulse-system/pulse-dashboard", "ConfigMap pulse-system/pulse-operator-config",
+                "ConfigMap pulse-system/pulse-operator-templates");
+    }
+
+    @Test
+    void operatorSettingsReachPulseConfigThroughItsEnvironment() {
+        JsonNode container = Rendered.full().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
+        List<String> env = names(container.path("env"));
+        assertThat(env).contains("PULSE_KAFKA_BOOTSTRAP_SERVERS", "PULSE_KAFKA_DEFAULT_CLUSTER", "PULSE_FLINK_IMAGE",
+                "PULSE_SERVING_DATABASE_SECRET", "PULSE_TEMPLATES_DIRECTORY", "PULSE_WATCH_NAMESPACES",
+                "QUARKUS_OPERATOR_SDK_CONTROLLERS_EVENTSTREAM_NAMESPACES", "QUARKUS_OPERATOR_SDK_CONTROLLERS_METRIC_NAMESPACES",
+                "QUARKUS_OPERATOR_SDK_CONTROLLERS_FUNNEL_NAMESPACES", "QUARKUS_OPERATOR_SDK_CONTROLLERS_RETENTION_NAMESPACES",
+                "PULSE_LEADER_ELECTION_ENABLED", "QUARKUS_CONFIG_LOCATIONS");
+        assertThat(value(container, "PULSE_WATCH_NAMESPACES")).isEqualTo("growth,payments");
+        assertThat(value(container, "PULSE_FLINK_IMAGE")).isEqualTo("ghcr.io/pulse-dev/pulse-pipeline:0.1.0-SNAPSHOT");
+
+        JsonNode defaults = Rendered.defaults().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
+        assertThat(names(defaults.path("env"))).doesNotContain("PULSE_WATCH_NAMESPACES", "PULSE_LEADER_ELECTION_ENABLED",
+                "PULSE_TEMPLATES_DIRECTORY", "QUARKUS_CONFIG_LOCATIONS");
+        assertThat(Rendered.defaults().one("Deployment", "pulse-operator").at("/spec/strategy/type").asText())
+                .as("one operator at a time without leader election").isEqualTo("Recreate");
+    }
+
+    @Test
+    void aTemplateDirectoryKeepsTheBuiltInDefaultTemplate() {
+        JsonNode cm = Rendered.full().one("ConfigMap", "pulse-operator-templates");
+        assertThat(cm.at("/data/default.yaml").asText())
+                .isEqualTo(Repo.read(Repo.root().resolve("pipeline-templates/default.yaml")));
+        assertThat(cm.at("/data/large.yaml").asText()).contains("memory: 8192m");
+        assertThat(Repo.read(Repo.chart().resolve("files/pipeline-templates/default.yaml")))
+                .as("charts/pulse/files/pipeline-templates/default.yaml is a copy of pipeline-templates/default.yaml")
+                .isEqualTo(Repo.read(Repo.root().resolve("pipeline-templates/default.yaml")));
+    }
+
+    @Test
+    void metricsAreScrapedFromQuarkusMetricsEndpoint() {
+        JsonNode sm = Rendered.defaults().one("ServiceMonitor", "pulse");
+        assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+        for (JsonNode svc : Rendered.defaults().ofKind("Service")) {
+            assertThat(svc.at("/spec/ports").findValuesAsText("name")).contains("http");
+        }
+    }
+
+    @Test
+    void schemaRefusesAPasswordInValuesAndUnknownKeys() {
+        Tools.Result password = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "serving.database.password=hunter2"));
+        assertThat(password.exitCode()).isNotZero();
+        assertThat(password.stderr()).contains("password");
+
+        Tools.Result typo = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "watchNamespace=growth"));
+        assertThat(typo.exitCode()).isNotZero();
+
+        Tools.Result badNamespace = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "watchNamespaces={Growth_Team}"));
+        assertThat(badNamespace.exitCode()).isNotZero();
+    }
+
+    static List<String> names(JsonNode list) {
+        return java.util.stream.StreamSupport.stream(list.spliterator(), false).map(n -> n.path("name").asText()).collect(Collectors.toList());
+    }
+
+    static String value(JsonNode container, String env) {
+        for (JsonNode e : container.path("env")) {
+            if (env.equals(e.path("name").asText())) {
+                return e.path("value").asText();
+            }
+        }
+        throw new AssertionError("no env " + env);
+    }
+}
