@@ -8,6 +8,7 @@ import dev.pulse.pipeline.metric.MetricInput;
 import dev.pulse.pipeline.metric.MetricRow;
 import dev.pulse.pipeline.metric.MetricWindowProcess;
 import dev.pulse.pipeline.metric.Observation;
+import dev.pulse.pipeline.metric.ObservationSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,7 +51,7 @@ public final class PipelineGraph {
                 continue;
             }
             DataStream<Observation> observations = events
-                    .flatMap(new MetricInput(a, layout)).returns(TypeInformation.of(Observation.class))
+                    .flatMap(new MetricInput(a, layout)).returns(ObservationSerializer.TYPE)
                     .name(a.kind() + " " + a.namespace() + "/" + a.name() + ": filter").uid(uid(a, "input"));
             SingleOutputStreamOperator<MetricRow> rows = observations
                     .keyBy(o -> o.key, Types.STRING)

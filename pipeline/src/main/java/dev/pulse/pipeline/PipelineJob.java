@@ -53,20 +53,26 @@ public final class PipelineJob {
     @SuppressWarnings("deprecation")
     public static List<PipelineGraph.MetricOutput> define(StreamExecutionEnvironment env, PipelinePlan plan, PipelineSettings settings) {
         env.getConfig().disableGenericTypes();
+        // events fan out to every analysis through chained operators; without reuse Flink would
+        // deep-copy each event once per analysis. No function here mutates or keeps its input.
+        env.getConfig().enableObjectReuse();
         if (!env.getCheckpointConfig().isCheckpointingEnabled() && settings.checkpointIntervalMs() > 0) {
             env.enableCheckpointing(settings.checkpointIntervalMs());
         }
         StreamPlan stream = plan.stream();
         EventLayout layout = new EventLayout(stream);
-        KafkaSource<Event> source = KafkaSource.<Event>builder()
+        var builder = KafkaSource.<Event>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setTopics(stream.topic())
                 .setGroupId(stream.consumerGroup())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaEventDeserializer(layout))
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("partition.discovery.interval.ms", "60000")
-                .build();
+                .setProperty("partition.discovery.interval.ms", settings.bounded() ? "-1" : "60000");
+        if (settings.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        KafkaSource<Event> source = builder.build();
         WatermarkStrategy<Event> watermarks = WatermarkStrategy
                 .<Event>forBoundedOutOfOrderness(Duration.ofMillis(stream.maxOutOfOrdernessMs()))
                 .withTimestampAssigner((e, recordTime) -> e.time);

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param flushIntervalMs longest a row waits before it is written ({@code --flush-interval-ms}, default 1000)
  * @param batchSize rows per upsert batch ({@code --batch-size}, default 500)
  * @param deadLetterTopic where malformed records go, or null to count them only ({@code --dead-letter-topic})
+ * @param bounded read up to the partitions' latest offsets at start, finalize every window and stop
+ *     ({@code --bounded true}; catch-up runs and benchmarks)
  */
 public record PipelineSettings(
         Path plan,
@@ -29,7 +31,8 @@ public record PipelineSettings(
         long checkpointIntervalMs,
         long flushIntervalMs,
         int batchSize,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        boolean bounded) {
 
     public static PipelineSettings from(String[] args, Map<String, String> env) {
         Map<String, String> a = new java.util.HashMap<>();
@@ -59,7 +62,8 @@ public record PipelineSettings(
                 Long.parseLong(value(a, env, "checkpoint-interval-ms", "PULSE_CHECKPOINT_INTERVAL_MS", "10000")),
                 Long.parseLong(value(a, env, "flush-interval-ms", "PULSE_FLUSH_INTERVAL_MS", "1000")),
                 Integer.parseInt(value(a, env, "batch-size", "PULSE_BATCH_SIZE", "500")),
-                value(a, env, "dead-letter-topic", "PULSE_DEAD_LETTER_TOPIC", null));
+                value(a, env, "dead-letter-topic", "PULSE_DEAD_LETTER_TOPIC", null),
+                Boolean.parseBoolean(value(a, env, "bounded", "PULSE_BOUNDED", "false")));
     }
 
     private static String value(Map<String, String> args, Map<String, String> env, String arg, String var, String fallback) {

@@ -168,10 +168,10 @@ class StreamingPipelineTest {
             heartbeat(topic, ShopEvents.T0 + HOUR);
 
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events);
-            await("final rows", () -> ServingRows.finalCount(jdbc, plan) == expected.size());
+            awaitQuietly(job, () -> ServingRows.finalCount(jdbc, plan) == expected.size());
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, plan);
-            assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
             ReplayTest.assertSameRows(expected, ServingRows.rowsOf(stored));
+            assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
             try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = 'failure' AND backend_start > to_timestamp("
                             + killedAt / 1000.0 + ") AND pid <> pg_backend_pid()")) {
@@ -192,7 +192,7 @@ class StreamingPipelineTest {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         if (restarts) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         } else {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -204,7 +204,7 @@ class StreamingPipelineTest {
     }
 
     static PipelineSettings settings(String jdbc, String deadLetterTopic) {
-        return new PipelineSettings(Path.of("plan.json"), kafka.bootstrapServers(), jdbc, null, null, true, 500, 100, 500, deadLetterTopic);
+        return new PipelineSettings(Path.of("plan.json"), kafka.bootstrapServers(), jdbc, null, null, true, 500, 100, 500, deadLetterTopic, false);
     }
 
     static String database(String name) throws Exception {
@@ -274,8 +274,17 @@ class StreamingPipelineTest {
         return latest.values().stream().filter(v -> v.contains("\"final\":true")).count();
     }
 
+    /** Waits for the condition, then lets the caller's assertions say what is wrong if it never held. */
+    static void awaitQuietly(JobClient job, Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!condition.call() && System.currentTimeMillis() < deadline) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job ended: " + job.getJobStatus().get()).isFalse();
+            Thread.sleep(250);
+        }
+    }
+
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (!condition.call()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

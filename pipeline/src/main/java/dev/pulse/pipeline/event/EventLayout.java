@@ -83,14 +83,20 @@ public final class EventLayout implements Serializable {
         return Collections.unmodifiableMap(fields);
     }
 
-    /** An empty event with slots sized for this layout. */
+    private static final String[] NO_STRINGS = {};
+    private static final long[] NO_LONGS = {};
+    private static final double[] NO_DOUBLES = {};
+    private static final boolean[] NO_BOOLEANS = {};
+
+    /** An empty event with slots sized for this layout (kinds without fields share one empty array). */
     public Event newEvent() {
         Event e = new Event();
-        e.strings = new String[strings];
-        e.longs = new long[longs];
-        e.doubles = new double[doubles];
-        e.booleans = new boolean[booleans];
-        e.present = new boolean[longs + doubles + booleans];
+        e.strings = strings == 0 ? NO_STRINGS : new String[strings];
+        e.longs = longs == 0 ? NO_LONGS : new long[longs];
+        e.doubles = doubles == 0 ? NO_DOUBLES : new double[doubles];
+        e.booleans = booleans == 0 ? NO_BOOLEANS : new boolean[booleans];
+        int presence = longs + doubles + booleans;
+        e.present = presence == 0 ? NO_BOOLEANS : new boolean[presence];
         return e;
     }
 }

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Parses one JSON record into an {@link Event}, once, with a streaming parser: only the fields
@@ -21,14 +19,20 @@ import java.util.Map;
 public final class EventParser {
     private static final int MAX_RAW_CHARS = 4096;
     private final EventLayout layout;
-    private final JsonFactory json = new JsonFactory();
-    private final Map<String, FieldRef> byName;
+    // field names come back interned, so the plan's few fields are found by identity
+    private final JsonFactory json = JsonFactory.builder()
+            .enable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .enable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+    private final String[] names;
+    private final FieldRef[] refs;
     private final String timestampField;
     private final String timestampFormat;
 
     public EventParser(EventLayout layout) {
         this.layout = layout;
-        this.byName = new HashMap<>(layout.fields());
+        this.names = layout.fields().keySet().stream().map(String::intern).toArray(String[]::new);
+        this.refs = layout.fields().values().toArray(FieldRef[]::new);
         this.timestampField = layout.timestampField();
         this.timestampFormat = layout.timestampFormat();
     }
@@ -59,7 +63,7 @@ public final class EventParser {
         boolean hasTime = false;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            FieldRef ref = byName.get(p.currentName());
+            FieldRef ref = field(p.currentName());
             JsonToken v = p.nextToken();
             if (ref == null) {
                 p.skipChildren();
@@ -106,6 +110,15 @@ public final class EventParser {
             return "more than one JSON value";
         }
         return hasTime ? null : "no timestamp: field '" + timestampField + "' is missing or null";
+    }
+
+    private FieldRef field(String internedName) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == internedName) {
+                return refs[i];
+            }
+        }
+        return null;
     }
 
     private String readLong(JsonParser p, JsonToken v, Event e, FieldRef ref) throws IOException {

@@ -18,7 +18,8 @@ public final class AnalysisFilter implements Serializable {
     private static final long serialVersionUID = 1L;
     private final PlanPart<FilterPlan> part;
     private final EventLayout layout;
-    private transient Set<String> events;
+    private transient String[] eventList;
+    private transient Set<String> eventSet;
     private transient ConditionPredicate[] conditions;
     private transient CelPredicate expression;
 
@@ -31,15 +32,32 @@ public final class AnalysisFilter implements Serializable {
     public AnalysisFilter open() {
         FilterPlan plan = part.get();
         List<String> types = plan.events() == null ? List.of() : plan.events();
-        events = types.isEmpty() ? null : new HashSet<>(types);
+        // a short list is faster to scan than to hash
+        eventList = types.isEmpty() || types.size() > 8 ? null : types.stream().map(String::intern).toArray(String[]::new);
+        eventSet = types.size() > 8 ? new HashSet<>(types) : null;
         List<ConditionPlan> where = plan.where() == null ? List.of() : plan.where();
         conditions = where.stream().map(c -> new ConditionPredicate(c, layout.field(c.field()))).toArray(ConditionPredicate[]::new);
         expression = plan.expression() == null ? null : new CelPredicate(plan.expression(), layout);
         return this;
     }
 
+    private static boolean anyOf(String[] types, String type) {
+        if (type == null) {
+            return false;
+        }
+        for (String t : types) {
+            if (t == type || t.equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean test(Event e) {
-        if (events != null && (e.type == null || !events.contains(e.type))) {
+        if (eventList != null && !anyOf(eventList, e.type)) {
+            return false;
+        }
+        if (eventSet != null && (e.type == null || !eventSet.contains(e.type))) {
             return false;
         }
         for (ConditionPredicate c : conditions) {

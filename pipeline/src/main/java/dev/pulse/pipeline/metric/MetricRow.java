@@ -18,4 +18,17 @@ public class MetricRow {
 
     public MetricRow() {
     }
+
+    /** A copy (the dimension array is shared: nothing writes to it). */
+    public MetricRow copy() {
+        MetricRow r = new MetricRow();
+        r.windowStart = windowStart;
+        r.windowEnd = windowEnd;
+        r.dimensions = dimensions;
+        r.value = value;
+        r.numerator = numerator;
+        r.denominator = denominator;
+        r.finalResult = finalResult;
+        return r;
+    }
 }

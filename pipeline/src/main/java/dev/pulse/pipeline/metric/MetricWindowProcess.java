@@ -67,7 +67,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
 
     /** The side output of an analysis's late events. */
     public static OutputTag<Observation> lateOutput(AnalysisPlan plan) {
-        return new OutputTag<>("late-" + plan.id(), org.apache.flink.api.common.typeinfo.TypeInformation.of(Observation.class));
+        return new OutputTag<>("late-" + plan.id(), ObservationSerializer.TYPE);
     }
 
     @Override
@@ -84,7 +84,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
         long watermark = watermark(ctx.timerService().currentWatermark());
         int n = windows.endsOf(o.time, ends);
         boolean late = false;
-        boolean added = false;
+        boolean becameDirty = false;
         for (int i = 0; i < n; i++) {
             long end = ends[i];
             long finalAt = end - 1 + lateness;
@@ -98,15 +98,16 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
                 ctx.timerService().registerEventTimeTimer(finalAt);
             }
             aggregation.add(a, o);
+            // a window turning dirty needs a provisional emission; one timer per key and interval
+            becameDirty |= !a.dirty;
             a.dirty = true;
             state.put(end, a);
-            added = true;
         }
         if (late) {
             lateEvents.inc();
             ctx.output(lateOutput, o);
         }
-        if (added && emitEvery > 0) {
+        if (becameDirty && emitEvery > 0) {
             long now = ctx.timerService().currentProcessingTime();
             ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
         }

@@ -124,7 +124,8 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
 
         @Override
         public void write(MetricRow row, Context context) throws IOException {
-            pending.put(rowKey(row), row);
+            // a copy: with object reuse an unchained input may hand the same instance again
+            pending.put(rowKey(row), row.copy());
             if (pending.size() >= target.batchSize()) {
                 flush(false);
             } else if (!timerSet) {

@@ -1,0 +1,119 @@
+package dev.pulse.pipeline.funnel;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.metric.DimensionKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs the {@link FunnelMatcher} over each actor's events (the key) in event-time order.
+ *
+ * <p>Events wait in state until the watermark, less {@code allowedLateness}, passes their time;
+ * then they are taken in order (time, lowest step, arrival). An event that arrives after that
+ * point for its time is late: counted and sent to the late output. An attempt therefore closes
+ * for good once the watermark passes its first event + conversionWindow + allowedLateness, and
+ * the per-actor state is at most the events of one conversion window plus the open attempt.
+ */
+public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEvent, AttemptUpdate> {
+    private static final long serialVersionUID = 1L;
+    private final FunnelMatcher matcher;
+    private final long windowMs;
+    private final long lateness;
+    private final boolean provisional;
+    private final OutputTag<FunnelEvent> lateOutput;
+    private final String analysis;
+    private transient ListState<FunnelEvent> pending;
+    private transient ValueState<FunnelProgress> progress;
+    private transient Counter lateEvents;
+
+    public FunnelAttempts(AnalysisPlan plan, boolean provisional) {
+        this.matcher = new FunnelMatcher(plan.funnel());
+        this.windowMs = plan.window().sizeMs();
+        this.lateness = plan.allowedLatenessMs();
+        this.provisional = provisional;
+        this.lateOutput = lateOutput(plan);
+        this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
+    }
+
+    public static OutputTag<FunnelEvent> lateOutput(AnalysisPlan plan) {
+        return new OutputTag<>("late-" + plan.id(), TypeInformation.of(FunnelEvent.class));
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(FunnelEvent.class)));
+        progress = getRuntimeContext().getState(new ValueStateDescriptor<>("attempt", TypeInformation.of(FunnelProgress.class)));
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("analysis", analysis).counter("lateEvents");
+    }
+
+    @Override
+    public void processElement(FunnelEvent e, Context ctx, Collector<AttemptUpdate> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
+            lateEvents.inc();
+            ctx.output(lateOutput, e);
+            return;
+        }
+        pending.add(e);
+        ctx.timerService().registerEventTimeTimer(e.time + lateness);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttemptUpdate> out) throws Exception {
+        long upTo = timestamp - lateness;
+        List<FunnelEvent> due = new ArrayList<>();
+        List<FunnelEvent> later = new ArrayList<>();
+        for (FunnelEvent e : pending.get()) {
+            (e.time <= upTo ? due : later).add(e);
+        }
+        due.sort(Comparator.<FunnelEvent>comparingLong(e -> e.time).thenComparingInt(e -> matcher.rank(e.steps))
+                .thenComparingLong(e -> e.sequence));
+        FunnelProgress p = progress.value();
+        if (p == null) {
+            p = new FunnelProgress();
+        }
+        String actor = ctx.getCurrentKey();
+        int levelBefore = p.isOpen() ? p.level() : 0;
+        long startBefore = p.start();
+        for (FunnelEvent e : due) {
+            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+        }
+        matcher.onWatermark(p, upTo, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+        if (p.isOpen()) {
+            if (provisional && (p.start() != startBefore || p.level() != levelBefore)) {
+                out.collect(update(actor, p.start(), p.dimensions(), p.level(), -1, false));
+            }
+            ctx.timerService().registerEventTimeTimer(p.deadline(matcher.conversionWindowMs()) + lateness);
+            progress.update(p);
+        } else {
+            progress.clear();
+        }
+        pending.update(later);
+    }
+
+    private AttemptUpdate update(String actor, long start, String[] dimensions, int level, long convertedAt, boolean closed) {
+        AttemptUpdate u = new AttemptUpdate();
+        u.actor = actor;
+        u.start = start;
+        u.dimensions = dimensions;
+        u.level = level;
+        u.conversionMs = convertedAt < 0 ? -1 : convertedAt - start;
+        u.closed = closed;
+        String[] key = new String[dimensions.length + 1];
+        key[0] = Long.toString(Math.floorDiv(start, windowMs) * windowMs);
+        System.arraycopy(dimensions, 0, key, 1, dimensions.length);
+        u.row = DimensionKey.encode(key);
+        return u;
+    }
+}

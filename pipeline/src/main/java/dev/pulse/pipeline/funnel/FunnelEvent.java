@@ -1,0 +1,18 @@
+package dev.pulse.pipeline.funnel;
+
+/**
+ * An event as a funnel sees it: its actor, time, which steps and exclusions it matches (bit
+ * masks) and its breakdown values. A Flink POJO, so it never falls back to Kryo.
+ */
+public class FunnelEvent {
+    public String actor;
+    public long time;
+    public int steps;
+    public int exclusions;
+    public String[] dimensions;
+    /** Arrival order within the actor, for a stable order at equal times and ranks. */
+    public long sequence;
+
+    public FunnelEvent() {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.pulse.pipeline.funnel;
+
+/** The open attempt of one actor, if any: the only per-actor state a funnel keeps. A Flink POJO (public fields). */
+public class FunnelProgress {
+    public FunnelProgress() {
+    }
+
+    public long start = -1;
+    public int level;
+    public int matchedSteps;
+    public long convertedAt = -1;
+    public String[] dimensions;
+
+    public boolean isOpen() {
+        return start >= 0;
+    }
+
+    /** When the open attempt's conversion window ends (exclusive); Long.MAX_VALUE when none is open. */
+    public long deadline(long conversionWindowMs) {
+        return isOpen() ? start + conversionWindowMs : Long.MAX_VALUE;
+    }
+
+    public long start() {
+        return start;
+    }
+
+    public int level() {
+        return level;
+    }
+
+    public int matchedSteps() {
+        return matchedSteps;
+    }
+
+    public String[] dimensions() {
+        return dimensions;
+    }
+
+    /** Restores state (from Flink state). */
+    public static FunnelProgress of(long start, int level, int matchedSteps, long convertedAt, String[] dimensions) {
+        FunnelProgress p = new FunnelProgress();
+        p.start = start;
+        p.level = level;
+        p.matchedSteps = matchedSteps;
+        p.convertedAt = convertedAt;
+        p.dimensions = dimensions;
+        return p;
+    }
+
+    public long convertedAt() {
+        return convertedAt;
+    }
+}

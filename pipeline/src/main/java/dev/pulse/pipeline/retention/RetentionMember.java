@@ -1,0 +1,48 @@
+package dev.pulse.pipeline.retention;
+
+/**
+ * One actor's membership of a retention cohort: its cohort time t0, breakdown values, and which
+ * periods it was retained in (bit k-1 for period k). The only per-actor state a retention keeps.
+ */
+public class RetentionMember {
+    public RetentionMember() {
+    }
+
+    public long cohortTime = -1;
+    public String[] dimensions;
+    public long[] retained;
+
+    public boolean isMember() {
+        return cohortTime >= 0;
+    }
+
+    public long cohortTime() {
+        return cohortTime;
+    }
+
+    public String[] dimensions() {
+        return dimensions;
+    }
+
+    public boolean retainedIn(int period) {
+        int i = period - 1;
+        return retained != null && (retained[i >> 6] & (1L << (i & 63))) != 0;
+    }
+
+    void markRetained(int period) {
+        int i = period - 1;
+        retained[i >> 6] |= 1L << (i & 63);
+    }
+
+    public static RetentionMember of(long cohortTime, String[] dimensions, long[] retained) {
+        RetentionMember m = new RetentionMember();
+        m.cohortTime = cohortTime;
+        m.dimensions = dimensions;
+        m.retained = retained;
+        return m;
+    }
+
+    public long[] retainedBits() {
+        return retained;
+    }
+}

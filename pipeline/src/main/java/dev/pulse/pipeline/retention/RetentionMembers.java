@@ -1,0 +1,97 @@
+package dev.pulse.pipeline.retention;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.metric.DimensionKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Runs the {@link RetentionTracker} over each actor's events (the key) in event-time order:
+ * events wait until the watermark passes their time. Once the actor's last period has passed
+ * ({@code t0 + (periods+1)·period}) only its cohort time is kept (so it joins no second cohort),
+ * and that expires after {@value #MEMBERSHIP_TTL_DAYS} days without access.
+ */
+public final class RetentionMembers extends KeyedProcessFunction<String, RetentionEvent, MemberUpdate> {
+    private static final long serialVersionUID = 1L;
+    static final int MEMBERSHIP_TTL_DAYS = 400;
+    private final RetentionTracker tracker;
+    private transient ListState<RetentionEvent> pending;
+    private transient ValueState<RetentionMember> member;
+
+    public RetentionMembers(AnalysisPlan plan) {
+        this.tracker = new RetentionTracker(plan.retention());
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(RetentionEvent.class)));
+        ValueStateDescriptor<RetentionMember> d = new ValueStateDescriptor<>("member", TypeInformation.of(RetentionMember.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofDays(MEMBERSHIP_TTL_DAYS)).build());
+        member = getRuntimeContext().getState(d);
+    }
+
+    @Override
+    public void processElement(RetentionEvent e, Context ctx, Collector<MemberUpdate> out) throws Exception {
+        RetentionMember m = member.value();
+        if (m != null && m.isMember() && m.retained == null) {
+            return; // settled: nothing can change any more
+        }
+        pending.add(e);
+        ctx.timerService().registerEventTimeTimer(e.time);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemberUpdate> out) throws Exception {
+        List<RetentionEvent> due = new ArrayList<>();
+        List<RetentionEvent> later = new ArrayList<>();
+        for (RetentionEvent e : pending.get()) {
+            (e.time <= timestamp ? due : later).add(e);
+        }
+        pending.update(later);
+        RetentionMember m = member.value();
+        if (m == null) {
+            m = new RetentionMember();
+        }
+        if (m.isMember() && m.retained == null) {
+            return;
+        }
+        due.sort(Comparator.comparingLong(e -> e.time));
+        long[] before = m.retained == null ? null : m.retained.clone();
+        boolean joined = false;
+        for (RetentionEvent e : due) {
+            joined |= tracker.onEvent(m, e.time, e.cohort, e.returning, e.dimensions);
+        }
+        if (m.isMember() && (joined || !Arrays.equals(before, m.retained))) {
+            MemberUpdate u = new MemberUpdate();
+            u.actor = ctx.getCurrentKey();
+            u.cohortStart = tracker.cohortStart(m.cohortTime);
+            u.dimensions = m.dimensions;
+            u.retained = m.retained.clone();
+            String[] key = new String[m.dimensions.length + 1];
+            key[0] = Long.toString(u.cohortStart);
+            System.arraycopy(m.dimensions, 0, key, 1, m.dimensions.length);
+            u.row = DimensionKey.encode(key);
+            out.collect(u);
+        }
+        if (joined) {
+            ctx.timerService().registerEventTimeTimer(tracker.settledAt(m));
+        }
+        if (m.isMember() && timestamp >= tracker.settledAt(m)) {
+            m.dimensions = null;
+            m.retained = null;
+            pending.clear();
+        }
+        member.update(m.isMember() ? m : null);
+    }
+}

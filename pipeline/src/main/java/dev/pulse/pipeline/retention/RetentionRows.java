@@ -1,0 +1,114 @@
+package dev.pulse.pipeline.retention;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.metric.DimensionKey;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Counts one cohort row (the key: cohort start and breakdown values) from its members. A row is
+ * emitted whenever a period becomes complete (an event-time timer per period) and, with
+ * provisional results on, every emitEvery while it changes; it is final, and its state dropped,
+ * once its last period is complete.
+ *
+ * <p>In a replay the watermark at the end is infinite, so the replay computes completeness itself
+ * from the time of the last event ({@link #completeness}).
+ */
+public final class RetentionRows extends KeyedProcessFunction<String, MemberUpdate, RetentionRow> {
+    private static final long serialVersionUID = 1L;
+    private final RetentionTracker tracker;
+    private final long emitEvery;
+    private final int dimensionCount;
+    private transient MapState<String, long[]> members;
+    private transient ValueState<Boolean> dirty;
+
+    public RetentionRows(AnalysisPlan plan, boolean provisional) {
+        this.tracker = new RetentionTracker(plan.retention());
+        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.dimensionCount = plan.dimensions().size();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        members = getRuntimeContext().getMapState(new MapStateDescriptor<>("members", Types.STRING, TypeInformation.of(long[].class)));
+        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+    }
+
+    @Override
+    public void processElement(MemberUpdate u, Context ctx, Collector<RetentionRow> out) throws Exception {
+        if (members.isEmpty()) {
+            for (int k = 1; k <= tracker.periods(); k++) {
+                ctx.timerService().registerEventTimeTimer(completeAt(u.cohortStart, k));
+            }
+        }
+        members.put(u.actor, u.retained);
+        if (emitEvery > 0 && !Boolean.TRUE.equals(dirty.value())) {
+            dirty.update(true);
+            long now = ctx.timerService().currentProcessingTime();
+            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
+        }
+    }
+
+    private long completeAt(long cohortStart, int k) {
+        return cohortStart + (tracker.bounded() ? k + 2L : k + 1L) * tracker.periodMs();
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetentionRow> out) throws Exception {
+        if (members.isEmpty()) {
+            return;
+        }
+        boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+        if (!eventTime && !Boolean.TRUE.equals(dirty.value())) {
+            return;
+        }
+        long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
+        RetentionRow r = row(ctx.getCurrentKey(), watermark);
+        boolean last = eventTime && r.complete[r.complete.length - 1];
+        r.finalResult = last;
+        out.collect(r);
+        dirty.clear();
+        if (last) {
+            members.clear();
+        }
+    }
+
+    private RetentionRow row(String key, long watermark) throws Exception {
+        String[] parts = DimensionKey.decode(key, dimensionCount + 1);
+        RetentionRow r = new RetentionRow();
+        r.cohortStart = Long.parseLong(parts[0]);
+        r.dimensions = Arrays.copyOfRange(parts, 1, parts.length);
+        int periods = tracker.periods();
+        r.retained = new long[periods];
+        for (Map.Entry<String, long[]> e : members.entries()) {
+            r.cohortSize++;
+            RetentionMember m = RetentionMember.of(0, null, e.getValue());
+            for (int k = 1; k <= periods; k++) {
+                if (m.retainedIn(k)) {
+                    r.retained[k - 1]++;
+                }
+            }
+        }
+        r.complete = completeness(tracker, r.cohortStart, watermark);
+        return r;
+    }
+
+    /** Which periods of a cohort are complete at a watermark (period k at index k-1). */
+    public static boolean[] completeness(RetentionTracker tracker, long cohortStart, long watermark) {
+        boolean[] complete = new boolean[tracker.periods()];
+        for (int k = 1; k <= complete.length; k++) {
+            complete[k - 1] = tracker.isComplete(cohortStart, k, watermark);
+        }
+        return complete;
+    }
+}
