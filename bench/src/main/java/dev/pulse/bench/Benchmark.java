@@ -27,11 +27,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>{@code Benchmark [events] [parallelism]}: (a) one count metric by one dimension, 1-minute
  * tumbling; (b) ten metrics in one generated job against ten SQL jobs run one after another.
+ * After a warm-up of each, case (a) alternates both jobs three times and compares the medians;
+ * case (b) takes the median of three generated runs and the sum of one run of each SQL job.
  * Throughput is events / the job's net runtime (from running to finished; excludes SQL planning
  * and job submission, which are printed as wall time beside it).
  */
 public final class Benchmark {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final int REPEATS = 3;
 
     private Benchmark() {
     }
@@ -50,22 +54,43 @@ public final class Benchmark {
             BenchEvents.produce(kafka.bootstrapServers(), topic, parallelism, events);
             System.out.printf("pre-loaded %,d events into %s (%d partitions) in %.1f s%n", events, topic, parallelism, (System.nanoTime() - t0) / 1e9);
 
+            if (args.length > 2 && args[2].equals("generated-only")) {
+                // for profiling the generated job alone: ./bench/run.sh 1000000 2 generated-only
+                for (int i = 0; i < REPEATS; i++) {
+                    report("generated (10 metrics), run " + (i + 1), events,
+                            runGenerated(List.of(BenchMetric.TEN), kafka.bootstrapServers(), topic, jdbc, parallelism));
+                }
+                return;
+            }
             // warm-up: one small generated and one SQL run so JIT and class loading do not favour the second
             runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism);
             SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism);
 
             System.out.println();
             System.out.println("case (a): one count metric by one dimension, 1-minute tumbling");
-            long[] generatedA = runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism);
-            long[] sqlA = SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism);
-            report("generated", events, generatedA);
-            report("flink sql", events, sqlA);
+            List<long[]> generatedRuns = new ArrayList<>();
+            List<long[]> sqlRuns = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                generatedRuns.add(runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism));
+                sqlRuns.add(SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism));
+                report("  generated, run " + (i + 1), events, generatedRuns.get(i));
+                report("  flink sql, run " + (i + 1), events, sqlRuns.get(i));
+            }
+            long[] generatedA = median(generatedRuns);
+            long[] sqlA = median(sqlRuns);
+            report("generated (median)", events, generatedA);
+            report("flink sql (median)", events, sqlA);
             System.out.printf(Locale.ROOT, "RATIO (a) generated / sql = %.2f%n", (double) sqlA[1] / generatedA[1]);
 
             System.out.println();
             System.out.println("case (b): ten metrics, one generated job vs ten SQL jobs one after another");
-            long[] generatedB = runGenerated(List.of(BenchMetric.TEN), kafka.bootstrapServers(), topic, jdbc, parallelism);
-            report("generated (10 metrics, 1 job)", events, generatedB);
+            List<long[]> generatedTenRuns = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                generatedTenRuns.add(runGenerated(List.of(BenchMetric.TEN), kafka.bootstrapServers(), topic, jdbc, parallelism));
+                report("  generated (10 metrics), run " + (i + 1), events, generatedTenRuns.get(i));
+            }
+            long[] generatedB = median(generatedTenRuns);
+            report("generated (10 metrics, 1 job, median)", events, generatedB);
             long[] sqlB = {0, 0};
             for (BenchMetric m : BenchMetric.TEN) {
                 long[] one = SqlJobs.run(m, kafka.bootstrapServers(), topic, jdbc, parallelism);
@@ -78,8 +103,15 @@ public final class Benchmark {
         }
     }
 
+    /** The run with the median net runtime. */
+    private static long[] median(List<long[]> runs) {
+        List<long[]> sorted = new ArrayList<>(runs);
+        sorted.sort((x, y) -> Long.compare(x[1], y[1]));
+        return sorted.get(sorted.size() / 2);
+    }
+
     private static void report(String what, long events, long[] times) {
-        System.out.printf(Locale.ROOT, "%-34s net %7.2f s  %,10.0f events/s   (wall %6.2f s)%n", what, times[1] / 1000.0,
+        System.out.printf(Locale.ROOT, "%-40s net %7.2f s  %,10.0f events/s   (wall %6.2f s)%n", what, times[1] / 1000.0,
                 events / (times[1] / 1000.0), times[0] / 1000.0);
     }
 
