@@ -1,0 +1,111 @@
+package dev.pulse.local;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The in-memory Kubernetes API: fabric8's mock server in CRUD mode (create, get, list, watch,
+ * status subresource, patches; no server-side apply, no garbage collection, no validation — see
+ * STACK.md), with the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of
+ * the operators the stand-ins play.
+ */
+final class ApiServer implements AutoCloseable {
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+
+    private ApiServer(KubernetesMockServer server) {
+        this.server = server;
+        this.client = client(url(server));
+    }
+
+    static ApiServer start(int port, Path crdDir) throws IOException {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of()), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        ApiServer api = new ApiServer(server);
+        try {
+            api.installCrds(crdDir);
+            api.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build()).create();
+        } catch (RuntimeException | IOException e) {
+            api.close();
+            throw e;
+        }
+        return api;
+    }
+
+    private static String url(KubernetesMockServer server) {
+        return "http://localhost:" + server.getPort();
+    }
+
+    /** A client of an API server at {@code url} (plain HTTP, no credentials: the local stack's). */
+    static KubernetesClient client(String url) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url).withTrustCerts(true)
+                .withNamespace("default").withRequestRetryBackoffLimit(2).build()).build();
+    }
+
+    String url() {
+        return url(server);
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    private void installCrds(Path crdDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(crdDir)) {
+            s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no CRDs in " + crdDir);
+        }
+        for (Path f : files) {
+            try (InputStream in = Files.newInputStream(f)) {
+                client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+            }
+        }
+        client.resource(platformCrd("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics", "kt")).create();
+        client.resource(platformCrd("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments", "flinkdep")).create();
+    }
+
+    /** A CRD of Strimzi or the Flink operator, schema left open (the mock server validates nothing anyway). */
+    static CustomResourceDefinition platformCrd(String group, String version, String kind, String plural, String shortName) {
+        return new CustomResourceDefinitionBuilder()
+                .withNewMetadata().withName(plural + "." + group).endMetadata()
+                .withNewSpec().withGroup(group).withScope("Namespaced")
+                .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).withShortNames(shortName).endNames()
+                .addNewVersion().withName(version).withServed(true).withStorage(true)
+                .withNewSubresources().withNewStatus().endStatus().endSubresources()
+                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema().endSchema()
+                .endVersion()
+                .endSpec().build();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pulse.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts the pipeline job ({@code dev.pulse.pipeline.PipelineJob}) as a child JVM with the
+ * pipeline module's own classpath: its jar plus {@code pipeline/target/lib} when the module copies
+ * its dependencies there, else a classpath file resolved once with Maven and cached under
+ * {@code .pulse/cache} (rebuilt when a pom changes).
+ */
+final class PipelineLauncher {
+    static final String MAIN = "dev.pulse.pipeline.PipelineJob";
+    /** Flink's JDK 17 opens (flink-dist conf), as in pipeline/pom.xml. */
+    static final List<String> FLINK_OPENS = List.of(
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED", "--add-opens=java.base/java.math=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.security=ALL-UNNAMED",
+            "--add-opens=java.sql/java.sql=ALL-UNNAMED", "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.management/sun.management=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
+
+    private final Path home;
+    private final Path cacheDir;
+    private final String heap;
+    private volatile String classpath;
+
+    PipelineLauncher(Path home, Path cacheDir, String heap) {
+        this.home = home;
+        this.cacheDir = cacheDir;
+        this.heap = heap;
+    }
+
+    /** Resolves the classpath now (it may run Maven once); later calls are free. */
+    synchronized String classpath() throws IOException, InterruptedException {
+        if (classpath == null) {
+            Path pipeline = home.resolve("pipeline");
+            Path jar = pipelineJar(pipeline.resolve("target"));
+            Path lib = pipeline.resolve("target/lib");
+            String deps;
+            if (Files.isDirectory(lib)) {
+                deps = lib.toAbsolutePath() + "/*";
+            } else {
+                deps = Files.readString(cachedClasspath(pipeline)).trim();
+            }
+            classpath = jar + java.io.File.pathSeparator + deps;
+        }
+        return classpath;
+    }
+
+    static Path pipelineJar(Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> s = Files.list(target)) {
+                var jar = s.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith("pulse-pipeline") && n.endsWith(".jar") && !n.endsWith("-job.jar")
+                            && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
+                }).findFirst();
+                if (jar.isPresent()) {
+                    return jar.get().toAbsolutePath();
+                }
+            }
+        }
+        throw new IOException("the pipeline is not built (no pulse-pipeline jar in " + target
+                + "): run ./mvnw -q -B -DskipTests install -pl api,pipeline");
+    }
+
+    private Path cachedClasspath(Path pipeline) throws IOException, InterruptedException {
+        Files.createDirectories(cacheDir);
+        Path file = cacheDir.resolve("pipeline.classpath").toAbsolutePath();
+        Path pom = pipeline.resolve("pom.xml");
+        Path parentPom = home.resolve("pom.xml");
+        if (Files.exists(file) && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(pom)) > 0
+                && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(parentPom)) > 0) {
+            return file;
+        }
+        Path log = cacheDir.resolve("pipeline-classpath.log");
+        List<String> mvn = new ArrayList<>(List.of(home.resolve("mvnw").toString(), "-q", "-B", "-f", pom.toString(),
+                "dependency:build-classpath", "-DincludeScope=runtime", "-Dmdep.outputFile=" + file));
+        List<String> offline = new ArrayList<>(mvn);
+        offline.add(1, "-o");
+        for (List<String> command : List.of(offline, mvn)) {
+            Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+            } else if (p.exitValue() == 0 && Files.exists(file)) {
+                return file;
+            }
+        }
+        throw new IOException("could not resolve the pipeline's classpath with Maven (see " + log + ")");
+    }
+
+    ChildJvm start(String name, List<String> args, Map<String, String> env, Path workDir, Path log) throws IOException, InterruptedException {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        jvm.addAll(FLINK_OPENS);
+        List<String> launch = new ArrayList<>(List.of("-cp", classpath(), MAIN));
+        launch.addAll(args);
+        return ChildJvm.start(name, jvm, launch, env, workDir, log);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.pulse.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * PostgreSQL from embedded binaries, its data directory kept between runs (initdb only when the
+ * directory holds no cluster yet).
+ */
+final class Postgres implements AutoCloseable {
+    static final String USER = "postgres";
+    static final String DATABASE = "postgres";
+
+    private final EmbeddedPostgres pg;
+
+    private Postgres(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    static Postgres start(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("max_connections", "100")
+                .start();
+        return new Postgres(pg);
+    }
+
+    int port() {
+        return pg.getPort();
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    }
+
+    java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl(), USER, "");
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pulse.local;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** One line per stream and analysis, from each resource's own status (what kubectl would show). */
+final class StatusBoard {
+    private final KubernetesClient client;
+    private final String namespace;
+
+    StatusBoard(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    List<String> lines(String trafficNote) {
+        List<String> out = new ArrayList<>();
+        out.add("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  namespace " + namespace
+                + (trafficNote == null ? "" : "  ·  " + trafficNote));
+        for (PulseKinds.Kind kind : PulseKinds.PULSE) {
+            List<GenericKubernetesResource> items = new ArrayList<>(
+                    client.genericKubernetesResources(kind.context()).inNamespace(namespace).list().getItems());
+            items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
+            for (GenericKubernetesResource r : items) {
+                out.add(line(kind, r));
+            }
+        }
+        if (out.size() == 1) {
+            out.add("   (no Pulse resources yet)");
+        }
+        return out;
+    }
+
+    static String line(PulseKinds.Kind kind, GenericKubernetesResource r) {
+        return String.format("   %-36s Ready=%-7s %-22s lag %-14s freshness %s",
+                kind.names().get(0) + "/" + r.getMetadata().getName(), PulseKinds.ready(r), PulseKinds.reason(r),
+                PulseKinds.lag(r), PulseKinds.freshness(r));
+    }
+}
