@@ -1,0 +1,46 @@
+package dev.pulse.serving;
+
+import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.serving.RollupLayout;
+import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.Durations;
+
+/**
+ * Which table answers a metric query: the coarsest table whose grain divides the asked grain, so
+ * the fewest rows are read. A rollup answers coarse grains and totals; the detail table answers
+ * the window grain (and whatever no rollup divides). Values are combined (over time buckets or
+ * across dimension values) only for aggregations whose per-window values combine exactly.
+ *
+ * @param table the table read
+ * @param tableGrainMs its grain
+ * @param rollup whether it is a rollup
+ * @param combine whether rows are combined (coarser grain than the table's, or fewer dimensions)
+ */
+public record MetricRoute(TableLayout table, long tableGrainMs, boolean rollup, boolean combine) {
+
+    /** Routes a query at {@code grainMs} grouped by every dimension ({@code allDimensions}) or fewer. */
+    public static MetricRoute of(Catalog.Entry e, long grainMs, boolean allDimensions) {
+        String aggregation = e.plan().metric().aggregation();
+        boolean reaggregates = RollupLayout.reaggregates(aggregation);
+        if (!e.windowType().equals("tumbling") && grainMs != e.windowMs()) {
+            throw new ApiError.BadParameter("grain: a " + e.windowType() + " window's results overlap and cannot be combined "
+                    + "into coarser buckets; ask for its window size " + Durations.format(e.windowMs()));
+        }
+        if (!reaggregates && (grainMs != e.windowMs() || !allDimensions)) {
+            throw new ApiError.BadParameter("a " + aggregation + " metric's per-window values cannot be combined: ask for grain "
+                    + Durations.format(e.windowMs()) + " grouped by every dimension " + e.dimensions());
+        }
+        MetricRoute best = new MetricRoute(e.detail(), e.windowMs(), false, grainMs != e.windowMs() || !allDimensions);
+        for (RollupLayout r : e.rollups()) {
+            if (grainMs % r.grainMs() == 0 && r.grainMs() > best.tableGrainMs()) {
+                best = new MetricRoute(r.table(), r.grainMs(), true, grainMs != r.grainMs() || !allDimensions);
+            }
+        }
+        return best;
+    }
+
+    /** {@code schema.table}, as in the {@code X-Pulse-Table} header. */
+    public String tableName() {
+        return table.schema() + "." + table.table();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.pulse.serving;
+
+import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.Durations;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a query selects, parsed and checked against an analysis: a time range over window starts,
+ * the dimensions to group by, and dimension filters. Every name is checked against the catalog's
+ * dimensions before it picks a column; every value is bound.
+ *
+ * @param from inclusive, window start
+ * @param to exclusive, window start
+ * @param groupBy the dimensions grouped by, in the analysis's order
+ * @param filters per dimension, the values accepted (any of)
+ */
+public record Selection(Instant from, Instant to, List<String> groupBy, Map<String, List<String>> filters) {
+
+    /** Parses the query parameters; {@code groupBy} absent means every dimension, empty means none. */
+    static Selection parse(Catalog.Entry e, String fromText, String toText, String groupByText, List<String> filterTexts,
+            Instant now, long defaultRangeMs) {
+        Instant to = toText == null || toText.isBlank() ? now : instant("to", toText);
+        Instant from = fromText == null || fromText.isBlank() ? to.minusMillis(defaultRangeMs) : instant("from", fromText);
+        if (from.isAfter(to)) {
+            throw new ApiError.BadParameter("from (" + from + ") is after to (" + to + ")");
+        }
+        List<String> groupBy;
+        if (groupByText == null) {
+            groupBy = e.dimensions();
+        } else {
+            List<String> asked = new ArrayList<>();
+            for (String d : groupByText.split(",")) {
+                String name = d.trim();
+                if (!name.isEmpty()) {
+                    known(e, name, "groupBy");
+                    if (asked.contains(name)) {
+                        throw new ApiError.BadParameter("groupBy lists '" + name + "' twice");
+                    }
+                    asked.add(name);
+                }
+            }
+            groupBy = e.dimensions().stream().filter(asked::contains).toList();
+        }
+        Map<String, List<String>> filters = new TreeMap<>();
+        for (String f : filterTexts == null ? List.<String>of() : filterTexts) {
+            int colon = f.indexOf(':');
+            if (colon <= 0) {
+                throw new ApiError.BadParameter("filter '" + f + "' is not dimension:value");
+            }
+            String dim = f.substring(0, colon);
+            known(e, dim, "filter");
+            filters.computeIfAbsent(dim, k -> new ArrayList<>()).add(f.substring(colon + 1));
+        }
+        return new Selection(from, to, groupBy, filters);
+    }
+
+    static Instant instant(String name, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException ex) {
+            throw new ApiError.BadParameter(name + " '" + text + "' is not an ISO-8601 instant like 2026-01-01T00:00:00Z");
+        }
+    }
+
+    /** Parses a grain ({@code 1h}); absent means the analysis's window size. */
+    static long grain(Catalog.Entry e, String text) {
+        if (text == null || text.isBlank()) {
+            return e.windowMs();
+        }
+        long g = Durations.parse(text).orElseThrow(() -> new ApiError.BadParameter(
+                "grain '" + text + "' is not a duration like 1m, 1h or 1d")).toMillis();
+        if (g <= 0 || g % e.windowMs() != 0) {
+            throw new ApiError.BadParameter("grain '" + text + "' must be a positive multiple of the window size "
+                    + Durations.format(e.windowMs()));
+        }
+        return g;
+    }
+
+    private static void known(Catalog.Entry e, String dimension, String parameter) {
+        if (!e.dimensions().contains(dimension)) {
+            throw new ApiError.BadParameter(parameter + ": unknown dimension '" + dimension + "' of " + e.kind() + " '" + e.name()
+                    + "'; its dimensions are " + e.dimensions());
+        }
+    }
+
+    /** The column of a dimension. */
+    static String column(Catalog.Entry e, String dimension) {
+        return e.dimensionColumns().get(e.dimensions().indexOf(dimension));
+    }
+
+    /** Whether every dimension is grouped by (no combining across dimension values). */
+    boolean allDimensions(Catalog.Entry e) {
+        return groupBy.size() == e.dimensions().size();
+    }
+
+    /** {@code WHERE} over window starts and the filters; bind with {@link #bind}. */
+    String where(Catalog.Entry e) {
+        StringBuilder w = new StringBuilder(" WHERE \"window_start\" >= ? AND \"window_start\" < ?");
+        for (String dim : filters.keySet()) {
+            w.append(" AND ").append(TableLayout.quote(column(e, dim))).append(" = ANY (?)");
+        }
+        return w.toString();
+    }
+
+    /** Binds the range and filters from parameter 1; returns the next parameter index. */
+    int bind(Connection c, PreparedStatement s) throws SQLException {
+        int i = 1;
+        s.setTimestamp(i++, Timestamp.from(from));
+        s.setTimestamp(i++, Timestamp.from(to));
+        for (List<String> values : filters.values()) {
+            s.setArray(i++, c.createArrayOf("text", values.toArray()));
+        }
+        return i;
+    }
+
+    /** The grouped dimension values of a row, read from its columns starting at index {@code first}. */
+    Map<String, String> dimensions(java.sql.ResultSet r, int first) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int k = 0; k < groupBy.size(); k++) {
+            out.put(groupBy.get(k), TableLayout.dimensionValue(r.getString(first + k)));
+        }
+        return out;
+    }
+
+    /** The grouped columns, quoted and comma-separated (with a leading comma when any). */
+    String groupColumns(Catalog.Entry e) {
+        StringBuilder b = new StringBuilder();
+        for (String d : groupBy) {
+            b.append(", ").append(TableLayout.quote(column(e, d)));
+        }
+        return b.toString();
+    }
+
+    /** A cache key part. */
+    String key() {
+        return from + "|" + to + "|" + groupBy + "|" + filters;
+    }
+}

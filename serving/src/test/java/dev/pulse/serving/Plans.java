@@ -1,0 +1,51 @@
+package dev.pulse.serving;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.AnomalyPlan;
+import dev.pulse.api.plan.FilterPlan;
+import dev.pulse.api.plan.FunnelPlan;
+import dev.pulse.api.plan.MetricPlan;
+import dev.pulse.api.plan.RetentionPlan;
+import dev.pulse.api.plan.ServingPlan;
+import dev.pulse.api.plan.WindowPlan;
+import java.util.List;
+
+/** Analysis plans as the compiler writes them, built by hand for tests. */
+final class Plans {
+    static final long MINUTE = 60_000L;
+    static final long HOUR = 3_600_000L;
+    static final long DAY = 86_400_000L;
+
+    private Plans() {
+    }
+
+    static AnalysisPlan metric(String ns, String name, String hash, String aggregation, List<String> dims, long windowMs,
+            List<Long> rollups, boolean anomaly, long retentionMs) {
+        AnomalyPlan a = anomaly ? new AnomalyPlan("zscore", "none", 3, "both", DAY) : null;
+        return new AnalysisPlan("mt-" + ns + "-" + name + "-" + hash, "Metric", ns, name, hash, dims, FilterPlan.ALL,
+                new WindowPlan("tumbling", windowMs, 0, 0), 0, 5000,
+                new MetricPlan(aggregation, null, null, null, null, null, a), null, null,
+                serving(ns, "mt", name, hash, dims, rollups, retentionMs), null);
+    }
+
+    static AnalysisPlan funnel(String ns, String name, String hash, List<String> steps, String countBy, List<String> dims, long windowMs) {
+        FunnelPlan f = new FunnelPlan(steps.stream().map(s -> new FunnelPlan.StepPlan(s, FilterPlan.ALL)).toList(), "ordered",
+                30 * MINUTE, List.of(), countBy);
+        return new AnalysisPlan("fn-" + ns + "-" + name + "-" + hash, "Funnel", ns, name, hash, dims, null,
+                new WindowPlan("tumbling", windowMs, 0, 0), 0, 5000, null, f, null,
+                serving(ns, "fn", name, hash, dims, List.of(), 30 * DAY), null);
+    }
+
+    static AnalysisPlan retention(String ns, String name, String hash, int periods, List<String> dims) {
+        RetentionPlan r = new RetentionPlan(FilterPlan.ALL, FilterPlan.ALL, DAY, periods, "bounded");
+        return new AnalysisPlan("rt-" + ns + "-" + name + "-" + hash, "Retention", ns, name, hash, dims, null,
+                new WindowPlan("tumbling", DAY, 0, 0), 0, 5000, null, null, r,
+                serving(ns, "rt", name, hash, dims, List.of(), 400 * DAY), null);
+    }
+
+    private static ServingPlan serving(String ns, String prefix, String name, String hash, List<String> dims, List<Long> rollups,
+            long retentionMs) {
+        return new ServingPlan("pulse_" + ns, prefix + "_" + name + "_" + hash, retentionMs, rollups,
+                dims.stream().map(d -> "d_" + d).toList());
+    }
+}

@@ -1,0 +1,246 @@
+package dev.pulse.serving;
+
+import static dev.pulse.serving.Plans.DAY;
+import static dev.pulse.serving.Plans.HOUR;
+import static dev.pulse.serving.Plans.MINUTE;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.serving.TableLayout;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The query API over a seeded PostgreSQL: exact answers, routing, cache, errors. Values worked out by hand in comments. */
+@QuarkusTest
+@QuarkusTestResource(value = TestPostgres.class, restrictToAnnotatedClass = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryApiTest {
+    static final AnalysisPlan ORDERS = Plans.metric("growth", "orders", "aaaa000001", "count", List.of("platform"), MINUTE,
+            List.of(HOUR), true, 400 * DAY);
+    static final AnalysisPlan VISITS = Plans.metric("growth", "visits", "ffff000001", "count", List.of(), MINUTE,
+            List.of(HOUR), false, 400 * DAY);
+    static final AnalysisPlan CONVERSION = Plans.metric("growth", "conversion", "bbbb000001", "ratio", List.of(), HOUR,
+            List.of(), false, 400 * DAY);
+    static final AnalysisPlan USERS = Plans.metric("growth", "users", "cccc000001", "countDistinct", List.of("platform"), MINUTE,
+            List.of(), false, 400 * DAY);
+    static final AnalysisPlan CHECKOUT = Plans.funnel("growth", "checkout", "dddd000001", List.of("viewed", "carted", "purchased"),
+            "uniques", List.of("platform"), HOUR);
+    static final AnalysisPlan BUYERS = Plans.retention("growth", "buyers", "eeee000001", 3, List.of("platform"));
+    static final String RANGE = "from=2026-01-01T00:00:00Z&to=2026-01-01T02:00:00Z";
+
+    static String[] dims(String... values) {
+        return values;
+    }
+
+    @BeforeAll
+    void seed() throws SQLException {
+        try (Connection c = TestPostgres.database("serving_api")) {
+            ServingSchema.applyAnalyses(c, List.of(ORDERS, VISITS, CONVERSION, USERS, CHECKOUT, BUYERS));
+            Rows.metric(c, ORDERS, "00:00", dims("ios"), 2.0, null, null, true);
+            Rows.metric(c, ORDERS, "00:00", dims("web"), 1.0, null, null, true);
+            Rows.metric(c, ORDERS, "00:01", dims("ios"), 3.0, null, null, true);
+            Rows.metric(c, ORDERS, "01:00", dims("ios"), 5.0, null, null, false);
+            Rows.metric(c, ORDERS, "01:30", dims("web"), 4.0, null, null, true); // the latest final window ends 01:31
+            Rows.upsert(c, TableLayout.anomalies(ORDERS), Rows.at("00:01"), Rows.at("00:02"), dims("ios"), true, 3.0, 1.0, 0.0, 2.0, 4.0);
+            Rows.metric(c, VISITS, "00:00", dims(), 6.0, null, null, true);
+            Rows.metric(c, VISITS, "01:30", dims(), 1.0, null, null, true);
+            Rows.metric(c, CONVERSION, "00:00", dims(), 0.25, 1L, 4L, true);
+            Rows.metric(c, CONVERSION, "01:00", dims(), null, 0L, 0L, true);
+            Rows.metric(c, USERS, "00:00", dims("ios"), 2.0, null, null, true);
+            Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("ios"), true,
+                    new Long[] {10L, 4L, 1L}, 120000.0);
+            Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("web"), true,
+                    new Long[] {5L, 5L, 0L}, null);
+            Rows.upsert(c, TableLayout.of(BUYERS), Rows.at("00:00"), Rows.at("00:00").plusMillis(DAY), dims("ios"), false,
+                    2L, new Long[] {2L, 1L, 0L}, new Boolean[] {true, false, false});
+        }
+    }
+
+    private static Response get(String path) {
+        return given().when().get(path).then().extract().response();
+    }
+
+    private static void expect(Response r, int status, String table, String json) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(status);
+        if (table != null) {
+            assertThat(r.header(QueryResource.TABLE_HEADER)).isEqualTo(table);
+        }
+        assertThat(r.asString()).isEqualTo(json);
+    }
+
+    private static String point(String start, String end, String dims, String value, boolean fin) {
+        return "{\"windowStart\":\"2026-01-01T" + start + ":00Z\",\"windowEnd\":\"2026-01-01T" + end + ":00Z\",\"dimensions\":{" + dims
+                + "},\"value\":" + value + ",\"final\":" + fin + "}";
+    }
+
+    private static String points(String... points) {
+        return "{\"points\":[" + String.join(",", points) + "]}";
+    }
+
+    @Test
+    void windowGrainByEveryDimensionReadsTheDetailRowsAsTheyAre() {
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE), 200, "pulse_growth.mt_orders_aaaa000001", points(
+                point("00:00", "00:01", "\"platform\":\"ios\"", "2.0", true),
+                point("00:00", "00:01", "\"platform\":\"web\"", "1.0", true),
+                point("00:01", "00:02", "\"platform\":\"ios\"", "3.0", true),
+                point("01:00", "01:01", "\"platform\":\"ios\"", "5.0", false),
+                point("01:30", "01:31", "\"platform\":\"web\"", "4.0", true)));
+    }
+
+    @Test
+    void totalsAtTheWindowGrainCombineDetailRowsAcrossDimensions() {
+        // 00:00: 2 + 1; the others have one row each
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&groupBy="), 200, "pulse_growth.mt_orders_aaaa000001", points(
+                point("00:00", "00:01", "", "3.0", true),
+                point("00:01", "00:02", "", "3.0", true),
+                point("01:00", "01:01", "", "5.0", false),
+                point("01:30", "01:31", "", "4.0", true)));
+    }
+
+    @Test
+    void hourlyGrainReadsTheRollupAndIsFinalOnlyOnceTheWatermarkPassedTheHour() {
+        // ios 00:00 hour: 2 + 3; final since the latest final window ends 01:31 >= 01:00. The 01:00 hour is not over.
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=1h"), 200, "pulse_growth.mt_orders_aaaa000001_r1h", points(
+                point("00:00", "01:00", "\"platform\":\"ios\"", "5.0", true),
+                point("00:00", "01:00", "\"platform\":\"web\"", "1.0", true),
+                point("01:00", "02:00", "\"platform\":\"ios\"", "5.0", false),
+                point("01:00", "02:00", "\"platform\":\"web\"", "4.0", false)));
+        // two hours, filtered to web: 1 + 4, from the 1h rollup (2h is a multiple of it)
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=2h&groupBy=&filter=platform:web"), 200,
+                "pulse_growth.mt_orders_aaaa000001_r1h", points(point("00:00", "02:00", "", "5.0", false)));
+        // 30 minutes: no rollup divides it, so the detail table: 2+1+3 at 00:00, 5 at 01:00, 4 at 01:30
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=30m&groupBy="), 200, "pulse_growth.mt_orders_aaaa000001",
+                points(point("00:00", "00:30", "", "6.0", true), point("01:00", "01:30", "", "5.0", false),
+                        point("01:30", "02:00", "", "4.0", false)));
+    }
+
+    @Test
+    void ratioPointsCarryTheirCountsAndANullValueWithoutDenominator() {
+        expect(get("/api/v1/namespaces/growth/metrics/conversion?" + RANGE), 200, "pulse_growth.mt_conversion_bbbb000001",
+                "{\"points\":[{\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T01:00:00Z\",\"dimensions\":{},"
+                        + "\"value\":0.25,\"numerator\":1,\"denominator\":4,\"final\":true},"
+                        + "{\"windowStart\":\"2026-01-01T01:00:00Z\",\"windowEnd\":\"2026-01-01T02:00:00Z\",\"dimensions\":{},"
+                        + "\"value\":null,\"numerator\":0,\"denominator\":0,\"final\":true}]}");
+    }
+
+    @Test
+    void aCachedAnswerIsReusedUntilNewerRowsLand() throws SQLException {
+        String path = "/api/v1/namespaces/growth/metrics/visits?from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z&grain=1h&groupBy=&limit=5";
+        Response first = get(path);
+        assertThat(first.header(QueryResource.CACHE_HEADER)).isEqualTo("miss");
+        expect(first, 200, "pulse_growth.mt_visits_ffff000001_r1h", points(point("00:00", "01:00", "", "6.0", true)));
+        Response second = get(path);
+        assertThat(second.header(QueryResource.CACHE_HEADER)).isEqualTo("hit");
+        assertThat(second.asString()).isEqualTo(first.asString());
+        try (Connection c = TestPostgres.database("serving_api")) {
+            Rows.metric(c, VISITS, "00:02", dims(), 7.0, null, null, true);
+        }
+        Response third = get(path);
+        assertThat(third.header(QueryResource.CACHE_HEADER)).isEqualTo("miss");
+        expect(third, 200, "pulse_growth.mt_visits_ffff000001_r1h", points(point("00:00", "01:00", "", "13.0", true)));
+        try (Connection c = TestPostgres.database("serving_api")) {
+            Rows.metric(c, VISITS, "00:02", dims(), null, null, null, false); // ignored: a final row stays final
+        }
+        assertThat(get(path).header(QueryResource.CACHE_HEADER)).isEqualTo("hit");
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("pulse_serving_cache_total{result=\"hit\""))
+                .body(containsString("pulse_serving_query_seconds_count{cache=\"miss\",endpoint=\"metric\",table=\"rollup\""));
+    }
+
+    @Test
+    void funnelRowsCarryEveryStepWithConversions() {
+        expect(get("/api/v1/namespaces/growth/funnels/checkout?" + RANGE), 200, "pulse_growth.fn_checkout_dddd000001",
+                "{\"rows\":[{\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T01:00:00Z\",\"dimensions\":{\"platform\":\"ios\"},"
+                        + "\"steps\":[{\"name\":\"viewed\",\"count\":10,\"conversionFromFirst\":1.0,\"conversionFromPrevious\":1.0},"
+                        + "{\"name\":\"carted\",\"count\":4,\"conversionFromFirst\":0.4,\"conversionFromPrevious\":0.4},"
+                        + "{\"name\":\"purchased\",\"count\":1,\"conversionFromFirst\":0.1,\"conversionFromPrevious\":0.25}],"
+                        + "\"medianConversionMs\":120000.0,\"final\":true},"
+                        + "{\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T01:00:00Z\",\"dimensions\":{\"platform\":\"web\"},"
+                        + "\"steps\":[{\"name\":\"viewed\",\"count\":5,\"conversionFromFirst\":1.0,\"conversionFromPrevious\":1.0},"
+                        + "{\"name\":\"carted\",\"count\":5,\"conversionFromFirst\":1.0,\"conversionFromPrevious\":1.0},"
+                        + "{\"name\":\"purchased\",\"count\":0,\"conversionFromFirst\":0.0,\"conversionFromPrevious\":0.0}],"
+                        + "\"medianConversionMs\":null,\"final\":true}]}");
+    }
+
+    @Test
+    void retentionReportsIncompletePeriodsAsNull() {
+        expect(get("/api/v1/namespaces/growth/retention/buyers?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"), 200,
+                "pulse_growth.rt_buyers_eeee000001",
+                "{\"cohorts\":[{\"cohortStart\":\"2026-01-01T00:00:00Z\",\"dimensions\":{\"platform\":\"ios\"},\"cohortSize\":2,"
+                        + "\"retained\":[2,null,null],\"final\":false}]}");
+    }
+
+    @Test
+    void anomaliesComeFromTheMetricsAnomaliesTable() {
+        expect(get("/api/v1/namespaces/growth/metrics/orders/anomalies?" + RANGE), 200, "pulse_growth.mt_orders_aaaa000001_anomalies",
+                "{\"anomalies\":[{\"windowStart\":\"2026-01-01T00:01:00Z\",\"windowEnd\":\"2026-01-01T00:02:00Z\","
+                        + "\"dimensions\":{\"platform\":\"ios\"},\"observed\":3.0,\"expected\":1.0,\"lower\":0.0,\"upper\":2.0,\"score\":4.0}]}");
+    }
+
+    @Test
+    void theCatalogListsEveryAnalysisWithItsTablesAndFreshness() {
+        given().when().get("/api/v1/catalog").then().statusCode(200)
+                .body("analyses.size()", equalTo(6))
+                .body("analyses.find { it.name == 'orders' }.grains", equalTo(List.of("1m", "1h")))
+                .body("analyses.find { it.name == 'orders' }.rollupTables", equalTo(List.of("pulse_growth.mt_orders_aaaa000001_r1h")))
+                .body("analyses.find { it.name == 'orders' }.status", equalTo("active"))
+                .body("analyses.find { it.name == 'checkout' }.steps", equalTo(List.of("viewed", "carted", "purchased")))
+                .body("analyses.find { it.name == 'conversion' }.latestFinalWindowEnd", equalTo("2026-01-01T02:00:00Z"));
+    }
+
+    private static void badRequest(String path, String message) {
+        Response r = get(path);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
+        assertThat(r.jsonPath().getString("error")).contains(message);
+    }
+
+    @Test
+    void badParametersAre400WithAMessage() {
+        String m = "/api/v1/namespaces/growth/metrics/orders?";
+        badRequest(m + RANGE + "&groupBy=country", "unknown dimension 'country'");
+        badRequest(m + RANGE + "&filter=country:US", "unknown dimension 'country'");
+        badRequest(m + RANGE + "&filter=platform", "is not dimension:value");
+        badRequest(m + "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "is after to");
+        badRequest(m + "from=yesterday", "not an ISO-8601 instant");
+        badRequest(m + RANGE + "&grain=7x", "is not a duration");
+        badRequest(m + RANGE + "&grain=90s", "multiple of the window size 1m");
+        badRequest(m + "from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z", "at most 10000");
+        badRequest(m + RANGE + "&limit=2", "more than 2 rows");
+        badRequest(m + RANGE + "&limit=0", "not between 1 and 10000");
+        badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&groupBy=", "countDistinct metric's per-window values cannot be combined");
+        badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&grain=1h", "cannot be combined");
+        badRequest("/api/v1/namespaces/growth/funnels/checkout?" + RANGE + "&groupBy=", "counted by uniques cannot combine");
+    }
+
+    @Test
+    void unknownAnalysesAre404() {
+        Response r = get("/api/v1/namespaces/growth/metrics/nope?" + RANGE);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.jsonPath().getString("error")).isEqualTo("no Metric 'nope' in namespace 'growth'");
+        assertThat(get("/api/v1/namespaces/other/metrics/orders").statusCode()).isEqualTo(404);
+        assertThat(get("/api/v1/namespaces/growth/metrics/checkout").statusCode()).isEqualTo(404);
+        assertThat(get("/api/v1/namespaces/growth/metrics/conversion/anomalies").jsonPath().getString("error"))
+                .contains("has no anomaly detection");
+    }
+
+    @Test
+    void openApiHealthAndDashboardAreServed() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/api/v1/namespaces/{namespace}/metrics/{name}"))
+                .body(containsString("/api/v1/catalog"));
+        given().when().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
+        given().when().get("/").then().statusCode(200).body(containsString("echarts"));
+        given().when().get("/_static/echarts/5.5.1/dist/echarts.min.js").then().statusCode(200);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.pulse.serving;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.TableLayout;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Writes rows the way the pipeline does: TableLayout's upsert, values bound. */
+final class Rows {
+    private Rows() {
+    }
+
+    static Instant at(String hhmm) {
+        return Instant.parse("2026-01-01T" + hhmm + ":00Z");
+    }
+
+    /** A metric row: window [start, start + window size), one value per dimension, value/numerator/denominator, final. */
+    static void metric(Connection c, AnalysisPlan plan, String start, String[] dims, Double value, Long num, Long den, boolean fin)
+            throws SQLException {
+        upsert(c, TableLayout.of(plan), at(start), at(start).plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
+    }
+
+    static void upsert(Connection c, TableLayout t, Instant start, Instant end, String[] dims, boolean fin, Object... values)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(t.upsertSql())) {
+            int i = 1;
+            s.setObject(i++, OffsetDateTime.ofInstant(start, ZoneOffset.UTC));
+            s.setObject(i++, OffsetDateTime.ofInstant(end, ZoneOffset.UTC));
+            for (String d : dims) {
+                s.setString(i++, TableLayout.storedDimension(d));
+            }
+            for (int k = 0; k < values.length; k++) {
+                Object v = values[k];
+                String type = t.valueColumns().get(k).sqlType();
+                if (v == null) {
+                    s.setNull(i++, type.endsWith("[]") ? Types.ARRAY : type.equals("bigint") ? Types.BIGINT : Types.DOUBLE);
+                } else if (v instanceof Long[] longs) {
+                    s.setArray(i++, c.createArrayOf("bigint", longs));
+                } else if (v instanceof Boolean[] bools) {
+                    s.setArray(i++, c.createArrayOf("boolean", bools));
+                } else {
+                    s.setObject(i++, v);
+                }
+            }
+            s.setBoolean(i, fin);
+            s.executeUpdate();
+        }
+    }
+}
