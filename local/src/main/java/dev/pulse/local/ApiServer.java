@@ -27,6 +27,13 @@ import java.util.stream.Stream;
  * the operators the stand-ins play.
  */
 final class ApiServer implements AutoCloseable {
+    /** The mock server logs every request through java.util.logging; held so the level is not lost to GC. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 

@@ -55,12 +55,13 @@ final class FlinkController implements AutoCloseable {
             .withGroup("flink.apache.org").withVersion("v1beta1").withKind("FlinkDeployment").withPlural("flinkdeployments")
             .withNamespaced(true).build();
     static final String MAIN_CONTAINER = "flink-main-container";
-    private static final long RUNNING_AFTER_MS = 4_000;
-    private static final long STABLE_AFTER_MS = 20_000;
+    private long runningAfterMs = 4_000;
+    private long stableAfterMs = 20_000;
+    private long restartDelaySeconds = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
-    private final PipelineLauncher launcher;
+    private final JobLauncher launcher;
     private final Path pipelinesDir;
     private final Path logsDir;
     private final List<String> extraArgs;
@@ -84,7 +85,7 @@ final class FlinkController implements AutoCloseable {
      * @param extraArgs appended to every job's arguments (the local stack adds {@code --create-tables}:
      *     the operator does not create the serving schema yet)
      */
-    FlinkController(KubernetesClient client, PipelineLauncher launcher, Path pipelinesDir, Path logsDir, List<String> extraArgs,
+    FlinkController(KubernetesClient client, JobLauncher launcher, Path pipelinesDir, Path logsDir, List<String> extraArgs,
             Progress progress) {
         this.client = client;
         this.launcher = launcher;
@@ -92,6 +93,20 @@ final class FlinkController implements AutoCloseable {
         this.logsDir = logsDir;
         this.extraArgs = extraArgs;
         this.progress = progress;
+    }
+
+    /** How long a job's process must be alive to count as RUNNING, then STABLE. */
+    FlinkController timings(long runningAfter, long stableAfter) {
+        this.runningAfterMs = runningAfter;
+        this.stableAfterMs = stableAfter;
+        this.restartDelaySeconds = 1;
+        return this;
+    }
+
+    /** Starts a job's process: the pipeline's JVM in the stack, a stand-in in tests. */
+    interface JobLauncher {
+        ChildJvm start(String name, List<String> args, Map<String, String> env, Path workDir, Path log)
+                throws IOException, InterruptedException;
     }
 
     FlinkController start() {
@@ -198,8 +213,8 @@ final class FlinkController implements AutoCloseable {
                     + ", log " + process.log() + ")");
             writeStatus(fd, "DEPLOYED", "RECONCILING", null, job);
             process.onExit().thenRun(() -> worker.submit(() -> exited(key, job, process)));
-            worker.schedule(() -> progressed(key, job, process), RUNNING_AFTER_MS, TimeUnit.MILLISECONDS);
-            worker.schedule(() -> progressed(key, job, process), STABLE_AFTER_MS, TimeUnit.MILLISECONDS);
+            worker.schedule(() -> progressed(key, job, process), runningAfterMs, TimeUnit.MILLISECONDS);
+            worker.schedule(() -> progressed(key, job, process), stableAfterMs, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             progress.error("flink", "FlinkDeployment " + key + ": cannot start the job: " + e.getMessage());
             writeStatus(fd, "FAILED", "FAILED", "cannot start the job: " + e.getMessage(), job);
@@ -216,8 +231,8 @@ final class FlinkController implements AutoCloseable {
             return;
         }
         long up = System.currentTimeMillis() - job.startedAt;
-        writeStatus(fd, up >= STABLE_AFTER_MS ? "STABLE" : "DEPLOYED", "RUNNING", null, job);
-        if (up >= STABLE_AFTER_MS) {
+        writeStatus(fd, up >= stableAfterMs ? "STABLE" : "DEPLOYED", "RUNNING", null, job);
+        if (up >= stableAfterMs) {
             job.failures = 0;
         }
     }
@@ -238,7 +253,7 @@ final class FlinkController implements AutoCloseable {
     }
 
     private void scheduleRestart(String key, Job job) {
-        long delay = Math.min(60, 5L << Math.min(4, Math.max(0, job.failures - 1)));
+        long delay = Math.min(60, restartDelaySeconds << Math.min(4, Math.max(0, job.failures - 1)));
         progress.step("flink", "FlinkDeployment " + key + ": restarting in " + delay + " s (failure " + job.failures + ")");
         job.pending = worker.schedule(() -> {
             job.pending = null;

@@ -140,12 +140,7 @@ public final class LocalStack {
         System.setProperty("org.slf4j.simpleLogger.logFile", dataDir.resolve("logs/stack.log").toString());
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        // the mock API server logs every request through java.util.logging
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     }
-
-    /** Held so the level set on it is not lost when the logger is garbage-collected. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     void start() throws Exception {
         Path data = options.dataDir();

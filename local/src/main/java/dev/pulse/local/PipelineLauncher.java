@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * its dependencies there, else a classpath file resolved once with Maven and cached under
  * {@code .pulse/cache} (rebuilt when a pom changes).
  */
-final class PipelineLauncher {
+final class PipelineLauncher implements FlinkController.JobLauncher {
     static final String MAIN = "dev.pulse.pipeline.PipelineJob";
     /** Flink's JDK 17 opens (flink-dist conf), as in pipeline/pom.xml. */
     static final List<String> FLINK_OPENS = List.of(
@@ -103,7 +103,8 @@ final class PipelineLauncher {
         throw new IOException("could not resolve the pipeline's classpath with Maven (see " + log + ")");
     }
 
-    ChildJvm start(String name, List<String> args, Map<String, String> env, Path workDir, Path log) throws IOException, InterruptedException {
+    @Override
+    public ChildJvm start(String name, List<String> args, Map<String, String> env, Path workDir, Path log) throws IOException, InterruptedException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         jvm.addAll(FLINK_OPENS);
         List<String> launch = new ArrayList<>(List.of("-cp", classpath(), MAIN));
