@@ -2,6 +2,11 @@ package dev.pulse.pipeline;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.pipeline.anomaly.AnomalyGraph;
+import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.funnel.FunnelGraph;
+import dev.pulse.pipeline.retention.RetentionGraph;
+import dev.pulse.pipeline.retention.RetentionRow;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.metric.MetricInput;
@@ -34,9 +39,40 @@ public final class PipelineGraph {
         return plan.id() + "/" + operator;
     }
 
-    /** Whether this pipeline computes the analysis (Metrics; funnels and retention come later). */
+    /** Whether this pipeline computes the analysis: Metrics, Funnels and Retention. */
     public static boolean supports(AnalysisPlan plan) {
-        return "Metric".equals(plan.kind());
+        return plan.metric() != null || plan.funnel() != null || plan.retention() != null;
+    }
+
+    /** Every Funnel of the plan over the well-formed events. */
+    public static List<FunnelGraph.Output> funnels(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
+        List<FunnelGraph.Output> outputs = new ArrayList<>();
+        for (AnalysisPlan a : plan.analyses()) {
+            if (a.funnel() != null) {
+                outputs.add(FunnelGraph.add(events, a, layout, provisional));
+            }
+        }
+        return outputs;
+    }
+
+    /** One Retention's rows. */
+    public record RetentionOutput(AnalysisPlan plan, DataStream<RetentionRow> rows) {
+    }
+
+    /** Every Retention of the plan over the well-formed events. */
+    public static List<RetentionOutput> retentions(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
+        List<RetentionOutput> outputs = new ArrayList<>();
+        for (AnalysisPlan a : plan.analyses()) {
+            if (a.retention() != null) {
+                outputs.add(new RetentionOutput(a, RetentionGraph.add(events, a, layout, provisional)));
+            }
+        }
+        return outputs;
+    }
+
+    /** The anomalies of a Metric with anomaly detection, or null when it has none. */
+    public static DataStream<AnomalyRow> anomalies(MetricOutput metric, boolean streaming) {
+        return metric.plan().metric().anomaly() == null ? null : AnomalyGraph.add(metric.rows(), metric.plan(), streaming);
     }
 
     /**
@@ -47,7 +83,7 @@ public final class PipelineGraph {
     public static List<MetricOutput> metrics(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<MetricOutput> outputs = new ArrayList<>();
         for (AnalysisPlan a : plan.analyses()) {
-            if (!supports(a)) {
+            if (a.metric() == null) {
                 continue;
             }
             DataStream<Observation> observations = events

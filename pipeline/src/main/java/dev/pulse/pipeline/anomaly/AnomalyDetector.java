@@ -14,7 +14,8 @@ import java.util.Optional;
  * </ul>
  * A point may fire only once the series has {@code minHistory} of history before it.
  */
-public final class AnomalyDetector {
+public final class AnomalyDetector implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final int BASELINE = 30;
     public static final double ALPHA = 0.1;
     public static final int SEASONS = 8;

@@ -67,6 +67,11 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
         }
         pending.add(e);
         ctx.timerService().registerEventTimeTimer(e.time + lateness);
+        if (!provisional) {
+            // Flink's batch mode does not fire timers registered while timers fire: close what is
+            // still open at the end of the input with a timer registered now.
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        }
     }
 
     @Override
@@ -90,6 +95,9 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
             matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
         }
         matcher.onWatermark(p, upTo, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+        if (timestamp == Long.MAX_VALUE) {
+            matcher.finish(p, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+        }
         if (p.isOpen()) {
             if (provisional && (p.start() != startBefore || p.level() != levelBefore)) {
                 out.collect(update(actor, p.start(), p.dimensions(), p.level(), -1, false));

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
  * (equal times: lower step first). Each event arrives as bitmasks: bit i of {@code steps} is set
  * when it matches step i+1, bit j of {@code exclusions} when it matches exclusion j.
  */
-public final class FunnelMatcher {
+public final class FunnelMatcher implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Order modes. */
     public enum Order {
         ordered, strict, unordered

@@ -7,6 +7,10 @@ import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.event.JsonLinesFormat;
 import dev.pulse.pipeline.event.SplitMalformed;
+import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.event.EventParser;
+import dev.pulse.pipeline.funnel.FunnelGraph;
+import dev.pulse.pipeline.sink.AnalysisRowJson;
 import dev.pulse.pipeline.sink.MetricRowJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +52,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  *
  * Malformed lines are reported on {@code err} as {@code <file>:<line>: <reason>}, then the summary
- * line ({@link ReplaySummary#line()}). Analyses this pipeline does not compute yet (funnels,
- * retention) are named on {@code err} and skipped. The caller validates and compiles the
+ * line ({@link ReplaySummary#line()}). Analyses of a kind this pipeline does not compute
+ * are named on {@code err} and skipped. The caller validates and compiles the
  * definitions; an invalid definition never gets here.
  */
 public final class Replay {
@@ -116,7 +120,12 @@ public final class Replay {
         }
     }
 
-    private static void define(StreamExecutionEnvironment env, PipelinePlan plan, int planIndex, List<Path> files, Path work) {
+    private static DataStream<String> union(DataStream<String> a, DataStream<String> b) {
+        return a == null ? b : a.union(b);
+    }
+
+    private static void define(StreamExecutionEnvironment env, PipelinePlan plan, int planIndex, List<Path> files, Path work) throws IOException {
+        long lastEventTime = plan.analyses().stream().anyMatch(a -> a.retention() != null) ? lastEventTime(plan, files) : Long.MIN_VALUE;
         EventLayout layout = new EventLayout(plan.stream());
         DataStream<Event> raw = null;
         for (int i = 0; i < files.size(); i++) {
@@ -133,10 +142,26 @@ public final class Replay {
                 .returns(Types.STRING)
                 .sinkTo(textFiles(work.resolve("malformed").resolve(String.valueOf(planIndex)))).name("malformed report");
         DataStream<String> rows = null;
-        for (PipelineGraph.MetricOutput m : PipelineGraph.metrics(events, plan, layout, false)) {
+        List<PipelineGraph.MetricOutput> metricOutputs = PipelineGraph.metrics(events, plan, layout, false);
+        for (PipelineGraph.MetricOutput m : metricOutputs) {
             MetricRowJson json = new MetricRowJson(m.plan());
             DataStream<String> lines = m.rows().map(json::line).returns(Types.STRING);
             rows = rows == null ? lines : rows.union(lines);
+        }
+        for (PipelineGraph.MetricOutput m : metricOutputs) {
+            DataStream<AnomalyRow> anomalies = PipelineGraph.anomalies(m, false);
+            if (anomalies != null) {
+                AnalysisRowJson json = new AnalysisRowJson(m.plan());
+                rows = union(rows, anomalies.map(json::anomaly).returns(Types.STRING));
+            }
+        }
+        for (FunnelGraph.Output f : PipelineGraph.funnels(events, plan, layout, false)) {
+            AnalysisRowJson json = new AnalysisRowJson(f.plan());
+            rows = union(rows, f.rows().map(json::funnel).returns(Types.STRING));
+        }
+        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(events, plan, layout, false)) {
+            rows = union(rows, r.rows().filter(row -> row.finalResult)
+                    .map(new ReplayRetentionLine(r.plan(), lastEventTime)).returns(Types.STRING));
         }
         if (rows != null) {
             rows.sinkTo(textFiles(work.resolve("rows").resolve(String.valueOf(planIndex)))).name("result rows");
@@ -156,6 +181,30 @@ public final class Replay {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
         }
+    }
+
+    /**
+     * The time of the last well-formed event of the files, read with the plan's own parser: a
+     * replay's watermark for which retention periods are complete (docs/semantics.md).
+     */
+    static long lastEventTime(PipelinePlan plan, List<Path> files) throws IOException {
+        EventParser parser = new EventParser(new EventLayout(plan.stream()));
+        long last = Long.MIN_VALUE;
+        for (Path f : files) {
+            try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    Event e = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                    if (!e.isMalformed()) {
+                        last = Math.max(last, e.time);
+                    }
+                }
+            }
+        }
+        return last;
     }
 
     private static long copyRows(Path dir, Writer out) throws IOException {

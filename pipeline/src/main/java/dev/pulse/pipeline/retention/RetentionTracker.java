@@ -7,7 +7,8 @@ import dev.pulse.api.plan.RetentionPlan;
  * makes the actor a member at t0; a return event at t retains it in period k when
  * t is in [t0+k·P, t0+(k+1)·P) ({@code bounded}) or in every period k with t0+k·P ≤ t ({@code unbounded}).
  */
-public final class RetentionTracker {
+public final class RetentionTracker implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final long periodMs;
     private final int periods;
     private final boolean bounded;

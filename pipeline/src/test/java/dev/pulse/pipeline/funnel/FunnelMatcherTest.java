@@ -129,92 +129,9 @@ class FunnelMatcherTest {
         }
     }
 
-    /**
-     * Attempts found by scanning: each attempt starts at the first opener at or after the event
-     * that closed the previous one, and its level is found by walking its conversion window.
-     */
     private static List<Integer> bruteForce(Order order, int n, long cw, int[] from, int[] to, List<long[]> events) {
-        List<Integer> out = new ArrayList<>();
-        int pos = 0;
-        while (true) {
-            int i = pos;
-            while (i < events.size() && !opener(order, events.get(i))) {
-                i++;
-            }
-            if (i >= events.size()) {
-                return out;
-            }
-            long start = events.get(i)[0];
-            boolean[] matched = new boolean[n];
-            int first = lowestStep(events.get(i), n, matched, order);
-            matched[first] = true;
-            int level = 1;
-            int close = events.size();
-            boolean counted = true;
-            boolean consumed = false;
-            for (int j = i + 1; j < events.size() && level < n; j++) {
-                long[] ev = events.get(j);
-                if (ev[0] >= start + cw) {
-                    close = j;
-                    break;
-                }
-                boolean disq = false;
-                for (int x = 0; x < from.length; x++) {
-                    if ((ev[2] & (1L << x)) != 0 && level >= from[x] && level < to[x]) {
-                        disq = true;
-                    }
-                }
-                if (disq) {
-                    counted = false;
-                    close = j;
-                    break;
-                }
-                if (order == Order.unordered) {
-                    for (int s = 0; s < n; s++) {
-                        if ((ev[1] & (1L << s)) != 0 && !matched[s]) {
-                            matched[s] = true;
-                            level++;
-                            break;
-                        }
-                    }
-                } else if ((ev[1] & (1L << level)) != 0) {
-                    level++;
-                } else if (order == Order.strict && (ev[1] & (1L << (level - 1))) == 0) {
-                    close = j;
-                    break;
-                }
-                if (level == n) {
-                    close = j;
-                    consumed = true;
-                }
-            }
-            if (level == n && !consumed && close == events.size()) {
-                // completed by the opener itself (n == 1) cannot happen: n >= 2
-                throw new IllegalStateException();
-            }
-            if (counted) {
-                out.add(level);
-            }
-            if (close >= events.size()) {
-                return out;
-            }
-            pos = close;
-            if (pos == i) {
-                pos++;
-            }
-        }
-    }
-
-    private static boolean opener(Order order, long[] ev) {
-        return order == Order.unordered ? ev[1] != 0 : (ev[1] & 1) != 0;
-    }
-
-    private static int lowestStep(long[] ev, int n, boolean[] matched, Order order) {
-        for (int s = 0; s < n; s++) {
-            if ((ev[1] & (1L << s)) != 0) {
-                return s;
-            }
-        }
-        throw new IllegalStateException();
+        List<FunnelReference.Ev> evs = events.stream().map(e -> new FunnelReference.Ev(e[0], e[1], e[2], 0)).toList();
+        return FunnelReference.attempts(order, n, cw, from, to, evs).stream()
+                .filter(FunnelReference.Attempt::counted).map(FunnelReference.Attempt::level).toList();
     }
 }
