@@ -4,7 +4,16 @@ import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
+import dev.pulse.api.v1alpha1.common.Durations;
+import dev.pulse.operator.drift.DriftStatusFactory;
+import dev.pulse.operator.health.StreamHealth;
+import dev.pulse.operator.health.StreamProbes;
+import dev.pulse.operator.metrics.PulseMetrics;
+import dev.pulse.operator.status.HealthObservation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.events.PulseEvents;
 import dev.pulse.operator.platform.CrdPresence;
@@ -44,11 +53,32 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     @Inject
     PulseEvents events;
 
+    @Inject
+    StreamProbes probes;
+
+    @Inject
+    PulseMetrics metrics;
+
+    /** What the drift check of one reconcile gave: the figures and conditions, and when to look again. */
+    protected record DriftStep(DriftStatusFactory status, Duration recheckAfter) {
+    }
+
     @Override
     public List<EventSource<?, A>> prepareEventSources(EventSourceContext<A> context) {
         StreamReference.index(context.getPrimaryCache());
         // FlinkDeployments are watched from the first reconcile that finds their CRD installed
-        return List.of(AnalysisSources.streams(context), AnalysisSources.plans(context));
+        return List.of(AnalysisSources.streams(context), AnalysisSources.plans(context),
+                new HealthEventSource<>(probes, context.getPrimaryCache(), HasMetadata.getKind(context.getPrimaryResourceClass()), metrics));
+    }
+
+    /** The drift check (Metrics with reconciliation); null for none. */
+    protected DriftStep drift(A analysis, AnalysisPlan deployed) {
+        return null;
+    }
+
+    /** The relative drift tolerance exported as a gauge; null when not reconciled. */
+    protected Double driftTolerance(A analysis) {
+        return null;
     }
 
     /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
@@ -96,7 +126,12 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
             events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
         }
-        AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation);
+        AnalysisPlan deployedPlan = deployed.flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName())).orElse(null);
+        HealthObservation health = health(analysis, ns, streamName, deployed.orElse(null), deployedPlan);
+        DriftStep drift = drift(analysis, deployedPlan);
+        AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation, health,
+                drift == null ? null : drift.status());
+        metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
         UpdateControl<A> control;
         if (next.equals(analysis.getStatus())) {
             control = UpdateControl.noUpdate();
@@ -104,7 +139,33 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             analysis.setStatus(next);
             control = UpdateControl.patchStatus(analysis);
         }
-        return flink ? control : control.rescheduleAfter(WAIT_FOR_FLINK);
+        Duration after = flink ? null : WAIT_FOR_FLINK;
+        if (drift != null && drift.recheckAfter() != null && (after == null || drift.recheckAfter().compareTo(after) < 0)) {
+            after = drift.recheckAfter();
+        }
+        return after == null ? control : control.rescheduleAfter(after);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<A> updateErrorStatus(A analysis, Context<A> context, Exception e) {
+        metrics.reconcileError(analysis.getMetadata().getNamespace(), analysis.getKind(), analysis.getMetadata().getName());
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /** What the latest probe round of the stream says about this analysis. */
+    private HealthObservation health(A analysis, String ns, String streamName, PipelinePlan pipeline, AnalysisPlan plan) {
+        Duration objective = analysis.getSpec() instanceof AnalysisSpec spec
+                ? Durations.parse(spec.getFreshnessObjective()).orElse(HealthObservation.DEFAULT_OBJECTIVE) : HealthObservation.DEFAULT_OBJECTIVE;
+        long delayMs = (plan == null ? 0 : plan.allowedLatenessMs()) + (pipeline == null ? 0 : pipeline.stream().maxOutOfOrdernessMs());
+        long windowMs = plan == null || plan.window() == null ? 0 : plan.window().sizeMs();
+        Optional<StreamHealth> round = streamName == null ? Optional.empty() : probes.latest(ns, streamName);
+        if (round.isEmpty() || pipeline == null) {
+            return new HealthObservation(null, null, null, null, objective, Duration.ofMillis(delayMs), windowMs);
+        }
+        StreamHealth h = round.get();
+        return new HealthObservation(h.asOf(), h.lag().get(pipeline.stream().consumerGroup()),
+                h.freshness().get(StreamHealth.key(analysis.getKind(), analysis.getMetadata().getName())), h.freshnessError(),
+                objective, Duration.ofMillis(delayMs), windowMs);
     }
 
     /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */

@@ -3,6 +3,10 @@ package dev.pulse.operator.analysis;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
+import dev.pulse.operator.drift.DayComparer;
+import dev.pulse.operator.drift.DriftCheck;
+import dev.pulse.operator.drift.DriftStatusFactory;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.operator.platform.StrimziInstalled;
 import dev.pulse.operator.render.RenderSettings;
@@ -25,9 +29,30 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 @RBACRule(apiGroups = "pulse.dev", resources = "eventstreams", verbs = {"get", "list", "watch"})
 public class MetricReconciler extends AnalysisReconciler<Metric> {
     private final TopicRenderer topics;
+    private final DriftCheck driftCheck;
 
-    public MetricReconciler(PulseConfig config) {
+    public MetricReconciler(PulseConfig config, DriftCheck driftCheck) {
         this.topics = new TopicRenderer(RenderSettings.from(config));
+        this.driftCheck = driftCheck;
+    }
+
+    @Override
+    protected DriftStep drift(Metric metric, AnalysisPlan deployed) {
+        ReconciliationSpec spec = metric.getSpec().getReconciliation();
+        if (spec == null) {
+            return null;
+        }
+        int promoteAfter = spec.getPromoteAfterDays() == null ? DriftStatusFactory.DEFAULT_PROMOTE_AFTER_DAYS : spec.getPromoteAfterDays();
+        DriftCheck.Result result = driftCheck.check(metric, deployed);
+        DriftStatusFactory status = result.outcome() == null ? DriftStatusFactory.unchanged(metric.getStatus(), promoteAfter)
+                : DriftStatusFactory.of(metric.getStatus(), result.outcome(), promoteAfter);
+        return new DriftStep(status, result.recheckAfter());
+    }
+
+    @Override
+    protected Double driftTolerance(Metric metric) {
+        ReconciliationSpec spec = metric.getSpec().getReconciliation();
+        return spec == null ? null : DayComparer.relativeTolerance(spec);
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.pulse.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every setting of the operator, under the prefix {@code pulse}. */
@@ -15,6 +18,24 @@ public interface PulseConfig {
     Serving serving();
 
     Templates templates();
+
+    /** The periodic health probes (lag, freshness) and the daily drift check. */
+    Probes probes();
+
+    /**
+     * The serving database as the operator reads it (freshness from the catalog, streaming day
+     * totals for drift): the chart puts the serving Secret's {@code PULSE_JDBC_URL},
+     * {@code PULSE_JDBC_USER}, {@code PULSE_JDBC_PASSWORD} into the operator's environment, which
+     * are these keys. Unset: no freshness and no drift (conditions say so).
+     */
+    Jdbc jdbc();
+
+    /**
+     * Read-only batch sources the daily drift check compares Metrics with, by the name
+     * {@code spec.reconciliation.source} uses: {@code pulse.batch-sources."<name>".jdbc-url},
+     * {@code .username}, {@code .password}. Absent: none.
+     */
+    Map<String, BatchSource> batchSources();
 
     /**
      * Namespaces whose Pulse resources the operator reconciles; empty: all namespaces. Wired into
@@ -48,6 +69,62 @@ public interface PulseConfig {
         /** Secret with the PostgreSQL connection (its keys become the job's environment). */
         @WithDefault("pulse-serving-db")
         String databaseSecret();
+    }
+
+    /** The serving database connection. */
+    interface Jdbc {
+        Optional<String> url();
+
+        Optional<String> user();
+
+        Optional<String> password();
+    }
+
+    /** A read-only JDBC source of daily batch values. */
+    interface BatchSource {
+        String jdbcUrl();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
+    /** The health probes. */
+    interface Probes {
+        /** Whether the periodic probes run at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often each EventStream is probed: one Kafka admin round and one catalog query per stream. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /**
+         * Bootstrap servers the operator reads consumer lag from, when they differ from what the
+         * pipelines use (the operator runs in another namespace: e.g.
+         * {@code {cluster}-kafka-bootstrap.kafka.svc:9092}); {@code {cluster}} is replaced as for
+         * the pipelines. Unset: {@code pulse.kafka.bootstrap-servers}.
+         */
+        Optional<String> kafkaBootstrapServers();
+
+        /** Timeout of each Kafka admin call and JDBC statement of a probe. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /**
+         * Whether each probe round first refreshes the serving catalog's progress columns
+         * ({@code ServingSchema.refresh}: two index lookups per live table), which freshness reads.
+         */
+        @WithDefault("true")
+        boolean refreshCatalog();
+
+        /**
+         * How long after a day closes (in the reconciliation's time zone) it is compared with the
+         * batch source: time for late events to be final and for the batch job to have run.
+         */
+        @WithName("drift-delay")
+        @WithDefault("2h")
+        Duration driftDelay();
     }
 
     /** FlinkDeployment templates. */

@@ -8,6 +8,8 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.events.PulseEvents;
+import dev.pulse.operator.health.StreamProbes;
+import dev.pulse.operator.metrics.PulseMetrics;
 import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
@@ -65,14 +67,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final StreamStatusFactory statuses;
     private final PulseEvents events;
 
-    public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events) {
+    private final StreamProbes probes;
+    private final PulseMetrics metrics;
+
+    public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
+            PulseMetrics metrics) {
         this.compiler = compiler;
         this.statuses = statuses;
         this.events = events;
+        this.probes = probes;
+        this.metrics = metrics;
     }
 
     @Override
     public List<EventSource<?, EventStream>> prepareEventSources(EventSourceContext<EventStream> context) {
+        probes.watch(context.getPrimaryCache());
         return List.of(analyses(Metric.class, "metrics", context), analyses(Funnel.class, "funnels", context),
                 analyses(Retention.class, "retentions", context));
     }
@@ -93,6 +102,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         StreamWorkflow.put(context, state);
         if (state.deployable()) {
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            probes.track(stream, state.plans());
         }
 
         boolean strimzi = CrdPresence.shared().installed(KafkaTopic.class, context.getClient());
@@ -114,6 +124,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
 
     @Override
     public ErrorStatusUpdateControl<EventStream> updateErrorStatus(EventStream stream, Context<EventStream> context, Exception e) {
+        metrics.reconcileError(stream.getMetadata().getNamespace(), stream.getKind(), stream.getMetadata().getName());
         // a conflict or a blip is retried at once; say so in the status only when it persists
         boolean persistent = context.getRetryInfo().map(r -> r.isLastAttempt() || r.getAttemptCount() >= 3).orElse(true);
         if (!persistent) {

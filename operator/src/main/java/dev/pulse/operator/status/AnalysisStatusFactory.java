@@ -25,6 +25,20 @@ public class AnalysisStatusFactory {
      *     freshness, drift, anomalies) and conditions set by probes are kept
      */
     public AnalysisStatus status(AnalysisStatus previous, long generation, AnalysisObservation o) {
+        return status(previous, generation, o, null, null);
+    }
+
+    /**
+     * The status with what the probes saw: {@code lag}, {@code freshness} and {@code Fresh} from
+     * the latest probe round, {@code drift}, {@code DriftWithinTolerance} and {@code Authoritative}
+     * from the drift check. {@code Ready} is False with Fresh's reason when the results are stale
+     * (drift does not make a Metric un-Ready: it is about trust, said by Authoritative).
+     *
+     * @param health the latest probe round for this analysis, or null to keep what the status says
+     * @param drift the drift figures and conditions (Metrics with reconciliation), or null for none
+     */
+    public AnalysisStatus status(AnalysisStatus previous, long generation, AnalysisObservation o, HealthObservation health,
+            dev.pulse.operator.drift.DriftStatusFactory drift) {
         Condition valid = o.validity() == Validity.VALID
                 ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "compiled into pipeline " + o.pipeline().flinkDeployment())
                 : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
@@ -32,9 +46,29 @@ public class AnalysisStatusFactory {
         Condition ready = ready(o, valid, running, generation);
 
         AnalysisStatus next = copy(previous);
+        List<Condition> conditions = new java.util.ArrayList<>(List.of(ready, valid, running));
+        if (health != null) {
+            HealthAssessment h = HealthAssessment.of(previous, running, health);
+            next.setLag(h.lag());
+            next.setFreshness(h.freshness());
+            conditions.add(h.fresh());
+            if (Conditions.isTrue(ready) && Conditions.FALSE.equals(h.fresh().getStatus())) {
+                conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, h.fresh().getReason(), h.fresh().getMessage()));
+            }
+        }
+        if (drift != null) {
+            next.setDrift(drift.drift());
+            conditions.addAll(drift.conditions());
+        }
+        List<Condition> before = previous == null ? null : previous.getConditions();
+        if (drift == null && health != null && before != null) {
+            // not (or no longer) reconciled with a batch source: no drift figures, no drift conditions
+            next.setDrift(null);
+            before = before.stream().filter(c -> !Condition.DRIFT_WITHIN_TOLERANCE.equals(c.getType())
+                    && !Condition.AUTHORITATIVE.equals(c.getType())).toList();
+        }
         next.setObservedGeneration(generation);
-        next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready, valid, running),
-                generation, clock.instant()));
+        next.setConditions(Conditions.merge(before, conditions, generation, clock.instant()));
         PipelineStatus pipeline = new PipelineStatus();
         pipeline.setFlinkDeployment(o.pipeline().flinkDeployment());
         pipeline.setLifecycleState(o.pipeline().lifecycleState());

@@ -17,6 +17,25 @@ public final class Reasons {
     public static final String STRIMZI_NOT_INSTALLED = "StrimziNotInstalled";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
     public static final String READY = "Ready";
+    // Fresh
+    public static final String FRESH = "Fresh";
+    public static final String LAGGING = "Lagging";
+    public static final String CATCHING_UP = "CatchingUp";
+    public static final String STALLED = "Stalled";
+    public static final String AWAITING_FIRST_WINDOW = "AwaitingFirstWindow";
+    public static final String PROBE_PENDING = "ProbePending";
+    public static final String PROBE_FAILED = "ProbeFailed";
+    public static final String SERVING_NOT_CONFIGURED = "ServingNotConfigured";
+    // DriftWithinTolerance and Authoritative
+    public static final String WITHIN_TOLERANCE = "WithinTolerance";
+    public static final String DRIFT_OUT_OF_TOLERANCE = "DriftOutOfTolerance";
+    public static final String BATCH_ROW_MISSING = "BatchRowMissing";
+    public static final String BATCH_SOURCE_NOT_CONFIGURED = "BatchSourceNotConfigured";
+    public static final String BATCH_QUERY_FAILED = "BatchQueryFailed";
+    public static final String NOT_COMPARABLE = "NotComparable";
+    public static final String AWAITING_FIRST_DAY = "AwaitingFirstDay";
+    public static final String PROMOTED = "Promoted";
+    public static final String ON_PROBATION = "OnProbation";
 
     private Reasons() {
     }

@@ -1,0 +1,115 @@
+package dev.pulse.operator.drift;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
+import dev.pulse.operator.config.PulseConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The daily drift check of Metrics with {@code spec.reconciliation}: decides whether a day is due
+ * (the next closed day, or the one asked for with the annotation {@code pulse.dev/reconcile-now:
+ * "YYYY-MM-DD"}), connects to the serving store and the named batch source (read-only) and
+ * compares. Runs in the Metric's reconcile; every statement has the probe timeout.
+ */
+@ApplicationScoped
+public class DriftCheck {
+    /** Annotation asking for a comparison of the given day now. */
+    public static final String RECONCILE_NOW = "pulse.dev/reconcile-now";
+    /** How soon a day that could not be compared (a query failed) is tried again. */
+    static final Duration RETRY = Duration.ofMinutes(15);
+
+    /**
+     * @param outcome the day compared now, or null when none was due
+     * @param recheckAfter when to look again
+     */
+    public record Result(DriftOutcome outcome, Duration recheckAfter) {
+    }
+
+    private final PulseConfig config;
+    private final Clock clock;
+    /** The reconcile-now value handled per Metric uid, so an annotation left in place runs once (per operator start). */
+    private final Map<String, String> handled = new ConcurrentHashMap<>();
+
+    public DriftCheck(PulseConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Whether the Metric's previous drift day and annotation make a day due now, and that day compared. */
+    public Result check(Metric metric, AnalysisPlan plan) {
+        ReconciliationSpec spec = metric.getSpec().getReconciliation();
+        Instant now = clock.instant();
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(spec.getTimeZone() == null ? "UTC" : spec.getTimeZone());
+        } catch (DateTimeException e) {
+            return new Result(DriftOutcome.of(null, DriftOutcome.Kind.NOT_COMPARABLE,
+                    "spec.reconciliation.timeZone: '" + spec.getTimeZone() + "' is not an IANA time zone"), Duration.ofHours(1));
+        }
+        Duration delay = config.probes().driftDelay();
+        var status = metric.getStatus();
+        LocalDate last = status == null || status.getDrift() == null || status.getDrift().getDay() == null ? null
+                : LocalDate.parse(status.getDrift().getDay());
+        String uid = metric.getMetadata().getUid();
+        String asked = metric.getMetadata().getAnnotations() == null ? null : metric.getMetadata().getAnnotations().get(RECONCILE_NOW);
+        LocalDate day = null;
+        if (asked != null && !asked.equals(handled.get(uid))) {
+            handled.put(uid, asked);
+            try {
+                day = LocalDate.parse(asked.trim());
+            } catch (DateTimeParseException e) {
+                return new Result(DriftOutcome.of(last, DriftOutcome.Kind.NOT_COMPARABLE, "annotation " + RECONCILE_NOW + ": '" + asked
+                        + "' is not a day (YYYY-MM-DD)"), DriftSchedule.untilNext(last, now, zone, delay));
+            }
+        }
+        if (day == null) {
+            day = DriftSchedule.due(last, now, zone, delay);
+        }
+        if (day == null) {
+            return new Result(null, DriftSchedule.untilNext(last, now, zone, delay));
+        }
+        if (plan == null) {
+            return new Result(null, Duration.ofMinutes(1));
+        }
+        DriftOutcome outcome = compare(spec, plan, day, zone);
+        boolean failed = outcome.kind() != DriftOutcome.Kind.COMPARED && outcome.kind() != DriftOutcome.Kind.BATCH_ROW_MISSING;
+        LocalDate compared = failed ? last : day;
+        Duration next = failed ? RETRY : DriftSchedule.due(compared, now, zone, delay) != null ? Duration.ofSeconds(1)
+                : DriftSchedule.untilNext(compared, now, zone, delay);
+        return new Result(outcome, next);
+    }
+
+    private DriftOutcome compare(ReconciliationSpec spec, AnalysisPlan plan, LocalDate day, ZoneId zone) {
+        Optional<String> servingUrl = config.jdbc().url();
+        if (servingUrl.isEmpty()) {
+            return DriftOutcome.of(day, DriftOutcome.Kind.SERVING_NOT_CONFIGURED, "the operator has no serving database to read the streaming day from: set pulse.jdbc.url");
+        }
+        PulseConfig.BatchSource source = config.batchSources().get(spec.getSource());
+        if (source == null) {
+            return DriftOutcome.of(day, DriftOutcome.Kind.SOURCE_NOT_CONFIGURED, "spec.reconciliation.source: no batch source '" + spec.getSource()
+                    + "' is configured in the operator (configured: " + config.batchSources().keySet() + "; chart value batchSources)");
+        }
+        int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
+        try (Connection serving = DriverManager.getConnection(servingUrl.get(), config.jdbc().user().orElse(null), config.jdbc().password().orElse(null));
+                Connection batch = DriverManager.getConnection(source.jdbcUrl(), source.username().orElse(null), source.password().orElse(null))) {
+            batch.setReadOnly(true);
+            return DayComparer.compare(spec, plan, day, zone, serving, batch, timeout);
+        } catch (SQLException e) {
+            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "cannot connect: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.pulse.operator.health;
+
+import java.time.Instant;
+
+/**
+ * An analysis's progress in the serving store, from the catalog.
+ *
+ * @param latestFinalWindowEnd end of the latest final window of its active table version, or null when none is final yet
+ * @param latestUpdate the latest write into that table (provisional or final), or null
+ */
+public record FreshnessReading(Instant latestFinalWindowEnd, Instant latestUpdate) {
+}

@@ -1,0 +1,138 @@
+package dev.pulse.operator.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Consumer lag of a stream's pipelines: one admin round per stream (describe the topic, the
+ * committed offsets of every pipeline group in one request, the log-end offsets of every partition
+ * in one request; the earliest offsets only for partitions a group never committed). Lag in
+ * seconds comes from each partition's {@link OffsetTimeline}, fed by the same log-end reads.
+ * One admin client per bootstrap address, kept open.
+ */
+public final class LagProbe implements AutoCloseable {
+    private final Clock clock;
+    private final Duration timeout;
+    private final Map<String, Admin> admins = new ConcurrentHashMap<>();
+    private final Map<TopicPartitionKey, OffsetTimeline> timelines = new ConcurrentHashMap<>();
+
+    private record TopicPartitionKey(String bootstrap, TopicPartition partition) {
+    }
+
+    public LagProbe(Clock clock, Duration timeout) {
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** The lag of each group on the topic; a failure is a reading with an error, never an exception. */
+    public Map<String, LagReading> probe(String bootstrap, String topic, List<String> groups) {
+        Instant now = clock.instant();
+        Map<String, LagReading> out = new LinkedHashMap<>();
+        try {
+            Admin admin = admins.computeIfAbsent(bootstrap, this::admin);
+            TopicDescription description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+            List<TopicPartition> partitions = new ArrayList<>();
+            description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+
+            Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+            groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(partitions)));
+            var committedResult = admin.listConsumerGroupOffsets(specs);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all());
+            long nowMs = now.toEpochMilli();
+            for (TopicPartition tp : partitions) {
+                timelines.computeIfAbsent(new TopicPartitionKey(bootstrap, tp), k -> new OffsetTimeline()).observe(ends.get(tp).offset(), nowMs);
+            }
+
+            Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+            List<TopicPartition> neverCommitted = new ArrayList<>();
+            for (String g : groups) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = get(committedResult.partitionsToOffsetAndMetadata(g));
+                committed.put(g, offsets);
+                for (TopicPartition tp : partitions) {
+                    if (offsets.get(tp) == null && !neverCommitted.contains(tp)) {
+                        neverCommitted.add(tp);
+                    }
+                }
+            }
+            Map<TopicPartition, Long> earliest = new HashMap<>();
+            if (!neverCommitted.isEmpty()) {
+                Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+                neverCommitted.forEach(tp -> first.put(tp, OffsetSpec.earliest()));
+                get(admin.listOffsets(first).all()).forEach((tp, info) -> earliest.put(tp, info.offset()));
+            }
+
+            for (String g : groups) {
+                long records = 0;
+                long lagMs = 0;
+                boolean any = false;
+                for (TopicPartition tp : partitions) {
+                    OffsetAndMetadata c = committed.get(g).get(tp);
+                    any |= c != null;
+                    long position = c != null ? c.offset() : earliest.getOrDefault(tp, 0L);
+                    long end = ends.get(tp).offset();
+                    records += Math.max(0, end - position);
+                    lagMs = Math.max(lagMs, timelines.get(new TopicPartitionKey(bootstrap, tp)).lagMs(position, nowMs));
+                }
+                out.put(g, new LagReading(g, records, Math.round(lagMs / 1000.0), any, now, null));
+            }
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof UnknownTopicOrPartitionException ? "topic " + topic + " does not exist"
+                    : String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
+            groups.forEach(g -> out.put(g, LagReading.failed(g, now, why)));
+        } catch (TimeoutException e) {
+            groups.forEach(g -> out.put(g, LagReading.failed(g, now, "Kafka at " + bootstrap + " did not answer within " + timeout)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            groups.forEach(g -> out.put(g, LagReading.failed(g, now, "interrupted")));
+        } catch (RuntimeException e) {
+            groups.forEach(g -> out.put(g, LagReading.failed(g, now, String.valueOf(e.getMessage()))));
+        }
+        return out;
+    }
+
+    /** Forgets the offset history of a topic (its stream was deleted). */
+    public void forget(String topic) {
+        timelines.keySet().removeIf(k -> k.partition().topic().equals(topic));
+    }
+
+    private <T> T get(org.apache.kafka.common.KafkaFuture<T> f) throws ExecutionException, TimeoutException, InterruptedException {
+        return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "pulse-operator-lag-probe");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return Admin.create(p);
+    }
+
+    @Override
+    public void close() {
+        admins.values().forEach(a -> a.close(Duration.ofSeconds(5)));
+        admins.clear();
+    }
+}

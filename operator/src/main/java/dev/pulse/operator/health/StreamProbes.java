@@ -1,0 +1,194 @@
+package dev.pulse.operator.health;
+
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.operator.render.RenderSettings;
+import dev.pulse.operator.render.TopicRenderer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The periodic health probes: every {@code pulse.probes.interval}, for each EventStream the
+ * operator has compiled, one Kafka admin round (the lag of each of its pipelines' consumer groups)
+ * and one catalog query (the freshness of each of its analyses). The latest round of each stream
+ * is kept here; listeners (the analysis reconcilers' event sources) are told after each round and
+ * turn it into status.
+ */
+@ApplicationScoped
+public class StreamProbes {
+    private static final Logger LOG = Logger.getLogger(StreamProbes.class);
+
+    /**
+     * What is probed for one stream.
+     *
+     * @param analyses {@link StreamHealth#key} of every analysis in its plans
+     */
+    public record Target(String namespace, String stream, String bootstrap, String topic, List<String> groups, List<String> analyses) {
+        String key() {
+            return namespace + "/" + stream;
+        }
+    }
+
+    private final PulseConfig config;
+    private final Clock clock;
+    private final TopicRenderer topics;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final Map<String, StreamHealth> latest = new ConcurrentHashMap<>();
+    private final List<Consumer<StreamHealth>> listeners = new CopyOnWriteArrayList<>();
+    private volatile IndexerResourceCache<EventStream> streams;
+    private LagProbe lag;
+    private ScheduledExecutorService scheduler;
+
+    public StreamProbes(PulseConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.topics = new TopicRenderer(RenderSettings.from(config));
+    }
+
+    void start(@Observes StartupEvent e) {
+        lag = new LagProbe(clock, config.probes().timeout());
+        if (!config.probes().enabled()) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pulse-probes");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.probes().interval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::roundSafely, Math.min(every, 5000), every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (lag != null) {
+            lag.close();
+        }
+    }
+
+    /** The EventStream informer cache: a stream no longer in it is no longer probed. */
+    public void watch(IndexerResourceCache<EventStream> cache) {
+        this.streams = cache;
+    }
+
+    /** Probes the stream from now on with what its current plans say (topic, consumer groups, analyses). */
+    public void track(EventStream stream, List<PipelinePlan> plans) {
+        if (plans.isEmpty()) {
+            return;
+        }
+        String pattern = config.probes().kafkaBootstrapServers().orElse(config.kafka().bootstrapServers());
+        Set<String> groups = new LinkedHashSet<>();
+        List<String> analyses = new ArrayList<>();
+        for (PipelinePlan p : plans) {
+            groups.add(p.stream().consumerGroup());
+            p.analyses().forEach(a -> analyses.add(StreamHealth.key(a.kind(), a.name())));
+        }
+        Target t = new Target(stream.getMetadata().getNamespace(), stream.getMetadata().getName(),
+                pattern.replace("{cluster}", topics.cluster(stream)), plans.get(0).stream().topic(), List.copyOf(groups), List.copyOf(analyses));
+        Target before = targets.put(t.key(), t);
+        if (before != null && !before.topic().equals(t.topic())) {
+            lag.forget(before.topic());
+        }
+    }
+
+    public void addListener(Consumer<StreamHealth> listener) {
+        listeners.add(listener);
+    }
+
+    /** The latest round of a stream, if it was probed. */
+    public Optional<StreamHealth> latest(String namespace, String stream) {
+        return Optional.ofNullable(latest.get(namespace + "/" + stream));
+    }
+
+    private void roundSafely() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "probe round failed");
+        }
+    }
+
+    /** One round over every tracked stream (the scheduler calls it; tests may too). */
+    public void round() {
+        IndexerResourceCache<EventStream> cache = streams;
+        if (cache != null) {
+            targets.values().removeIf(t -> {
+                boolean gone = cache.get(new ResourceID(t.stream(), t.namespace())).isEmpty();
+                if (gone) {
+                    latest.remove(t.key());
+                    lag.forget(t.topic());
+                }
+                return gone;
+            });
+        }
+        List<Target> all = new ArrayList<>(targets.values());
+        if (all.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, FreshnessReading>> freshness = new ConcurrentHashMap<>();
+        Map<String, String> freshnessErrors = new ConcurrentHashMap<>();
+        readCatalog(all, freshness, freshnessErrors);
+        for (Target t : all) {
+            Map<String, LagReading> lags = lag.probe(t.bootstrap(), t.topic(), t.groups());
+            StreamHealth h = new StreamHealth(t.namespace(), t.stream(), clock.instant(), lags,
+                    freshness.getOrDefault(t.key(), Map.of()), freshnessErrors.get(t.key()));
+            latest.put(t.key(), h);
+            for (Consumer<StreamHealth> l : listeners) {
+                try {
+                    l.accept(h);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "probe listener failed for %s", t.key());
+                }
+            }
+        }
+    }
+
+    private void readCatalog(List<Target> all, Map<String, Map<String, FreshnessReading>> out, Map<String, String> errors) {
+        Optional<String> url = config.jdbc().url();
+        if (url.isEmpty()) {
+            all.forEach(t -> errors.put(t.key(), StreamHealth.SERVING_NOT_CONFIGURED));
+            return;
+        }
+        int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
+        try (Connection c = DriverManager.getConnection(url.get(), config.jdbc().user().orElse(null), config.jdbc().password().orElse(null))) {
+            if (config.probes().refreshCatalog()) {
+                ServingSchema.refresh(c);
+            }
+            for (Target t : all) {
+                try {
+                    out.put(t.key(), CatalogFreshness.read(c, t.namespace(), t.analyses(), timeout));
+                } catch (SQLException e) {
+                    errors.put(t.key(), "serving catalog: " + e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            all.forEach(t -> errors.put(t.key(), "serving database: " + Objects.toString(e.getMessage(), e.toString())));
+        }
+    }
+}

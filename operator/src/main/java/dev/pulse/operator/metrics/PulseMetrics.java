@@ -1,0 +1,136 @@
+package dev.pulse.operator.metrics;
+
+import dev.pulse.api.v1alpha1.common.AnalysisStatus;
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.operator.status.Conditions;
+import dev.pulse.operator.status.Reasons;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The {@code pulse_*} gauges, one series per resource, labelled {@code namespace}, {@code kind} and
+ * {@code name} only. They are set from the status the operator just computed, so Prometheus and
+ * {@code kubectl get} agree; a figure the status does not hold has no series (absent, not 0).
+ * Series of deleted resources are removed ({@link #retain}).
+ */
+@ApplicationScoped
+public class PulseMetrics {
+    public static final String LAG_RECORDS = "pulse_analysis_lag_records";
+    public static final String LAG_SECONDS = "pulse_analysis_lag_seconds";
+    public static final String FRESHNESS_SECONDS = "pulse_analysis_freshness_seconds";
+    public static final String FRESHNESS_OBJECTIVE_SECONDS = "pulse_analysis_freshness_objective_seconds";
+    public static final String DRIFT_RATIO = "pulse_analysis_drift_ratio";
+    public static final String DRIFT_TOLERANCE_RATIO = "pulse_analysis_drift_tolerance_ratio";
+    public static final String AUTHORITATIVE = "pulse_analysis_authoritative";
+    public static final String READY = "pulse_analysis_ready";
+    public static final String PIPELINE_UP = "pulse_pipeline_up";
+    public static final String PIPELINE_SUSPENDED = "pulse_pipeline_suspended";
+    public static final String ANOMALIES_ACTIVE = "pulse_anomalies_active";
+    /** Micrometer name of {@code pulse_reconcile_errors_total}. */
+    public static final String RECONCILE_ERRORS = "pulse_reconcile_errors";
+
+    private record Id(String namespace, String kind, String name) {
+    }
+
+    private final MeterRegistry registry;
+    private final Map<Id, Map<String, AtomicReference<Double>>> values = new ConcurrentHashMap<>();
+
+    public PulseMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Sets every gauge of one analysis from its status.
+     *
+     * @param freshnessObjectiveSeconds the allowed freshness (objective plus lateness and out-of-orderness)
+     * @param driftTolerance the relative drift tolerance, or null when the Metric is not reconciled
+     */
+    public void record(String namespace, String kind, String name, AnalysisStatus status, Long freshnessObjectiveSeconds, Double driftTolerance) {
+        Id id = new Id(namespace, kind, name);
+        Condition running = status.condition(Condition.PIPELINE_RUNNING).orElse(null);
+        set(id, READY, status.condition(Condition.READY).map(c -> Conditions.isTrue(c) ? 1.0 : 0.0).orElse(null));
+        set(id, PIPELINE_UP, running == null || Conditions.UNKNOWN.equals(running.getStatus()) ? null : Conditions.isTrue(running) ? 1.0 : 0.0);
+        set(id, PIPELINE_SUSPENDED, running == null ? null : Reasons.SUSPENDED.equals(running.getReason()) ? 1.0 : 0.0);
+        set(id, LAG_RECORDS, status.getLag() == null ? null : number(status.getLag().getRecords()));
+        set(id, LAG_SECONDS, status.getLag() == null ? null : number(status.getLag().getSeconds()));
+        set(id, FRESHNESS_SECONDS, status.getFreshness() == null ? null : number(status.getFreshness().getSecondsBehind()));
+        set(id, FRESHNESS_OBJECTIVE_SECONDS, number(freshnessObjectiveSeconds));
+        set(id, DRIFT_RATIO, status.getDrift() == null ? null : status.getDrift().getRelativeError());
+        set(id, DRIFT_TOLERANCE_RATIO, driftTolerance);
+        set(id, AUTHORITATIVE, driftTolerance == null ? null
+                : status.condition(Condition.AUTHORITATIVE).map(c -> Conditions.isTrue(c) ? 1.0 : 0.0).orElse(0.0));
+        set(id, ANOMALIES_ACTIVE, status.getAnomalies() == null ? null : number(status.getAnomalies().getActive()));
+    }
+
+    /** Counts a failed reconcile of a resource. */
+    public void reconcileError(String namespace, String kind, String name) {
+        Counter.builder(RECONCILE_ERRORS).description("Reconciles of a Pulse resource that failed with an error")
+                .tags(tags(new Id(namespace, kind, name))).register(registry).increment();
+    }
+
+    /** Removes the series of the resources of a kind that are no longer there. */
+    public void retain(String kind, Set<String> namespacedNames) {
+        for (Id id : Set.copyOf(values.keySet())) {
+            if (id.kind().equals(kind) && !namespacedNames.contains(id.namespace() + "/" + id.name())) {
+                Map<String, AtomicReference<Double>> gone = values.remove(id);
+                gone.keySet().forEach(metric -> remove(id, metric));
+                var counter = registry.find(RECONCILE_ERRORS).tags(tags(id)).counter();
+                if (counter != null) {
+                    registry.remove(counter);
+                }
+            }
+        }
+    }
+
+    /** The current value of a gauge (tests). */
+    public Double value(String namespace, String kind, String name, String metric) {
+        Map<String, AtomicReference<Double>> m = values.get(new Id(namespace, kind, name));
+        AtomicReference<Double> v = m == null ? null : m.get(metric);
+        return v == null ? null : v.get();
+    }
+
+    private void set(Id id, String metric, Double value) {
+        Map<String, AtomicReference<Double>> m = values.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+        if (value == null) {
+            if (m.remove(metric) != null) {
+                remove(id, metric);
+            }
+            return;
+        }
+        AtomicReference<Double> ref = m.get(metric);
+        if (ref == null) {
+            AtomicReference<Double> created = new AtomicReference<>(value);
+            ref = m.putIfAbsent(metric, created);
+            if (ref == null) {
+                Gauge.builder(metric, created, r -> {
+                    Double d = r.get();
+                    return d == null ? Double.NaN : d;
+                }).tags(tags(id)).strongReference(true).register(registry);
+                return;
+            }
+        }
+        ref.set(value);
+    }
+
+    private void remove(Id id, String metric) {
+        var gauge = registry.find(metric).tags(tags(id)).gauge();
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
+    }
+
+    private static Tags tags(Id id) {
+        return Tags.of("namespace", id.namespace(), "kind", id.kind(), "name", id.name());
+    }
+
+    private static Double number(Number n) {
+        return n == null ? null : n.doubleValue();
+    }
+}

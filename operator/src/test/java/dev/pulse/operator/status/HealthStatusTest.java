@@ -1,0 +1,167 @@
+package dev.pulse.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.api.v1alpha1.common.AnalysisStatus;
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.operator.health.FreshnessReading;
+import dev.pulse.operator.health.LagReading;
+import dev.pulse.operator.health.StreamHealth;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Probe round → status, with a fixed clock: lag, freshness, Fresh and its reasons, Ready, and that
+ * small moves write nothing (hysteresis and deadbands).
+ */
+class HealthStatusTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    private static final String GROUP = "pulse.growth.shop-events";
+    private static final PipelineObservation RUNNING = new PipelineObservation("shop-events-pipeline",
+            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null);
+    private static final PipelineObservation FAILED = new PipelineObservation("shop-events-pipeline",
+            PipelineObservation.Presence.PRESENT, "FAILED", "FAILED", "h1", false, "OutOfMemoryError");
+    private static final PipelineObservation SUSPENDED = new PipelineObservation("shop-events-pipeline",
+            PipelineObservation.Presence.PRESENT, "SUSPENDED", "SUSPENDED", "h1", true, null);
+    // objective 60 s; 1 m lateness + 30 s out-of-orderness: Fresh up to 150 s behind
+    private static final Duration OBJECTIVE = Duration.ofSeconds(60);
+    private static final Duration DELAY = Duration.ofSeconds(90);
+
+    private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    private final AnalysisStatusFactory factory = new AnalysisStatusFactory(clock);
+
+    private static AnalysisObservation valid(PipelineObservation p) {
+        return new AnalysisObservation(Validity.VALID, null, "mt-1", "mt-1", p);
+    }
+
+    /** A round at {@code at}: lag records and seconds, and the latest final window {@code behind} seconds before it. */
+    private static HealthObservation round(Instant at, long records, long lagSeconds, Long behind) {
+        return new HealthObservation(at, new LagReading(GROUP, records, lagSeconds, true, at, null),
+                new FreshnessReading(behind == null ? null : at.minusSeconds(behind), at.minusSeconds(2)), null, OBJECTIVE, DELAY, 60_000);
+    }
+
+    private AnalysisStatus next(AnalysisStatus previous, PipelineObservation p, HealthObservation h) {
+        return factory.status(previous, 1, valid(p), h, null);
+    }
+
+    private static Condition c(AnalysisStatus s, String type) {
+        return s.condition(type).orElseThrow();
+    }
+
+    @Test
+    void freshRunningPipelineIsFreshAndReady() {
+        AnalysisStatus s = next(null, RUNNING, round(T0, 12, 1, 95L));
+        assertThat(c(s, Condition.FRESH).getStatus()).isEqualTo("True");
+        assertThat(c(s, Condition.FRESH).getReason()).isEqualTo("Fresh");
+        assertThat(c(s, Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(s.getLag().getRecords()).isEqualTo(12);
+        assertThat(s.getLag().getAsOf()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(s.getFreshness().getSecondsBehind()).isEqualTo(95);
+        assertThat(s.getFreshness().getLatestFinalWindowEnd()).isEqualTo("2026-03-01T09:58:25Z");
+        assertThat(s.getFreshness().getLatestProvisionalUpdate()).isEqualTo("2026-03-01T09:59:58Z");
+    }
+
+    @Test
+    void smallMovesWriteNothingSoTheStatusIsNotPatched() {
+        AnalysisStatus first = next(null, RUNNING, round(T0, 1000, 3, 95L));
+        // 30 s later: lag 1050 records (5%), 4 s; freshness 120 s behind (moved 25 s, less than one 60 s window)
+        AnalysisStatus second = next(first, RUNNING, round(T0.plusSeconds(30), 1050, 4, 120L));
+        assertThat(second).isEqualTo(first);
+        // lag grew past 10%: written, with its time
+        AnalysisStatus third = next(second, RUNNING, round(T0.plusSeconds(60), 1200, 4, 90L));
+        assertThat(third.getLag().getRecords()).isEqualTo(1200);
+        assertThat(third.getLag().getAsOf()).isEqualTo("2026-03-01T10:01:00Z");
+        assertThat(third.getFreshness()).isEqualTo(first.getFreshness());
+    }
+
+    @Test
+    void staleWhileFarBehindTheTopicIsLaggingThenCatchingUp() {
+        AnalysisStatus fresh = next(null, RUNNING, round(T0, 0, 0, 90L));
+        AnalysisStatus lagging = next(fresh, RUNNING, round(T0.plusSeconds(300), 50_000, 240, 330L));
+        assertThat(c(lagging, Condition.FRESH).getStatus()).isEqualTo("False");
+        assertThat(c(lagging, Condition.FRESH).getReason()).isEqualTo("Lagging");
+        assertThat(c(lagging, Condition.FRESH).getLastTransitionTime()).isEqualTo("2026-03-01T10:00:00Z"); // the factory's clock
+        assertThat(c(lagging, Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(c(lagging, Condition.READY).getReason()).isEqualTo("Lagging");
+        assertThat(c(lagging, Condition.PIPELINE_RUNNING).getStatus()).isEqualTo("True");
+
+        AnalysisStatus growing = next(lagging, RUNNING, round(T0.plusSeconds(330), 60_000, 270, 360L));
+        assertThat(c(growing, Condition.FRESH).getReason()).isEqualTo("Lagging");
+
+        AnalysisStatus falling = next(growing, RUNNING, round(T0.plusSeconds(360), 30_000, 150, 300L));
+        assertThat(c(falling, Condition.FRESH).getReason()).isEqualTo("CatchingUp");
+        // still falling, but within the deadband: stays CatchingUp, and nothing changed
+        AnalysisStatus steady = next(falling, RUNNING, round(T0.plusSeconds(390), 29_000, 145, 300L));
+        assertThat(steady).isEqualTo(falling);
+    }
+
+    @Test
+    void staleWhileKeepingUpWithTheTopicIsStalled() {
+        AnalysisStatus s = next(null, RUNNING, round(T0, 3, 0, 900L));
+        assertThat(c(s, Condition.FRESH).getStatus()).isEqualTo("False");
+        assertThat(c(s, Condition.FRESH).getReason()).isEqualTo("Stalled");
+        assertThat(c(s, Condition.READY).getReason()).isEqualTo("Stalled");
+    }
+
+    @Test
+    void failedOrSuspendedPipelineSaysSoInFresh() {
+        AnalysisStatus failed = next(null, FAILED, round(T0, 10_000, 400, 600L));
+        assertThat(c(failed, Condition.FRESH).getReason()).isEqualTo("JobFailed");
+        assertThat(c(failed, Condition.PIPELINE_RUNNING).getReason()).isEqualTo("JobFailed");
+        assertThat(c(failed, Condition.READY).getReason()).isEqualTo("JobFailed");
+
+        AnalysisStatus suspended = next(null, SUSPENDED, round(T0, 10_000, 400, 600L));
+        assertThat(c(suspended, Condition.FRESH).getReason()).isEqualTo("Suspended");
+        assertThat(c(suspended, Condition.FRESH).getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void freshDataStaysFreshEvenWhileTheJobRestarts() {
+        AnalysisStatus s = next(null, FAILED, round(T0, 10, 1, 100L));
+        assertThat(c(s, Condition.FRESH).getStatus()).isEqualTo("True");
+        assertThat(c(s, Condition.READY).getReason()).isEqualTo("JobFailed");
+    }
+
+    @Test
+    void freshFlipsFalseAboveTheLimitAndTrueOnlyBelowItMinusAMargin() {
+        AnalysisStatus fresh = next(null, RUNNING, round(T0, 0, 0, 150L));
+        assertThat(c(fresh, Condition.FRESH).getStatus()).isEqualTo("True"); // 150 = allowed
+        AnalysisStatus stale = next(fresh, RUNNING, round(T0.plusSeconds(30), 0, 0, 151L));
+        assertThat(c(stale, Condition.FRESH).getStatus()).isEqualTo("False");
+        // back under the limit, but not by the margin (max(5 s, 10%) = 15 s): still False
+        AnalysisStatus hovering = next(stale, RUNNING, round(T0.plusSeconds(60), 0, 0, 140L));
+        assertThat(c(hovering, Condition.FRESH).getStatus()).isEqualTo("False");
+        AnalysisStatus recovered = next(hovering, RUNNING, round(T0.plusSeconds(90), 0, 0, 130L));
+        assertThat(c(recovered, Condition.FRESH).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void unknownFreshnessSaysWhy() {
+        HealthObservation notProbed = new HealthObservation(null, null, null, null, OBJECTIVE, DELAY, 60_000);
+        assertThat(c(next(null, RUNNING, notProbed), Condition.FRESH).getReason()).isEqualTo("ProbePending");
+
+        HealthObservation noServing = new HealthObservation(T0, null, null, StreamHealth.SERVING_NOT_CONFIGURED, OBJECTIVE, DELAY, 60_000);
+        AnalysisStatus s = next(null, RUNNING, noServing);
+        assertThat(c(s, Condition.FRESH).getStatus()).isEqualTo("Unknown");
+        assertThat(c(s, Condition.FRESH).getReason()).isEqualTo("ServingNotConfigured");
+        assertThat(c(s, Condition.READY).getStatus()).isEqualTo("True"); // Unknown freshness does not make a resource un-Ready
+
+        HealthObservation dbDown = new HealthObservation(T0, null, null, "serving database: connection refused", OBJECTIVE, DELAY, 60_000);
+        assertThat(c(next(null, RUNNING, dbDown), Condition.FRESH).getReason()).isEqualTo("ProbeFailed");
+
+        AnalysisStatus noWindow = next(null, RUNNING, round(T0, 0, 0, null));
+        assertThat(c(noWindow, Condition.FRESH).getReason()).isEqualTo("AwaitingFirstWindow");
+    }
+
+    @Test
+    void aFailedLagReadingKeepsTheLastMeasuredLag() {
+        AnalysisStatus first = next(null, RUNNING, round(T0, 500, 20, 95L));
+        HealthObservation kafkaDown = new HealthObservation(T0.plusSeconds(30), LagReading.failed(GROUP, T0.plusSeconds(30), "timeout"),
+                new FreshnessReading(T0.minusSeconds(95), T0), null, OBJECTIVE, DELAY, 60_000);
+        AnalysisStatus second = next(first, RUNNING, kafkaDown);
+        assertThat(second.getLag()).isEqualTo(first.getLag());
+    }
+}
