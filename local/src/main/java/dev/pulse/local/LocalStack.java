@@ -53,6 +53,7 @@ public final class LocalStack {
     private volatile ShopTraffic traffic;
     private volatile String firstNumber;
     private volatile boolean stopped;
+    private final long startedAtMillis = System.currentTimeMillis();
 
     /** The command line. */
     record Options(Path home, Path dataDir, Path definitions, double rate, boolean reset) {
@@ -374,7 +375,10 @@ public final class LocalStack {
             }
             for (String t : tables) {
                 String[] parts = t.split("\\.", 2);
-                try (ResultSet rs = st.executeQuery("select exists (select 1 from \"" + parts[0] + "\".\"" + parts[1] + "\")")) {
+                // rows written by this run (PostgreSQL's data is kept between runs)
+                String sql = "select exists (select 1 from \"" + parts[0] + "\".\"" + parts[1] + "\" where updated_at >= to_timestamp("
+                        + startedAtMillis / 1000.0 + "))";
+                try (ResultSet rs = st.executeQuery(sql)) {
                     if (rs.next() && rs.getBoolean(1)) {
                         firstNumber = t;
                         progress.step("first", String.format("first metric row in PostgreSQL after %.1f s (%s)", progress.seconds(), t));
@@ -447,6 +451,11 @@ public final class LocalStack {
             parts.add("stack " + self + " MB");
             total += self;
         }
+        long pg = postgresPeakRssMb();
+        if (pg > 0) {
+            parts.add("postgres " + pg + " MB");
+            total += pg;
+        }
         List<ChildJvm> children = new ArrayList<>();
         if (operator != null) {
             children.add(operator);
@@ -467,6 +476,24 @@ public final class LocalStack {
         if (!parts.isEmpty()) {
             progress.step("memory", "peak RSS per process: " + String.join(", ", parts) + " (sum " + total + " MB)");
             writeMeasurement("peak_rss_mb", total + " (" + String.join(", ", parts) + ")");
+        }
+    }
+
+    /** The postmaster and its backends (their shared memory counted once per process: an upper bound). */
+    private long postgresPeakRssMb() {
+        try {
+            String pid = Files.readAllLines(options.dataDir().resolve("postgres/postmaster.pid")).get(0).trim();
+            var postmaster = ProcessHandle.of(Long.parseLong(pid));
+            if (postmaster.isEmpty()) {
+                return -1;
+            }
+            long sum = ChildJvm.peakRssMb(postmaster.get().pid());
+            for (ProcessHandle h : postmaster.get().descendants().toList()) {
+                sum += Math.max(0, ChildJvm.peakRssMb(h.pid()));
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
