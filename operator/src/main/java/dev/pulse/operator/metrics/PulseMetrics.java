@@ -36,6 +36,19 @@ public class PulseMetrics {
     /** Micrometer name of {@code pulse_reconcile_errors_total}. */
     public static final String RECONCILE_ERRORS = "pulse_reconcile_errors";
 
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry(LAG_RECORDS, "Records the pipeline's consumer group is behind the end of the stream's topic, summed over partitions (status.lag.records)"),
+            Map.entry(LAG_SECONDS, "Estimated seconds the pipeline is behind its topic, the largest over partitions (status.lag.seconds)"),
+            Map.entry(FRESHNESS_SECONDS, "Seconds between now and the end of the latest final window in the serving store (status.freshness.secondsBehind)"),
+            Map.entry(FRESHNESS_OBJECTIVE_SECONDS, "The largest freshness still Fresh: spec.freshnessObjective plus allowedLateness and the stream's maxOutOfOrderness"),
+            Map.entry(DRIFT_RATIO, "Relative error |streaming - batch| / |batch| of the latest compared day (status.drift.relativeError)"),
+            Map.entry(DRIFT_TOLERANCE_RATIO, "spec.reconciliation.tolerance.relative (default 0.005)"),
+            Map.entry(AUTHORITATIVE, "1 when the Authoritative condition is True, else 0 (Metrics with reconciliation)"),
+            Map.entry(READY, "1 when the Ready condition is True, else 0"),
+            Map.entry(PIPELINE_UP, "1 when PipelineRunning is True, 0 when False; absent while Unknown"),
+            Map.entry(PIPELINE_SUSPENDED, "1 while the pipeline is suspended (spec.suspend), else 0"),
+            Map.entry(ANOMALIES_ACTIVE, "Anomalies in the latest final window (status.anomalies.active)"));
+
     private record Id(String namespace, String kind, String name) {
     }
 
@@ -112,7 +125,7 @@ public class PulseMetrics {
                 Gauge.builder(metric, created, r -> {
                     Double d = r.get();
                     return d == null ? Double.NaN : d;
-                }).tags(tags(id)).strongReference(true).register(registry);
+                }).description(HELP.get(metric)).tags(tags(id)).strongReference(true).register(registry);
                 return;
             }
         }
