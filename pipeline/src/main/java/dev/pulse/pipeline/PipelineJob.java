@@ -10,7 +10,10 @@ import dev.pulse.pipeline.event.KafkaEventDeserializer;
 import dev.pulse.pipeline.event.SplitMalformed;
 import dev.pulse.pipeline.sink.DeadLetterSerializer;
 import dev.pulse.pipeline.sink.MetricRowJson;
+import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.sink.PostgresUpsertSink;
+import dev.pulse.pipeline.sink.RowBindings;
 import dev.pulse.pipeline.sink.ResultTopicSerializer;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -91,16 +94,37 @@ public final class PipelineJob {
         List<PipelineGraph.MetricOutput> metrics = PipelineGraph.metrics(events, plan, layout, true);
         for (PipelineGraph.MetricOutput m : metrics) {
             addSinks(m, settings);
+            DataStream<AnomalyRow> anomalies = PipelineGraph.anomalies(m, true);
+            if (anomalies != null && settings.jdbcUrl() != null) {
+                anomalies.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.anomalies(m.plan()), new RowBindings.Anomalies()))
+                        .name(m.plan().name() + ": anomalies to postgres").uid(PipelineGraph.uid(m.plan(), "anomalies-postgres"));
+            }
+        }
+        for (FunnelGraph.Output f : PipelineGraph.funnels(events, plan, layout, true)) {
+            if (settings.jdbcUrl() != null) {
+                f.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(f.plan()), new RowBindings.Funnels()))
+                        .name(f.plan().name() + ": postgres").uid(PipelineGraph.uid(f.plan(), "postgres"));
+            }
+        }
+        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(events, plan, layout, true)) {
+            if (settings.jdbcUrl() != null) {
+                r.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(r.plan()),
+                                new RowBindings.Retentions(r.plan().retention().periodMs())))
+                        .name(r.plan().name() + ": postgres").uid(PipelineGraph.uid(r.plan(), "postgres"));
+            }
         }
         return metrics;
+    }
+
+    private static PostgresUpsertSink.Target target(PipelineSettings settings) {
+        return new PostgresUpsertSink.Target(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
+                settings.createTables(), settings.batchSize(), settings.flushIntervalMs());
     }
 
     private static void addSinks(PipelineGraph.MetricOutput m, PipelineSettings settings) {
         DataStream<dev.pulse.pipeline.metric.MetricRow> rows = m.rows();
         if (settings.jdbcUrl() != null) {
-            var target = new PostgresUpsertSink.Target(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
-                    settings.createTables(), settings.batchSize(), settings.flushIntervalMs());
-            rows.sinkTo(new PostgresUpsertSink(target, TableLayout.of(m.plan())))
+            rows.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(m.plan()), new RowBindings.Metrics()))
                     .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
         }
         if (m.plan().outputTopic() != null) {

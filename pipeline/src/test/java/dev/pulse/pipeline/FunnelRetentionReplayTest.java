@@ -41,10 +41,10 @@ class FunnelRetentionReplayTest {
     private static final String[] TYPES = {"a", "b", "c", "d", "x", "e"};
     private static final String[] PLATFORMS = {"ios", "web", null};
 
-    private record Ev(String actor, long time, String type, String platform, int line) {
+    record Ev(String actor, long time, String type, String platform, int line) {
     }
 
-    private static final String DEFINITIONS = """
+    static final String DEFINITIONS = """
             apiVersion: pulse.dev/v1alpha1
             kind: EventStream
             metadata: {name: shop-events}
@@ -102,12 +102,7 @@ class FunnelRetentionReplayTest {
     void everyRowEqualsTheBruteForceWalk(@TempDir Path dir) throws Exception {
         List<Ev> events = traffic(new Random(2026), 250);
         Path file = dir.resolve("events.jsonl");
-        List<String> lines = new ArrayList<>();
-        for (Ev e : events) {
-            lines.add("{\"event\":\"" + e.type() + "\",\"user_id\":\"" + e.actor() + "\",\"ts\":" + e.time()
-                    + (e.platform() == null ? "" : ",\"platform\":\"" + e.platform() + "\"") + "}");
-        }
-        Files.write(file, lines);
+        Files.write(file, events.stream().map(FunnelRetentionReplayTest::json).toList());
         PipelinePlan plan = TestPlans.compile(DEFINITIONS);
         StringWriter out = new StringWriter();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -127,8 +122,13 @@ class FunnelRetentionReplayTest {
         }
     }
 
+    static String json(Ev e) {
+        return "{\"event\":\"" + e.type() + "\",\"user_id\":\"" + e.actor() + "\",\"ts\":" + e.time()
+                + (e.platform() == null ? "" : ",\"platform\":\"" + e.platform() + "\"") + "}";
+    }
+
     /** Random shop traffic: each actor's times are distinct, some actors change platform. */
-    private static List<Ev> traffic(Random random, int actors) {
+    static List<Ev> traffic(Random random, int actors) {
         List<Ev> events = new ArrayList<>();
         long t0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
         int line = 0;
@@ -156,7 +156,7 @@ class FunnelRetentionReplayTest {
         return numbered;
     }
 
-    private static Set<JsonNode> expectedFunnel(AnalysisPlan a, List<Ev> events) {
+    static Set<JsonNode> expectedFunnel(AnalysisPlan a, List<Ev> events) {
         Order order = Order.valueOf(a.funnel().order());
         boolean uniques = a.funnel().countBy().equals("uniques");
         boolean byPlatform = !a.dimensions().isEmpty();
@@ -217,9 +217,13 @@ class FunnelRetentionReplayTest {
         return step >= 0 ? step : 4;
     }
 
-    private static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events) {
+    static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events) {
+        return expectedRetention(a, events, events.stream().mapToLong(Ev::time).max().orElseThrow());
+    }
+
+    /** @param last the watermark: periods that end after it are incomplete (null) */
+    static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events, long last) {
         boolean bounded = a.retention().mode().equals("bounded");
-        long last = events.stream().mapToLong(Ev::time).max().orElseThrow();
         Map<String, List<Ev>> byActor = new HashMap<>();
         events.forEach(e -> byActor.computeIfAbsent(e.actor(), k -> new ArrayList<>()).add(e));
         Map<String, long[]> rows = new TreeMap<>(); // "cohortStart|platform" → {size, r1, r2, r3}

@@ -91,12 +91,22 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
         String actor = ctx.getCurrentKey();
         int levelBefore = p.isOpen() ? p.level() : 0;
         long startBefore = p.start();
+        String[] dimensionsBefore = p.dimensions();
+        boolean[] closedBefore = {false};
+        java.util.function.Consumer<FunnelAttempt> closed = a -> {
+            closedBefore[0] |= a.start() == startBefore;
+            out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true));
+        };
         for (FunnelEvent e : due) {
-            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, closed);
         }
-        matcher.onWatermark(p, upTo, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+        matcher.onWatermark(p, upTo, closed);
         if (timestamp == Long.MAX_VALUE) {
-            matcher.finish(p, a -> out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true)));
+            matcher.finish(p, closed);
+        }
+        if (provisional && startBefore >= 0 && !closedBefore[0] && p.start() != startBefore) {
+            // the attempt open before was disqualified: take back its provisional level
+            out.collect(update(actor, startBefore, dimensionsBefore, 0, -1, true));
         }
         if (p.isOpen()) {
             if (provisional && (p.start() != startBefore || p.level() != levelBefore)) {

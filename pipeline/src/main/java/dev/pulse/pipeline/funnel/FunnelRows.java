@@ -58,6 +58,10 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     @Override
     public void processElement(AttemptUpdate u, Context ctx, Collector<FunnelRow> out) throws Exception {
         boolean first = attempts.isEmpty();
+        if (u.level == 0) {
+            attempts.remove(u.actor + "\u0000" + u.start); // a disqualified attempt counts nowhere
+            return;
+        }
         attempts.put(u.actor + "\u0000" + u.start, new long[] {u.level, u.conversionMs});
         if (first) {
             long windowStart = Math.floorDiv(u.start, windowMs) * windowMs;

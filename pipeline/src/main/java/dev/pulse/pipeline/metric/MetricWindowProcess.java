@@ -174,6 +174,9 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
         if (aggregation == MetricAggregation.RATIO) {
             r.numerator = a.numerator;
             r.denominator = a.denominator;
+        } else if (aggregation == MetricAggregation.AVG) {
+            // the number of values averaged, so the serving store can combine averages exactly
+            r.denominator = a.values;
         }
         r.finalResult = isFinal;
         return r;

@@ -72,7 +72,7 @@ public final class MetricRowJson implements Serializable {
                 } else {
                     g.writeNumber(row.value.doubleValue());
                 }
-                if (row.numerator != null) {
+                if (row.numerator != null && row.denominator != null) {
                     g.writeNumberField("numerator", row.numerator.longValue());
                     g.writeNumberField("denominator", row.denominator.longValue());
                 }

@@ -1,7 +1,6 @@
 package dev.pulse.pipeline.sink;
 
 import dev.pulse.api.serving.TableLayout;
-import dev.pulse.pipeline.metric.MetricRow;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -9,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,14 +21,14 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Upserts a Metric's rows into its serving table ({@link TableLayout}), batched: a batch is
+ * Upserts an analysis's rows (any kind, through its {@link RowBinding}) into its serving table ({@link TableLayout}), batched: a batch is
  * written when it holds {@code batchSize} rows, when {@code flushIntervalMs} has passed since its
  * first row, and at every checkpoint (so a checkpoint never completes with rows unwritten).
  * Within a batch only the latest row of each (window, dimensions) is kept. Upserts make the
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
  * never turned back into a provisional one.
  */
-public final class PostgresUpsertSink implements Sink<MetricRow> {
+public final class PostgresUpsertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     /** Where and how to write. */
@@ -39,29 +37,31 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
     }
 
     private final Target target;
+    private final RowBinding<T> binding;
     private final String schema;
     private final String table;
     private final List<String> dimensionColumns;
 
-    public PostgresUpsertSink(Target target, TableLayout layout) {
+    public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding) {
         this.target = target;
+        this.binding = binding;
         this.schema = layout.schema();
         this.table = layout.table();
         this.dimensionColumns = List.copyOf(layout.dimensionColumns());
     }
 
     private TableLayout layout() {
-        return TableLayout.of(schema, table, dimensionColumns, TableLayout.METRIC_VALUES);
+        return TableLayout.of(schema, table, dimensionColumns, binding.valueColumns());
     }
 
     @Override
     @SuppressWarnings("deprecation")
-    public SinkWriter<MetricRow> createWriter(Sink.InitContext context) throws IOException {
+    public SinkWriter<T> createWriter(Sink.InitContext context) throws IOException {
         return new Writer(context.getProcessingTimeService());
     }
 
     @Override
-    public SinkWriter<MetricRow> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         return new Writer(context.getProcessingTimeService());
     }
 
@@ -90,10 +90,10 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
     /** The advisory lock key that serializes table creation ("pulse" in ASCII). */
     private static final long CREATE_LOCK = 0x70756c7365L;
 
-    private final class Writer implements SinkWriter<MetricRow> {
+    private final class Writer implements SinkWriter<T> {
         private final ProcessingTimeService time;
         private final TableLayout layout = layout();
-        private final Map<String, MetricRow> pending = new LinkedHashMap<>();
+        private final Map<String, T> pending = new LinkedHashMap<>();
         private Connection connection;
         private PreparedStatement upsert;
         private boolean timerSet;
@@ -123,9 +123,9 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
         }
 
         @Override
-        public void write(MetricRow row, Context context) throws IOException {
+        public void write(T row, Context context) throws IOException {
             // a copy: with object reuse an unchained input may hand the same instance again
-            pending.put(rowKey(row), row.copy());
+            pending.put(rowKey(row), binding.copy(row));
             if (pending.size() >= target.batchSize()) {
                 flush(false);
             } else if (!timerSet) {
@@ -137,9 +137,9 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
             }
         }
 
-        private String rowKey(MetricRow r) {
-            StringBuilder b = new StringBuilder().append(r.windowStart).append('/').append(r.windowEnd);
-            for (String d : r.dimensions) {
+        private String rowKey(T r) {
+            StringBuilder b = new StringBuilder().append(binding.windowStart(r)).append('/').append(binding.windowEnd(r));
+            for (String d : binding.dimensions(r)) {
                 b.append('/').append(d == null ? "~" : d.length() + ":" + d);
             }
             return b.toString();
@@ -151,7 +151,7 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
                 return;
             }
             try {
-                for (MetricRow r : pending.values()) {
+                for (T r : pending.values()) {
                     bind(r);
                     upsert.addBatch();
                 }
@@ -163,26 +163,15 @@ public final class PostgresUpsertSink implements Sink<MetricRow> {
             }
         }
 
-        private void bind(MetricRow r) throws SQLException {
+        private void bind(T r) throws SQLException {
             int i = 1;
-            upsert.setObject(i++, utc(r.windowStart));
-            upsert.setObject(i++, utc(r.windowEnd));
-            for (String d : r.dimensions) {
+            upsert.setObject(i++, utc(binding.windowStart(r)));
+            upsert.setObject(i++, utc(binding.windowEnd(r)));
+            for (String d : binding.dimensions(r)) {
                 upsert.setString(i++, TableLayout.storedDimension(d));
             }
-            if (r.value == null) {
-                upsert.setNull(i++, Types.DOUBLE);
-            } else {
-                upsert.setDouble(i++, r.value);
-            }
-            if (r.numerator == null) {
-                upsert.setNull(i++, Types.BIGINT);
-                upsert.setNull(i++, Types.BIGINT);
-            } else {
-                upsert.setLong(i++, r.numerator);
-                upsert.setLong(i++, r.denominator);
-            }
-            upsert.setBoolean(i, r.finalResult);
+            i = binding.bindValues(connection, upsert, i, r);
+            upsert.setBoolean(i, binding.isFinal(r));
         }
 
         private OffsetDateTime utc(long epochMillis) {
