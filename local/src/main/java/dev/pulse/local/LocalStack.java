@@ -268,10 +268,13 @@ public final class LocalStack {
                 "-Dquarkus.operator-sdk.crd.apply=false",
                 "-Dpulse.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "-Dpulse.watch-namespaces=" + NAMESPACE,
+                "-Dpulse.probes.interval=10s",
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.log.console.color=false");
-        return ChildJvm.start("operator", jvm, List.of("-jar", jar.toString()), Map.of(), options.home(),
+        // the operator reads the serving database for freshness and drift (pulse.jdbc.*), as the chart's Secret gives it
+        Map<String, String> env = Map.of("PULSE_JDBC_URL", postgres.jdbcUrl(), "PULSE_JDBC_USER", Postgres.USER);
+        return ChildJvm.start("operator", jvm, List.of("-jar", jar.toString()), env, options.home(),
                 options.dataDir().resolve("logs/operator.log"));
     }
 
