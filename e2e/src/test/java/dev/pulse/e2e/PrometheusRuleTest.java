@@ -31,6 +31,11 @@ class PrometheusRuleTest {
         spec = Rendered.defaults().one("PrometheusRule", Rendered.RELEASE).path("spec");
         dir = Repo.work("promtool");
         Rendered.YAML.writeValue(dir.resolve("pulse-rules.yaml").toFile(), spec);
+        try (Stream<Path> stale = Files.list(dir)) { // test files removed from the sources must not linger from an earlier build
+            for (Path t : stale.filter(p -> p.getFileName().toString().endsWith(".test.yaml")).collect(Collectors.toList())) {
+                Files.delete(t);
+            }
+        }
         try (Stream<Path> tests = Files.list(PROMTOOL_TESTS)) {
             for (Path t : tests.collect(Collectors.toList())) {
                 Files.copy(t, dir.resolve(t.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -56,7 +61,9 @@ class PrometheusRuleTest {
     @Test
     void everyAlertIsTestedFiringAndNotFiring() throws IOException {
         Set<String> alerts = alerts();
-        assertThat(alerts).contains("PulseAnalysisNotReady", "PulseLagHigh", "PulseStale", "PulseDriftOutOfTolerance", "PulsePipelineFailed");
+        // issue 6: freshness objective breached, lag growing, job down, drift above tolerance, anomaly active, reconcile errors
+        assertThat(alerts).contains("PulseAnalysisNotReady", "PulseLagHigh", "PulseLagGrowing", "PulseFreshnessObjectiveBreached",
+                "PulseDriftOutOfTolerance", "PulsePipelineDown", "PulseAnomalyActive", "PulseReconcileErrors", "PulseOperatorDown");
         String allTests = String.join("\n", testFiles().stream().map(f -> Repo.read(dir.resolve(f))).collect(Collectors.toList()));
         for (String alert : alerts) {
             List<JsonNode> cases = new ArrayList<>();
@@ -98,6 +105,27 @@ class PrometheusRuleTest {
         }
         for (String alert : alerts()) {
             assertThat(install).as("docs/install.md documents alert " + alert).contains(alert);
+        }
+    }
+
+    /** Every metric an alert uses is one the operator exports (names in PulseMetrics), and every alert has a runbook. */
+    @Test
+    void alertsUseTheOperatorsMetricNamesAndLinkTheirRunbook() {
+        String exported = Repo.read(Repo.root().resolve("operator/src/main/java/dev/pulse/operator/metrics/PulseMetrics.java"));
+        for (String metric : metrics()) {
+            String base = metric.endsWith("_total") ? metric.substring(0, metric.length() - "_total".length()) : metric;
+            assertThat(exported).as("the operator exports " + metric).contains("\"" + base + "\"");
+        }
+        assertThat(metrics()).contains("pulse_analysis_lag_records", "pulse_analysis_lag_seconds", "pulse_analysis_freshness_seconds",
+                "pulse_analysis_drift_ratio", "pulse_pipeline_up", "pulse_anomalies_active");
+        String operations = Repo.read(Repo.root().resolve("docs/operations.md"));
+        for (JsonNode group : spec.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String alert = rule.path("alert").asText();
+                String url = rule.at("/annotations/runbook_url").asText();
+                assertThat(url).as(alert).endsWith("docs/operations.md#" + alert.toLowerCase(java.util.Locale.ROOT));
+                assertThat(operations).as("docs/operations.md has a runbook section for " + alert).contains("### " + alert);
+            }
         }
     }
 
