@@ -10,7 +10,14 @@ import dev.pulse.pipeline.event.KafkaEventDeserializer;
 import dev.pulse.pipeline.event.SplitMalformed;
 import dev.pulse.pipeline.sink.DeadLetterSerializer;
 import dev.pulse.pipeline.sink.MetricRowJson;
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.sink.PostgresUpsertSink;
 import dev.pulse.pipeline.sink.RowBindings;
@@ -43,7 +50,13 @@ public final class PipelineJob {
     public static void main(String[] args) throws Exception {
         PipelineSettings settings = PipelineSettings.from(args, System.getenv());
         PipelinePlan plan = PlanJson.read(Files.readString(settings.plan()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (settings.createTables() && settings.jdbcUrl() != null) {
+            // without an operator (the embedded stack), the job sets up its serving tables and catalog itself
+            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword())) {
+                ServingSchema.apply(c, List.of(plan));
+            }
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(recovery(settings));
         define(env, plan, settings);
         env.execute("pulse " + plan.pipeline());
     }
@@ -114,6 +127,20 @@ public final class PipelineJob {
             }
         }
         return metrics;
+    }
+
+    /** Flink settings for where checkpoints are kept and what state to start from. */
+    static Configuration recovery(PipelineSettings settings) {
+        Configuration conf = new Configuration();
+        if (settings.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        if (settings.restore() != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.restore());
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        }
+        return conf;
     }
 
     private static PostgresUpsertSink.Target target(PipelineSettings settings) {

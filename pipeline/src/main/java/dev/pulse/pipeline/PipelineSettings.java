@@ -20,6 +20,10 @@ import java.util.Map;
  * @param deadLetterTopic where malformed records go, or null to count them only ({@code --dead-letter-topic})
  * @param bounded read up to the partitions' latest offsets at start, finalize every window and stop
  *     ({@code --bounded true}; catch-up runs and benchmarks)
+ * @param checkpointDir where checkpoints go, kept when the job is cancelled ({@code --checkpoint-dir},
+ *     {@code PULSE_CHECKPOINT_DIR}; a URI such as {@code file:///data/checkpoints}); null: in memory
+ * @param restore a checkpoint or savepoint to start from, allowing state of removed analyses
+ *     ({@code --restore}, {@code PULSE_RESTORE}); null: start fresh
  */
 public record PipelineSettings(
         Path plan,
@@ -32,7 +36,16 @@ public record PipelineSettings(
         long flushIntervalMs,
         int batchSize,
         String deadLetterTopic,
-        boolean bounded) {
+        boolean bounded,
+        String checkpointDir,
+        String restore) {
+
+    /** Settings without checkpoint directory or restore point. */
+    public PipelineSettings(Path plan, String bootstrapServers, String jdbcUrl, String jdbcUser, String jdbcPassword,
+            boolean createTables, long checkpointIntervalMs, long flushIntervalMs, int batchSize, String deadLetterTopic, boolean bounded) {
+        this(plan, bootstrapServers, jdbcUrl, jdbcUser, jdbcPassword, createTables, checkpointIntervalMs, flushIntervalMs, batchSize,
+                deadLetterTopic, bounded, null, null);
+    }
 
     public static PipelineSettings from(String[] args, Map<String, String> env) {
         Map<String, String> a = new java.util.HashMap<>();
@@ -63,7 +76,9 @@ public record PipelineSettings(
                 Long.parseLong(value(a, env, "flush-interval-ms", "PULSE_FLUSH_INTERVAL_MS", "1000")),
                 Integer.parseInt(value(a, env, "batch-size", "PULSE_BATCH_SIZE", "500")),
                 value(a, env, "dead-letter-topic", "PULSE_DEAD_LETTER_TOPIC", null),
-                Boolean.parseBoolean(value(a, env, "bounded", "PULSE_BOUNDED", "false")));
+                Boolean.parseBoolean(value(a, env, "bounded", "PULSE_BOUNDED", "false")),
+                value(a, env, "checkpoint-dir", "PULSE_CHECKPOINT_DIR", null),
+                value(a, env, "restore", "PULSE_RESTORE", null));
     }
 
     private static String value(Map<String, String> args, Map<String, String> env, String arg, String var, String fallback) {

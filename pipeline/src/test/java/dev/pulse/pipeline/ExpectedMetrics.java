@@ -117,7 +117,10 @@ final class ExpectedMetrics {
             case "count" -> value = (double) events.size();
             case "countDistinct" -> value = (double) new HashSet<>(events.stream().map(ShopEvent::user).filter(Objects::nonNull).toList()).size();
             case "sum" -> value = amounts.isEmpty() ? null : amounts.stream().mapToDouble(Double::doubleValue).sum();
-            case "avg" -> value = amounts.isEmpty() ? null : amounts.stream().mapToDouble(Double::doubleValue).average().getAsDouble();
+            case "avg" -> {
+                value = amounts.isEmpty() ? null : amounts.stream().mapToDouble(Double::doubleValue).average().getAsDouble();
+                den = (long) amounts.size(); // stored with the row so the serving store can combine averages
+            }
             case "min" -> value = amounts.isEmpty() ? null : amounts.get(0);
             case "max" -> value = amounts.isEmpty() ? null : amounts.get(amounts.size() - 1);
             case "ratio" -> {
