@@ -204,6 +204,15 @@ final class FlinkController implements AutoCloseable {
                     args.add(extra);
                 }
             }
+            // keep checkpoints across restarts and upgrades, and start from the newest one, like
+            // the Flink operator's last-state/savepoint upgrade (removed analyses' state is dropped)
+            Path checkpoints = dir.resolve("checkpoints");
+            args.add("--checkpoint-dir");
+            args.add(checkpoints.toUri().toString());
+            latestCheckpoint(checkpoints).ifPresent(c -> {
+                args.add("--restore");
+                args.add(c.toUri().toString());
+            });
             Map<String, String> env = environment(main, ns);
             job.jobId = UUID.randomUUID().toString().replace("-", "");
             job.startedAt = System.currentTimeMillis();
@@ -221,6 +230,26 @@ final class FlinkController implements AutoCloseable {
             scheduleRestart(key, job);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The newest complete checkpoint ({@code <dir>/<job id>/chk-N/_metadata}) under a directory. */
+    static java.util.Optional<Path> latestCheckpoint(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir, 2)) {
+            return walk.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> java.nio.file.Files.isRegularFile(p.resolve("_metadata")))
+                    .max(java.util.Comparator.comparingLong(p -> {
+                        try {
+                            return java.nio.file.Files.getLastModifiedTime(p.resolve("_metadata")).toMillis();
+                        } catch (IOException e) {
+                            return 0L;
+                        }
+                    }));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 

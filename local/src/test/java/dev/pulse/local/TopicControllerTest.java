@@ -81,17 +81,11 @@ class TopicControllerTest {
         assertThat(kt.getStatus().getTopicId()).isEqualTo(d.topicId().toString());
 
         // more partitions: the topic grows
-        client.resources(KafkaTopic.class).inNamespace("default").withName("orders").edit(t -> {
-            t.getSpec().setPartitions(5);
-            return t;
-        });
+        editSpec("orders", t -> t.getSpec().setPartitions(5));
         await(() -> partitions("shop.orders_v1") == 5);
 
         // fewer partitions: not supported, as in Strimzi
-        client.resources(KafkaTopic.class).inNamespace("default").withName("orders").edit(t -> {
-            t.getSpec().setPartitions(2);
-            return t;
-        });
+        editSpec("orders", t -> t.getSpec().setPartitions(2));
         await(() -> ready("orders", "False"));
         assertThat(client.resources(KafkaTopic.class).inNamespace("default").withName("orders").get().getStatus().getConditions().get(0)
                 .getReason()).isEqualTo("NotSupported");
@@ -156,6 +150,23 @@ class TopicControllerTest {
                 throw new AssertionError("condition not met within " + timeout);
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** Edits a KafkaTopic's spec, retrying when the controller's status write got there first (409). */
+    private void editSpec(String name, java.util.function.Consumer<KafkaTopic> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(KafkaTopic.class).inNamespace("default").withName(name).edit(t -> {
+                    change.accept(t);
+                    return t;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 }
