@@ -81,11 +81,11 @@ class TopicControllerTest {
         assertThat(kt.getStatus().getTopicId()).isEqualTo(d.topicId().toString());
 
         // more partitions: the topic grows
-        editSpec("orders", t -> t.getSpec().setPartitions(5));
+        editSpec(client, "orders", t -> t.getSpec().setPartitions(5));
         await(() -> partitions("shop.orders_v1") == 5);
 
         // fewer partitions: not supported, as in Strimzi
-        editSpec("orders", t -> t.getSpec().setPartitions(2));
+        editSpec(client, "orders", t -> t.getSpec().setPartitions(2));
         await(() -> ready("orders", "False"));
         assertThat(client.resources(KafkaTopic.class).inNamespace("default").withName("orders").get().getStatus().getConditions().get(0)
                 .getReason()).isEqualTo("NotSupported");
@@ -154,7 +154,7 @@ class TopicControllerTest {
     }
 
     /** Edits a KafkaTopic's spec, retrying when the controller's status write got there first (409). */
-    private void editSpec(String name, java.util.function.Consumer<KafkaTopic> change) {
+    private static void editSpec(KubernetesClient client, String name, java.util.function.Consumer<KafkaTopic> change) {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.resources(KafkaTopic.class).inNamespace("default").withName(name).edit(t -> {
