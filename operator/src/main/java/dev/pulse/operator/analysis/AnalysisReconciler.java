@@ -46,6 +46,7 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  */
 public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisStatus>> implements Reconciler<A> {
     static final Duration WAIT_FOR_FLINK = Duration.ofSeconds(60);
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AnalysisReconciler.class);
 
     @Inject
     AnalysisStatusFactory statuses;
@@ -149,6 +150,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     @Override
     public ErrorStatusUpdateControl<A> updateErrorStatus(A analysis, Context<A> context, Exception e) {
         metrics.reconcileError(analysis.getMetadata().getNamespace(), analysis.getKind(), analysis.getMetadata().getName());
+        LOG.debugf(e, "reconciling %s %s/%s failed", analysis.getKind(), analysis.getMetadata().getNamespace(), analysis.getMetadata().getName());
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 

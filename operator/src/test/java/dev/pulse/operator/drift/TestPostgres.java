@@ -8,13 +8,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** One embedded PostgreSQL for the test JVM (real binaries, 1.5-4 s to start); a database per test. */
-final class TestPostgres {
+public final class TestPostgres {
     private static EmbeddedPostgres postgres;
 
     private TestPostgres() {
     }
 
-    static synchronized EmbeddedPostgres instance() {
+    public static synchronized EmbeddedPostgres instance() {
         if (postgres == null) {
             try {
                 postgres = EmbeddedPostgres.builder().start();
@@ -33,7 +33,7 @@ final class TestPostgres {
     }
 
     /** A fresh database, and a connection to it. */
-    static Connection database(String name) throws SQLException {
+    public static Connection database(String name) throws SQLException {
         try (Connection admin = instance().getPostgresDatabase().getConnection(); Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name);
             s.execute("CREATE DATABASE " + name);
@@ -41,7 +41,7 @@ final class TestPostgres {
         return instance().getDatabase("postgres", name).getConnection();
     }
 
-    static String jdbcUrl(String database) {
+    public static String jdbcUrl(String database) {
         return instance().getJdbcUrl("postgres", database);
     }
 }

@@ -23,7 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * {@code mvnw dependency:build-classpath}, cached in target/). Storage is "formatted" by writing
  * meta.properties, as {@code kafka-storage format} would.
  */
-final class ChildKafka implements AutoCloseable {
+public final class ChildKafka implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
@@ -34,7 +34,7 @@ final class ChildKafka implements AutoCloseable {
         this.port = port;
     }
 
-    static ChildKafka start() throws Exception {
+    public static ChildKafka start() throws Exception {
         String classpath = brokerClasspath();
         Path dir = Files.createTempDirectory("pulse-operator-kafka-");
         Path logs = Files.createDirectories(dir.resolve("data"));
@@ -78,11 +78,11 @@ final class ChildKafka implements AutoCloseable {
         return kafka;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "localhost:" + port;
     }
 
-    Admin admin() {
+    public Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(p);

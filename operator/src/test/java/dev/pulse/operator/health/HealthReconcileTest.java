@@ -1,0 +1,230 @@
+package dev.pulse.operator.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.drift.TestPostgres;
+import dev.pulse.operator.metrics.PulseMetrics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probes inside the running operator, on the in-memory Kubernetes API with a real Kafka broker
+ * and PostgreSQL: lag grows while the pipeline's group does not commit and falls when it does,
+ * freshness and Fresh follow the serving table, a failed job shows in status and gauges.
+ */
+@QuarkusTest
+@TestProfile(HealthReconcileTest.Probing.class)
+@QuarkusTestResource(value = KafkaAndPostgres.class, restrictToAnnotatedClass = true)
+@WithKubernetesTestServer(crud = true, setup = InstalledPlatform.class)
+class HealthReconcileTest {
+    /** Probes on, every second. */
+    public static class Probing implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pulse.probes.enabled", "true", "pulse.probes.interval", "1s", "pulse.probes.timeout", "5s",
+                    "quarkus.log.category.\"dev.pulse\".level", "DEBUG");
+        }
+    }
+
+    private static final String STREAM = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: EventStream
+            metadata: {name: shop-events}
+            spec:
+              kafka: {cluster: analytics, topic: health-events, partitions: 2, external: true}
+              eventTypeField: event
+              actorField: user_id
+              timestamp: {field: ts, format: epochMillis}
+              watermark: {maxOutOfOrderness: 30s}
+              fields:
+                - {name: platform, type: string}
+            """;
+
+    private static final String METRIC = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Metric
+            metadata: {name: orders}
+            spec:
+              stream: shop-events
+              events: [purchase]
+              aggregation: {type: count}
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+              allowedLateness: 1m
+              freshnessObjective: 60s
+            """;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    PulseMetrics metrics;
+
+    @Test
+    void lagFreshnessAndJobStateReachStatusAndGauges() throws Exception {
+        String ns = "health";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("health-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM);
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "orders").isPresent()).orElseThrow();
+        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        String group = plan.stream().consumerGroup();
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
+
+        // the serving table (the operator does not create it yet: the serving layer's schema management does)
+        try (Connection serving = serving()) {
+            ServingSchema.applyAnalyses(serving, List.of(orders));
+            upsert(serving, orders, Instant.now().minus(1, ChronoUnit.HOURS));
+        }
+
+        // the job has not committed yet and 500 events wait: lag 500 records (a round during the writes may have seen
+        // fewer, and within the 100-record deadband status keeps that); the latest final window is an hour old
+        produce(500);
+        Metric lagging = eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getLag() != null
+                && m.getStatus().getLag().getRecords() > 400 && m.getStatus().getFreshness() != null);
+        assertThat(lagging.getStatus().getLag().getRecords()).isLessThanOrEqualTo(500L);
+        assertThat(lagging.getStatus().getFreshness().getSecondsBehind()).isBetween(3500L, 3700L);
+        assertThat(condition(lagging.getStatus(), Condition.FRESH).getStatus()).isEqualTo("False");
+        assertThat(condition(lagging.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.LAG_RECORDS)).isEqualTo(lagging.getStatus().getLag().getRecords().doubleValue());
+        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.FRESHNESS_OBJECTIVE_SECONDS)).isEqualTo(150.0);
+
+        // lag grows while nothing commits
+        produce(1000);
+        eventually().until(() -> metric(ns), m -> m.getStatus().getLag().getRecords() > 1400);
+
+        // the job catches up (commits at the end) and writes a fresh final window: lag 0, Fresh, Ready
+        commitToEnd(group, "health-events");
+        try (Connection serving = serving()) {
+            upsert(serving, orders, Instant.now().minusSeconds(100).truncatedTo(ChronoUnit.MINUTES));
+        }
+        Metric fresh = eventually().until(() -> metric(ns), m -> Long.valueOf(0).equals(m.getStatus().getLag().getRecords())
+                && "True".equals(condition(m.getStatus(), Condition.FRESH).getStatus()));
+        assertThat(fresh.getStatus().getFreshness().getSecondsBehind()).isLessThan(150L);
+        assertThat(condition(fresh.getStatus(), Condition.READY).getStatus()).isEqualTo("True");
+        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP)).isEqualTo(1.0);
+
+        // the job fails: PipelineRunning and Ready say so, the gauge drops
+        setFlinkStatus(ns, "shop-events-pipeline", "FAILED", "FAILED");
+        Metric failed = eventually().until(() -> metric(ns), m -> "JobFailed".equals(condition(m.getStatus(), Condition.PIPELINE_RUNNING).getReason()));
+        assertThat(condition(failed.getStatus(), Condition.READY).getReason()).isEqualTo("JobFailed");
+        eventually().until(() -> metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP), v -> v != null && v == 0.0);
+    }
+
+    private static Connection serving() throws Exception {
+        return java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl("health_serving"), "postgres", "postgres");
+    }
+
+    /** A final row of the Metric's table for the minute window ending at {@code end}. */
+    private static void upsert(Connection c, AnalysisPlan plan, Instant end) throws Exception {
+        TableLayout t = TableLayout.of(plan);
+        try (PreparedStatement p = c.prepareStatement(t.upsertSql())) {
+            p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
+            p.setTimestamp(2, Timestamp.from(end));
+            p.setString(3, "ios");
+            p.setDouble(4, 1);
+            p.setObject(5, null);
+            p.setObject(6, null);
+            p.setBoolean(7, true);
+            p.executeUpdate();
+        }
+    }
+
+    private static void produce(int n) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndPostgres.kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>("health-events", "u" + i, "{\"event\":\"purchase\"}"));
+            }
+            producer.flush();
+        }
+    }
+
+    /** What the job's checkpoint does: commits the group's offsets (here: at the end of every partition). */
+    private static void commitToEnd(String group, String topic) throws Exception {
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            var ends = admin.listOffsets(Map.of(partitions.get(0), OffsetSpec.latest(), partitions.get(1), OffsetSpec.latest())).all().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
+            ends.forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Metric metric(String ns) {
+        return client.resources(Metric.class).inNamespace(ns).withName("orders").get();
+    }
+
+    private <T extends HasMetadata> void create(String ns, Class<T> type, String yaml) {
+        T resource = client.getKubernetesSerialization().unmarshal(yaml, type);
+        resource.getMetadata().setNamespace(ns);
+        client.resource(resource).create();
+    }
+
+    private Optional<PipelinePlan> plan(String ns) {
+        return Optional.ofNullable(client.configMaps().inNamespace(ns).withName("shop-events-pipeline-plan").get())
+                .map((ConfigMap cm) -> PlanJson.read(cm.getData().get("plan.json")));
+    }
+
+    private void setFlinkStatus(String ns, String name, String lifecycle, String job) {
+        var resources = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(ns);
+        var current = eventually().until(() -> resources.withName(name).get(), r -> r != null);
+        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", Map.of("state", job)));
+        resources.resource(current).updateStatus();
+    }
+
+    private static Condition condition(PulseStatus status, String type) {
+        return status.condition(type).orElse(new Condition(type, "Unknown", "Absent", "", null, null));
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200));
+    }
+}
