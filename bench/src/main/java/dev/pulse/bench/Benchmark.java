@@ -62,6 +62,10 @@ public final class Benchmark {
                 }
                 return;
             }
+            if (args.length > 2 && args[2].equals("analytics")) {
+                funnelAndRetention(kafka.bootstrapServers(), topic, jdbc, parallelism, events);
+                return;
+            }
             // warm-up: one small generated and one SQL run so JIT and class loading do not favour the second
             runGenerated(List.of(BenchMetric.ORDERS_BY_PLATFORM), kafka.bootstrapServers(), topic, jdbc, parallelism);
             SqlJobs.run(BenchMetric.ORDERS_BY_PLATFORM, kafka.bootstrapServers(), topic, jdbc, parallelism);
@@ -101,6 +105,86 @@ public final class Benchmark {
             report("flink sql (10 jobs, total)", events, sqlB);
             System.out.printf(Locale.ROOT, "RATIO (b) generated / sql = %.2f%n", (double) sqlB[1] / generatedB[1]);
         }
+    }
+
+    private static final String FUNNEL = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Funnel
+            metadata: {name: purchase-funnel, namespace: bench}
+            spec:
+              stream: shop-events
+              steps:
+                - {name: viewed, events: [view]}
+                - {name: carted, events: [add_to_cart]}
+                - {name: checkout, events: [checkout_start]}
+                - {name: purchased, events: [purchase]}
+              conversionWindow: 30m
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+            """;
+    private static final String RETENTION = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Retention
+            metadata: {name: buyer-retention, namespace: bench}
+            spec:
+              stream: shop-events
+              cohort: {events: [view]}
+              return: {events: [purchase]}
+              period: 1h
+              periods: 7
+              dimensions: [platform]
+            """;
+
+    /**
+     * Case (c), issue 4: a 4-step funnel and a 7-period retention against the count metric on the
+     * same input, each alone in its generated job; alternating runs, medians compared.
+     */
+    private static void funnelAndRetention(String bootstrap, String topic, String jdbc, int parallelism, long events) throws Exception {
+        String count = BenchMetric.ORDERS_BY_PLATFORM.yaml();
+        runGeneratedYaml(List.of(count), bootstrap, topic, jdbc, parallelism);
+        runGeneratedYaml(List.of(FUNNEL), bootstrap, topic, jdbc, parallelism);
+        runGeneratedYaml(List.of(RETENTION), bootstrap, topic, jdbc, parallelism);
+        System.out.println();
+        System.out.println("case (c): funnel and retention against the count metric, each alone in a generated job");
+        List<long[]> counts = new ArrayList<>();
+        List<long[]> funnels = new ArrayList<>();
+        List<long[]> retentions = new ArrayList<>();
+        for (int i = 0; i < REPEATS; i++) {
+            counts.add(runGeneratedYaml(List.of(count), bootstrap, topic, jdbc, parallelism));
+            funnels.add(runGeneratedYaml(List.of(FUNNEL), bootstrap, topic, jdbc, parallelism));
+            retentions.add(runGeneratedYaml(List.of(RETENTION), bootstrap, topic, jdbc, parallelism));
+            report("  count metric, run " + (i + 1), events, counts.get(i));
+            report("  4-step funnel, run " + (i + 1), events, funnels.get(i));
+            report("  7-period retention, run " + (i + 1), events, retentions.get(i));
+        }
+        long[] c = median(counts);
+        long[] f = median(funnels);
+        long[] r = median(retentions);
+        report("count metric (median)", events, c);
+        report("funnel (median)", events, f);
+        report("retention (median)", events, r);
+        System.out.printf(Locale.ROOT, "RATIO (c) funnel / count = %.2f, retention / count = %.2f%n",
+                (double) c[1] / f[1], (double) c[1] / r[1]);
+    }
+
+    /** Runs one generated job over the whole topic for the given analysis definitions. */
+    private static long[] runGeneratedYaml(List<String> analyses, String bootstrap, String topic, String jdbc, int parallelism) throws Exception {
+        List<HasMetadata> resources = new ArrayList<>();
+        resources.add(YAML.treeToValue(YAML.readTree(BenchEvents.STREAM.replace("TOPIC", topic)), EventStream.class));
+        for (String yaml : analyses) {
+            JsonNode node = YAML.readTree(yaml);
+            resources.add(YAML.treeToValue(node, dev.pulse.api.validate.DefinitionValidator.typeOf(node.path("kind").asText())));
+        }
+        Compilation compiled = new PlanCompiler().compile(resources);
+        if (!compiled.isValid()) {
+            throw new IllegalStateException("invalid benchmark definitions: " + compiled.problems());
+        }
+        PipelinePlan plan = compiled.plans().get(0);
+        long started = System.nanoTime();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        PipelineJob.define(env, plan, new PipelineSettings(Path.of("plan.json"), bootstrap, jdbc, null, null, true, 0, 1000, 500, null, true));
+        JobExecutionResult done = env.execute("pulse " + plan.pipeline());
+        return new long[] {(System.nanoTime() - started) / 1_000_000, done.getNetRuntime()};
     }
 
     /** The run with the median net runtime. */
