@@ -370,8 +370,10 @@ public final class LocalStack {
         }
         try (Connection c = postgres.connect(); Statement st = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("select table_schema || '.' || table_name from information_schema.tables "
-                    + "where table_schema like 'pulse%' and table_type = 'BASE TABLE'")) {
+            // the serving tables (pulse_<ns>.*), not the catalog (pulse_catalog.analyses has no updated_at)
+            try (ResultSet rs = st.executeQuery("select c.table_schema || '.' || c.table_name from information_schema.columns c "
+                    + "join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name "
+                    + "where c.table_schema like 'pulse%' and c.column_name = 'updated_at' and t.table_type = 'BASE TABLE'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
