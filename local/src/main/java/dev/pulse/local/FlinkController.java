@@ -46,9 +46,9 @@ import org.apache.flink.kubernetes.operator.api.spec.JobState;
  * change (the plan hash on the pod template) stops the job and starts the new one; {@code job.state:
  * suspended} stops it ({@code SUSPENDED}); deletion stops it.
  *
- * <p>Upgrades and restarts do not carry Flink state yet: {@code PipelineJob} has no flag to take
- * a checkpoint directory or a path to restore from, so each start resumes from the Kafka offsets
- * committed by the last checkpoint with fresh window state.
+ * <p>Upgrades and restarts carry Flink state: each job keeps its checkpoints under its directory
+ * and a new start restores the newest one (not a savepoint taken at the stop, so events after that
+ * checkpoint are read again; the upserts make that harmless).
  */
 final class FlinkController implements AutoCloseable {
     static final ResourceDefinitionContext FLINK_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
@@ -170,7 +170,7 @@ final class FlinkController implements AutoCloseable {
             }
             if (alive) {
                 progress.step("flink", "FlinkDeployment " + key + ": spec changed (plan " + planHash(fd)
-                        + "), restarting the job (Flink state is not restored: see the report)");
+                        + "), restarting the job from its newest checkpoint");
                 stop(job);
             } else if (job.pending != null && specKey.equals(job.specKey)) {
                 return; // a restart after a failure is already scheduled
