@@ -13,6 +13,8 @@ import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.drift.DriftCheck;
+import dev.pulse.operator.drift.DriftSchedule;
 import dev.pulse.operator.drift.TestPostgres;
 import dev.pulse.operator.metrics.PulseMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,6 +28,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -140,7 +146,7 @@ class HealthReconcileTest {
         // the job catches up (commits at the end) and writes a fresh final window: lag 0, Fresh, Ready
         commitToEnd(group, "health-events");
         try (Connection serving = serving()) {
-            upsert(serving, orders, Instant.now().minusSeconds(100).truncatedTo(ChronoUnit.MINUTES));
+            upsert(serving, orders, Instant.now().minusSeconds(40));
         }
         Metric fresh = eventually().until(() -> metric(ns), m -> Long.valueOf(0).equals(m.getStatus().getLag().getRecords())
                 && "True".equals(condition(m.getStatus(), Condition.FRESH).getStatus()));
@@ -155,18 +161,105 @@ class HealthReconcileTest {
         eventually().until(() -> metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP), v -> v != null && v == 0.0);
     }
 
+    private static final String DRIFT_STREAM = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: EventStream
+            metadata: {name: orders-events}
+            spec:
+              kafka: {cluster: analytics, topic: health-events, partitions: 2, external: true}
+              eventTypeField: event
+              actorField: user_id
+              timestamp: {field: ts, format: epochMillis}
+              fields:
+                - {name: platform, type: string}
+            """;
+
+    private static final String RECONCILED = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Metric
+            metadata: {name: orders}
+            spec:
+              stream: orders-events
+              events: [purchase]
+              aggregation: {type: count}
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+              serving: {rollups: [1d]}
+              reconciliation:
+                source: warehouse
+                table: warehouse.daily_orders
+                dayColumn: day
+                valueColumn: orders
+                dimensionColumns: {platform: platform}
+                promoteAfterDays: 2
+            """;
+
+    @Inject
+    DriftCheck driftCheck;
+
+    @Test
+    void theLatestClosedDayIsComparedWithTheConfiguredBatchSourceAndOlderDaysOnDemand() throws Exception {
+        String ns = "drift";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        create(ns, EventStream.class, DRIFT_STREAM);
+        create(ns, Metric.class, RECONCILED);
+        PipelinePlan plan = eventually().until(() -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName("orders-events-pipeline-plan").get())
+                .map(cm -> PlanJson.read(cm.getData().get("plan.json"))), p -> p.isPresent() && p.get().analysis("Metric", "orders").isPresent())
+                .orElseThrow();
+        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        LocalDate latest = DriftSchedule.latestClosed(Instant.now(), ZoneOffset.UTC, Duration.ofHours(2));
+        LocalDate before = latest.minusDays(1);
+        try (Connection serving = serving();
+                Connection warehouse = DriverManager.getConnection(TestPostgres.jdbcUrl("health_warehouse"), "postgres", "postgres");
+                Statement s = warehouse.createStatement()) {
+            ServingSchema.applyAnalyses(serving, List.of(orders));
+            Instant day = latest.atStartOfDay(ZoneOffset.UTC).toInstant();
+            upsert(serving, orders, day.plusSeconds(600), "ios", 6);
+            upsert(serving, orders, day.plusSeconds(7200), "ios", 4);
+            upsert(serving, orders, day.plusSeconds(3600), "android", 5);
+            upsert(serving, orders, day.minus(1, ChronoUnit.DAYS).plusSeconds(60), "ios", 10);
+            s.execute("CREATE SCHEMA warehouse");
+            s.execute("CREATE TABLE warehouse.daily_orders (day date, platform text, orders bigint)");
+            s.execute("INSERT INTO warehouse.daily_orders VALUES ('" + latest + "', 'ios', 10), ('" + latest + "', 'android', 5), ('"
+                    + before + "', 'ios', 12)");
+        }
+        // the scheduled comparison: the latest closed day, clean, one day of two towards Authoritative
+        Metric compared = eventually().until(() -> client.resources(Metric.class).inNamespace(ns).withName("orders").get(),
+                m -> m.getStatus() != null && m.getStatus().getDrift() != null && latest.toString().equals(m.getStatus().getDrift().getDay())
+                        && "True".equals(condition(m.getStatus(), Condition.DRIFT_WITHIN_TOLERANCE).getStatus()));
+        assertThat(compared.getStatus().getDrift().getStreaming()).isEqualTo(15.0);
+        assertThat(compared.getStatus().getDrift().getBatch()).isEqualTo(15.0);
+        assertThat(compared.getStatus().getDrift().getConsecutiveCleanDays()).isEqualTo(1);
+        assertThat(condition(compared.getStatus(), Condition.AUTHORITATIVE).getReason()).isEqualTo("OnProbation");
+        eventually().until(() -> metrics.value(ns, "Metric", "orders", PulseMetrics.DRIFT_RATIO), v -> v != null && v == 0.0);
+        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.AUTHORITATIVE)).isEqualTo(0.0);
+
+        // on demand (the annotation), an older day: 10 streamed against 12 in the batch
+        Metric asked = client.getKubernetesSerialization().clone(compared);
+        asked.getMetadata().setAnnotations(Map.of(DriftCheck.RECONCILE_NOW, before.toString()));
+        DriftCheck.Result result = driftCheck.check(asked, orders);
+        assertThat(result.outcome().day()).isEqualTo(before);
+        assertThat(result.outcome().comparison().clean()).isFalse();
+        assertThat(result.outcome().comparison().worst()).containsExactly("platform=ios: streaming 10, batch 12 (-16.67%)");
+        assertThat(driftCheck.check(asked, orders).outcome()).as("the same request runs once").isNull();
+    }
+
     private static Connection serving() throws Exception {
         return java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl("health_serving"), "postgres", "postgres");
     }
 
     /** A final row of the Metric's table for the minute window ending at {@code end}. */
     private static void upsert(Connection c, AnalysisPlan plan, Instant end) throws Exception {
+        upsert(c, plan, end, "ios", 1);
+    }
+
+    private static void upsert(Connection c, AnalysisPlan plan, Instant end, String platform, double value) throws Exception {
         TableLayout t = TableLayout.of(plan);
         try (PreparedStatement p = c.prepareStatement(t.upsertSql())) {
             p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
             p.setTimestamp(2, Timestamp.from(end));
-            p.setString(3, "ios");
-            p.setDouble(4, 1);
+            p.setString(3, platform);
+            p.setDouble(4, value);
             p.setObject(5, null);
             p.setObject(6, null);
             p.setBoolean(7, true);

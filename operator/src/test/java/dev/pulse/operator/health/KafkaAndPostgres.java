@@ -13,8 +13,9 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             kafka = ChildKafka.start();
-            try (Connection c = TestPostgres.database("health_serving")) {
-                // the database the serving tables live in; the operator reads its catalog
+            try (Connection serving = TestPostgres.database("health_serving");
+                    Connection warehouse = TestPostgres.database("health_warehouse")) {
+                // the serving store (the operator reads its catalog and tables) and a batch source
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -23,7 +24,10 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
                 "pulse.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "pulse.jdbc.url", TestPostgres.jdbcUrl("health_serving"),
                 "pulse.jdbc.user", "postgres",
-                "pulse.jdbc.password", "postgres");
+                "pulse.jdbc.password", "postgres",
+                "pulse.batch-sources.\"warehouse\".jdbc-url", TestPostgres.jdbcUrl("health_warehouse"),
+                "pulse.batch-sources.\"warehouse\".username", "postgres",
+                "pulse.batch-sources.\"warehouse\".password", "postgres");
     }
 
     @Override
