@@ -158,16 +158,16 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     private HealthObservation health(A analysis, String ns, String streamName, PipelinePlan pipeline, AnalysisPlan plan) {
         Duration objective = analysis.getSpec() instanceof AnalysisSpec spec
                 ? Durations.parse(spec.getFreshnessObjective()).orElse(HealthObservation.DEFAULT_OBJECTIVE) : HealthObservation.DEFAULT_OBJECTIVE;
-        long delayMs = (plan == null ? 0 : plan.allowedLatenessMs()) + (pipeline == null ? 0 : pipeline.stream().maxOutOfOrdernessMs());
+        Duration delay = HealthObservation.expectedDelay(plan, pipeline == null ? 0 : pipeline.stream().maxOutOfOrdernessMs());
         long windowMs = plan == null || plan.window() == null ? 0 : plan.window().sizeMs();
         Optional<StreamHealth> round = streamName == null ? Optional.empty() : probes.latest(ns, streamName);
         if (round.isEmpty() || pipeline == null) {
-            return new HealthObservation(null, null, null, null, objective, Duration.ofMillis(delayMs), windowMs);
+            return new HealthObservation(null, null, null, null, objective, delay, windowMs);
         }
         StreamHealth h = round.get();
         return new HealthObservation(h.asOf(), h.lag().get(pipeline.stream().consumerGroup()),
                 h.freshness().get(StreamHealth.key(analysis.getKind(), analysis.getMetadata().getName())), h.freshnessError(),
-                objective, Duration.ofMillis(delayMs), windowMs);
+                objective, delay, windowMs);
     }
 
     /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */

@@ -125,6 +125,11 @@ public interface PulseConfig {
         @WithName("drift-delay")
         @WithDefault("2h")
         Duration driftDelay();
+
+        /** How soon a day that could not be compared (a query failed, not comparable) is tried again. */
+        @WithName("drift-retry")
+        @WithDefault("15m")
+        Duration driftRetry();
     }
 
     /** FlinkDeployment templates. */

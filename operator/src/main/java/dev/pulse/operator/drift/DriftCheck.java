@@ -29,8 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class DriftCheck {
     /** Annotation asking for a comparison of the given day now. */
     public static final String RECONCILE_NOW = "pulse.dev/reconcile-now";
-    /** How soon a day that could not be compared (a query failed) is tried again. */
-    static final Duration RETRY = Duration.ofMinutes(15);
 
     /**
      * @param outcome the day compared now, or null when none was due
@@ -43,6 +41,8 @@ public class DriftCheck {
     private final Clock clock;
     /** The reconcile-now value handled per Metric uid, so an annotation left in place runs once (per operator start). */
     private final Map<String, String> handled = new ConcurrentHashMap<>();
+    /** Per Metric uid: no new attempt at a day that could not be compared before this time (the reconcile runs every probe round). */
+    private final Map<String, Instant> backoff = new ConcurrentHashMap<>();
 
     public DriftCheck(PulseConfig config, Clock clock) {
         this.config = config;
@@ -77,6 +77,10 @@ public class DriftCheck {
             }
         }
         if (day == null) {
+            Instant retryAt = backoff.get(uid);
+            if (retryAt != null && now.isBefore(retryAt)) {
+                return new Result(null, Duration.between(now, retryAt));
+            }
             day = DriftSchedule.due(last, now, zone, delay);
         }
         if (day == null) {
@@ -87,8 +91,13 @@ public class DriftCheck {
         }
         DriftOutcome outcome = compare(spec, plan, day, zone);
         boolean failed = outcome.kind() != DriftOutcome.Kind.COMPARED && outcome.kind() != DriftOutcome.Kind.BATCH_ROW_MISSING;
+        if (failed) {
+            backoff.put(uid, now.plus(config.probes().driftRetry()));
+        } else {
+            backoff.remove(uid);
+        }
         LocalDate compared = failed ? last : day;
-        Duration next = failed ? RETRY : DriftSchedule.due(compared, now, zone, delay) != null ? Duration.ofSeconds(1)
+        Duration next = failed ? config.probes().driftRetry() : DriftSchedule.due(compared, now, zone, delay) != null ? Duration.ofSeconds(1)
                 : DriftSchedule.untilNext(compared, now, zone, delay);
         return new Result(outcome, next);
     }

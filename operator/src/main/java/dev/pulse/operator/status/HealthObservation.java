@@ -21,6 +21,26 @@ public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading f
         Duration expectedDelay, long windowMs) {
     public static final Duration DEFAULT_OBJECTIVE = Duration.ofSeconds(60);
 
+    /**
+     * How long after its window ends a result can be final at best: allowed lateness and the
+     * stream's out-of-orderness for every kind; plus the conversion window for a Funnel (an attempt
+     * opened at the end of a window stays open that long); plus {@code periods + 1} periods for a
+     * Retention (a cohort is final once the last period of its latest member has elapsed).
+     */
+    public static Duration expectedDelay(dev.pulse.api.plan.AnalysisPlan plan, long maxOutOfOrdernessMs) {
+        if (plan == null) {
+            return Duration.ofMillis(maxOutOfOrdernessMs);
+        }
+        long ms = plan.allowedLatenessMs() + maxOutOfOrdernessMs;
+        if (plan.funnel() != null) {
+            ms += plan.funnel().conversionWindowMs();
+        }
+        if (plan.retention() != null) {
+            ms += (plan.retention().periods() + 1L) * plan.retention().periodMs();
+        }
+        return Duration.ofMillis(ms);
+    }
+
     /** The freshness a final window may have and still be Fresh, in seconds. */
     public long allowedSeconds() {
         return objective.toSeconds() + expectedDelay.toSeconds();

@@ -68,7 +68,7 @@ class HealthReconcileTest {
     public static class Probing implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pulse.probes.enabled", "true", "pulse.probes.interval", "1s", "pulse.probes.timeout", "5s",
+            return Map.of("pulse.probes.enabled", "true", "pulse.probes.interval", "1s", "pulse.probes.timeout", "5s", "pulse.probes.drift-retry", "1s",
                     "quarkus.log.category.\"dev.pulse\".level", "DEBUG");
         }
     }

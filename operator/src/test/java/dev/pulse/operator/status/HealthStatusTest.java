@@ -164,4 +164,14 @@ class HealthStatusTest {
         AnalysisStatus second = next(first, RUNNING, kafkaDown);
         assertThat(second.getLag()).isEqualTo(first.getLag());
     }
+
+    @Test
+    void funnelsAndRetentionsAreAllowedTheTimeTheirResultsTakeToBeFinal() {
+        var funnel = new dev.pulse.api.plan.AnalysisPlan("fn-1", "Funnel", "growth", "checkout", "h", java.util.List.of(), null, null, 60_000, 5_000,
+                null, new dev.pulse.api.plan.FunnelPlan(java.util.List.of(), "ordered", 1_800_000, java.util.List.of(), "uniques"), null, null, null);
+        assertThat(HealthObservation.expectedDelay(funnel, 30_000)).isEqualTo(Duration.ofSeconds(60 + 30 + 1800));
+        var retention = new dev.pulse.api.plan.AnalysisPlan("rt-1", "Retention", "growth", "buyers", "h", java.util.List.of(), null, null, 0, 5_000,
+                null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, "bounded"), null, null);
+        assertThat(HealthObservation.expectedDelay(retention, 30_000)).isEqualTo(Duration.ofDays(8).plusSeconds(30));
+    }
 }
