@@ -69,14 +69,16 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
 
     private final StreamProbes probes;
     private final PulseMetrics metrics;
+    private final ServingTables servingTables;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics) {
+            PulseMetrics metrics, ServingTables servingTables) {
         this.compiler = compiler;
         this.statuses = statuses;
         this.events = events;
         this.probes = probes;
         this.metrics = metrics;
+        this.servingTables = servingTables;
     }
 
     @Override
@@ -101,6 +103,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         StreamState state = compiler.compile(stream, context);
         StreamWorkflow.put(context, state);
         if (state.deployable()) {
+            servingTables.apply(state.plans());
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
         }

@@ -16,6 +16,7 @@ public final class Reasons {
     public static final String FLINK_OPERATOR_NOT_INSTALLED = "FlinkOperatorNotInstalled";
     public static final String STRIMZI_NOT_INSTALLED = "StrimziNotInstalled";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
+    public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
     public static final String READY = "Ready";
     // Fresh
     public static final String FRESH = "Fresh";

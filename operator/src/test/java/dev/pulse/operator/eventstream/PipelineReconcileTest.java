@@ -263,11 +263,21 @@ class PipelineReconcileTest {
         return Optional.ofNullable(client.resources(type).inNamespace(ns).withName(name).get());
     }
 
+    /** Edits a resource, retrying when a reconciler's status write got there first (409), as kubectl edit would. */
     private <T extends HasMetadata> void edit(String ns, Class<T> type, String name, java.util.function.Consumer<T> change) {
-        client.resources(type).inNamespace(ns).withName(name).edit(r -> {
-            change.accept(r);
-            return r;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(type).inNamespace(ns).withName(name).edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private Optional<PipelinePlan> plan(String ns) {
