@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param freshness its progress in the serving catalog, or null when it has no active catalog row
  * @param freshnessError why the catalog could not be read, or null
  * @param objective {@code spec.freshnessObjective} (default 60 s)
- * @param expectedDelay how long after a window ends it can become final at best: allowed lateness
- *     plus the stream's maximum out-of-orderness; the objective counts from there
+ * @param expectedDelay how far behind a healthy pipeline's latest final window can be: one window step,
+ *     allowed lateness and the stream's maximum out-of-orderness (see {@link #expectedDelay}); the objective counts from there
  * @param windowMs the analysis's window size: the natural step of its freshness, used as deadband
  */
 public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
@@ -22,7 +22,10 @@ public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading f
     public static final Duration DEFAULT_OBJECTIVE = Duration.ofSeconds(60);
 
     /**
-     * How long after its window ends a result can be final at best: allowed lateness and the
+     * How far behind the wall clock the latest final window of a healthy pipeline can be: one
+     * window step (the time between two window ends: the size of a tumbling window, the slide of a
+     * hopping one, the step of a cumulative one, the period of a Retention: just before the next
+     * window turns final, the latest final one is that old), plus allowed lateness and the
      * stream's out-of-orderness for every kind; plus the conversion window for a Funnel (an attempt
      * opened at the end of a window stays open that long); plus {@code periods + 1} periods for a
      * Retention (a cohort is final once the last period of its latest member has elapsed).
@@ -31,7 +34,7 @@ public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading f
         if (plan == null) {
             return Duration.ofMillis(maxOutOfOrdernessMs);
         }
-        long ms = plan.allowedLatenessMs() + maxOutOfOrdernessMs;
+        long ms = plan.allowedLatenessMs() + maxOutOfOrdernessMs + windowStep(plan);
         if (plan.funnel() != null) {
             ms += plan.funnel().conversionWindowMs();
         }
@@ -39,6 +42,16 @@ public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading f
             ms += (plan.retention().periods() + 1L) * plan.retention().periodMs();
         }
         return Duration.ofMillis(ms);
+    }
+
+    private static long windowStep(dev.pulse.api.plan.AnalysisPlan plan) {
+        if (plan.window() == null) {
+            return 0;
+        }
+        if (plan.window().slideMs() > 0) {
+            return plan.window().slideMs();
+        }
+        return plan.window().stepMs() > 0 ? plan.window().stepMs() : plan.window().sizeMs();
     }
 
     /** The freshness a final window may have and still be Fresh, in seconds. */

@@ -174,4 +174,14 @@ class HealthStatusTest {
                 null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, "bounded"), null, null);
         assertThat(HealthObservation.expectedDelay(retention, 30_000)).isEqualTo(Duration.ofDays(8).plusSeconds(30));
     }
+
+    @Test
+    void theLatestFinalWindowMayBeOneWindowStepOld() {
+        var hourly = new dev.pulse.api.plan.AnalysisPlan("mt-1", "Metric", "growth", "orders", "h", java.util.List.of(), null,
+                new dev.pulse.api.plan.WindowPlan("tumbling", 3_600_000, 0, 0), 60_000, 5_000, null, null, null, null, null);
+        assertThat(HealthObservation.expectedDelay(hourly, 30_000)).isEqualTo(Duration.ofSeconds(3600 + 60 + 30));
+        var hopping = new dev.pulse.api.plan.AnalysisPlan("mt-2", "Metric", "growth", "users", "h", java.util.List.of(), null,
+                new dev.pulse.api.plan.WindowPlan("hopping", 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null);
+        assertThat(HealthObservation.expectedDelay(hopping, 30_000)).isEqualTo(Duration.ofSeconds(300 + 30));
+    }
 }
