@@ -12,6 +12,8 @@ import java.util.Map;
 /** One embedded PostgreSQL 14 for the test JVM; also the Quarkus test resource that points the datasource at it. */
 public class TestPostgres implements QuarkusTestResourceLifecycleManager {
     private static EmbeddedPostgres postgres;
+    /** The database the application under test reads; a test class picks its own with the init arg {@code database}. */
+    private String database = "serving_api";
 
     static synchronized EmbeddedPostgres instance() {
         if (postgres == null) {
@@ -49,14 +51,23 @@ public class TestPostgres implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
+    public void init(Map<String, String> initArgs) {
+        String name = initArgs.getOrDefault("database", database);
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        database = name;
+    }
+
+    @Override
     public Map<String, String> start() {
-        try (Connection c = database("serving_api")) {
+        try (Connection c = database(database)) {
             c.isValid(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return Map.of(
-                "quarkus.datasource.jdbc.url", jdbcUrl("serving_api"),
+                "quarkus.datasource.jdbc.url", jdbcUrl(database),
                 "quarkus.datasource.username", "postgres",
                 "pulse.serving.catalog-refresh", "0s");
     }

@@ -1,0 +1,174 @@
+package dev.pulse.serving;
+
+import static dev.pulse.serving.Plans.DAY;
+import static dev.pulse.serving.Plans.HOUR;
+import static dev.pulse.serving.Plans.MINUTE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.serving.TableLayout;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dashboard page in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright for Java) over a seeded
+ * PostgreSQL: the analyses list, the metric's time-series chart, the funnel's bars and the retention cohort table, each
+ * drawn from what the query API answered. Screenshots go to target/dashboard*.png.
+ *
+ * <p>Rows are seeded a few hours before now, so the page's default range (the last 24 hours) shows them without editing
+ * the range inputs. Its own database, so the catalog of {@link QueryApiTest} is not mixed with this one.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestPostgres.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "database", value = "serving_dashboard"))
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync");
+
+    static final AnalysisPlan ORDERS = Plans.metric("shop", "orders", "aaaa000002", "count", List.of("platform"), MINUTE,
+            List.of(HOUR), false, 400 * DAY);
+    static final AnalysisPlan CHECKOUT = Plans.funnel("shop", "checkout", "dddd000002", List.of("viewed", "carted", "purchased"),
+            "uniques", List.of("platform"), HOUR);
+    static final AnalysisPlan BUYERS = Plans.retention("shop", "buyers", "eeee000002", 3, List.of("platform"));
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    Playwright playwright;
+    Browser browser;
+    /** Three hours before now, on the hour: inside the page's default range [ceil(now, 1h) - 24h, ceil(now, 1h)). */
+    Instant base;
+
+    @BeforeAll
+    void seedAndLaunch() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("no Chromium at " + CHROMIUM + ": the dashboard browser test needs Debian's chromium package "
+                    + "(apt-get install -y --no-install-recommends chromium fonts-liberation)");
+        }
+        base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+        try (Connection c = TestPostgres.database("serving_dashboard")) {
+            ServingSchema.applyAnalyses(c, List.of(ORDERS, CHECKOUT, BUYERS));
+            TableLayout orders = TableLayout.of(ORDERS);
+            Rows.upsert(c, orders, base, base.plusMillis(MINUTE), new String[] {"ios"}, true, 7.0, null, null);
+            Rows.upsert(c, orders, base, base.plusMillis(MINUTE), new String[] {"web"}, true, 3.0, null, null);
+            Rows.upsert(c, orders, base.plusMillis(MINUTE), base.plusMillis(2 * MINUTE), new String[] {"ios"}, true, 11.0, null, null);
+            Rows.upsert(c, orders, base.plusMillis(2 * MINUTE), base.plusMillis(3 * MINUTE), new String[] {"ios"}, false, 13.0, null, null);
+            TableLayout checkout = TableLayout.of(CHECKOUT);
+            Rows.upsert(c, checkout, base, base.plusMillis(HOUR), new String[] {"ios"}, true, new Long[] {10L, 4L, 1L}, 120000.0);
+            Rows.upsert(c, checkout, base, base.plusMillis(HOUR), new String[] {"web"}, true, new Long[] {10L, 6L, 3L}, 90000.0);
+            // a cohort of 4: period 1 all back, period 2 half, period 3 not over yet
+            Rows.upsert(c, TableLayout.of(BUYERS), base, base.plusMillis(DAY), new String[] {"ios"}, false,
+                    4L, new Long[] {4L, 2L, 1L}, new Boolean[] {true, true, false});
+        }
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
+    }
+
+    @AfterAll
+    void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> metricSeries(Page page) {
+        // name: value@final/provisional, per point, as ECharts holds the option the page built from the API answer
+        return (List<String>) page.evaluate("() => echarts.getInstanceByDom(document.getElementById('chart')).getOption().series"
+                + ".map(s => s.name + ': ' + s.data.map(d => d.value[1] + (d.symbol === 'circle' ? '' : ' provisional')).join(', '))");
+    }
+
+    @Test
+    void theDashboardListsTheAnalysesAndDrawsEachFromTheApi() {
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))) {
+            Page page = context.newPage();
+            // script errors and failed requests (but the favicon the page does not have)
+            List<String> errors = new java.util.ArrayList<>();
+            page.onPageError(errors::add);
+            page.onResponse(r -> {
+                if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) {
+                    errors.add(r.status() + " " + r.url());
+                }
+            });
+
+            // the page selects the first metric on load and asks the API for its points
+            var metricAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/metrics/orders?"),
+                    () -> page.navigate(dashboard.toString()));
+            assertThat(metricAnswer.status()).isEqualTo(200);
+
+            Locator rows = page.locator("#catalog tbody tr.analysis");
+            PlaywrightAssertions.assertThat(rows).hasCount(3);
+            PlaywrightAssertions.assertThat(page.locator("#catalog tbody tr[data-key='Metric/shop/orders'] td"))
+                    .hasText(new String[] {"Metric", "shop/orders", "1m, 1h", "active"});
+            PlaywrightAssertions.assertThat(page.locator("#catalog tbody tr[data-key='Funnel/shop/checkout']")).containsText("shop/checkout");
+            PlaywrightAssertions.assertThat(page.locator("#catalog tbody tr[data-key='Retention/shop/buyers']")).containsText("shop/buyers");
+
+            // the metric: a canvas chart with the seeded points, the provisional one marked as such
+            PlaywrightAssertions.assertThat(page.locator("#title")).hasText("Metric shop/orders (count)");
+            PlaywrightAssertions.assertThat(page.locator("#route")).containsText("served from pulse_shop.mt_orders_aaaa000002");
+            page.locator("#chart canvas").first().waitFor();
+            PlaywrightAssertions.assertThat(page.locator("#error")).isEmpty();
+            page.waitForFunction("() => echarts.getInstanceByDom(document.getElementById('chart')).getOption().series.length > 0");
+            assertThat(metricSeries(page)).containsExactly("platform=ios: 7, 11, 13 provisional", "platform=web: 3");
+            Object rendered = page.evaluate("() => echarts.getInstanceByDom(document.getElementById('chart')).getModel()"
+                    + ".getSeries().map(s => s.getData().count())");
+            assertThat(rendered).isEqualTo(List.of(3, 1));
+            page.waitForTimeout(1500); // let the line animation finish before the picture
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard.png")).setFullPage(true));
+
+            // the funnel: bars of the step totals over both platforms
+            var funnelAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/funnels/checkout?"),
+                    () -> page.locator("#catalog tbody tr[data-key='Funnel/shop/checkout']").click());
+            assertThat(funnelAnswer.status()).isEqualTo(200);
+            PlaywrightAssertions.assertThat(page.locator("#title")).hasText("Funnel shop/checkout");
+            PlaywrightAssertions.assertThat(page.locator("#route")).containsText("served from pulse_shop.fn_checkout_dddd000002");
+            page.waitForFunction("() => echarts.getInstanceByDom(document.getElementById('chart')).getOption().series[0]?.type === 'bar'");
+            Object bars = page.evaluate("() => { const o = echarts.getInstanceByDom(document.getElementById('chart')).getOption();"
+                    + " return o.xAxis[0].data.map((s, k) => s + '=' + o.series[0].data[k]); }");
+            assertThat(bars).isEqualTo(List.of("viewed=20", "carted=10", "purchased=4"));
+            page.waitForTimeout(1500);
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-funnel.png")).setFullPage(true));
+
+            // the retention: a cohort table, the period not over yet shown as incomplete
+            var retentionAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/retention/buyers?"),
+                    () -> page.locator("#catalog tbody tr[data-key='Retention/shop/buyers']").click());
+            assertThat(retentionAnswer.status()).isEqualTo(200);
+            Locator cohort = page.locator("#table tbody tr");
+            PlaywrightAssertions.assertThat(cohort).hasCount(1);
+            PlaywrightAssertions.assertThat(cohort.locator("td"))
+                    .hasText(new String[] {base.toString(), "platform=ios", "4", "4 (100%)", "2 (50%)", "…"});
+            PlaywrightAssertions.assertThat(cohort.locator("td.incomplete")).hasCount(1);
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-retention.png")).setFullPage(true));
+
+            assertThat(errors).as("page errors and failed requests").isEmpty();
+        }
+    }
+}
