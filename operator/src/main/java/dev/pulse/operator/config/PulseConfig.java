@@ -17,6 +17,9 @@ public interface PulseConfig {
 
     Serving serving();
 
+    /** The Grafana dashboards written per analysis. */
+    Grafana grafana();
+
     Templates templates();
 
     /** The periodic health probes (lag, freshness) and the daily drift check. */
@@ -69,6 +72,13 @@ public interface PulseConfig {
         /** Secret with the PostgreSQL connection (its keys become the job's environment). */
         @WithDefault("pulse-serving-db")
         String databaseSecret();
+    }
+
+    /** Grafana dashboard ConfigMaps (label {@code grafana_dashboard: "1"}, one per analysis). */
+    interface Grafana {
+        /** Uid of the Grafana PostgreSQL datasource that reads the serving store. */
+        @WithDefault("pulse-postgres")
+        String datasourceUid();
     }
 
     /** The serving database connection. */

@@ -40,7 +40,7 @@ import java.util.Objects;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
- * EventStream → its KafkaTopic, plan ConfigMaps and FlinkDeployments. Recompiles when the stream
+ * EventStream → its KafkaTopic, plan ConfigMaps, FlinkDeployments and Grafana dashboard ConfigMaps. Recompiles when the stream
  * or any analysis reading it changes. An invalid stream changes nothing: the workflow is invoked
  * only for a stream that compiles, so the last valid pipeline keeps running.
  */
@@ -49,6 +49,7 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
     @Dependent(name = "input-topic", type = InputTopicDependentResource.class,
             activationCondition = StrimziInstalled.class, reconcilePrecondition = InputTopicDependentResource.Wanted.class),
     @Dependent(name = "plan", type = PlanConfigMapDependentResource.class),
+    @Dependent(name = "dashboard", type = DashboardConfigMapDependentResource.class),
     @Dependent(name = "pipeline", type = FlinkDeploymentDependentResource.class, dependsOn = "plan",
             activationCondition = FlinkOperatorInstalled.class)
 })

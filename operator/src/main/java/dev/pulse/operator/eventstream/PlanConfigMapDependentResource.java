@@ -29,7 +29,8 @@ public class PlanConfigMapDependentResource extends KubernetesDependentResource<
     @Override
     public Map<String, ConfigMap> getSecondaryResources(EventStream stream, Context<EventStream> context) {
         return context.getSecondaryResourcesAsStream(ConfigMap.class)
-                .filter(cm -> cm.getMetadata().getLabels() != null && cm.getMetadata().getLabels().containsKey(Labels.PIPELINE))
+                .filter(cm -> cm.getMetadata().getLabels() != null && cm.getMetadata().getLabels().containsKey(Labels.PIPELINE)
+                        && Labels.ROLE_PLAN.equals(cm.getMetadata().getLabels().get(Labels.ROLE)))
                 .collect(Collectors.toMap(cm -> cm.getMetadata().getLabels().get(Labels.PIPELINE), cm -> cm, (a, b) -> a));
     }
 }

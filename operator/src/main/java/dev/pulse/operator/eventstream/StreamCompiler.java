@@ -2,6 +2,7 @@ package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
@@ -10,6 +11,7 @@ import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.operator.render.FlinkDeploymentRenderer;
+import dev.pulse.operator.render.GrafanaDashboardRenderer;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PipelineTemplates;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
@@ -40,6 +42,7 @@ public class StreamCompiler {
     private final PipelineTemplates templates;
     private final TopicRenderer topics;
     private final FlinkDeploymentRenderer pipelines;
+    private final GrafanaDashboardRenderer dashboards;
 
     @Inject
     public StreamCompiler(PulseConfig config) {
@@ -51,6 +54,7 @@ public class StreamCompiler {
         this.templates = templates;
         this.topics = new TopicRenderer(settings);
         this.pipelines = new FlinkDeploymentRenderer(settings);
+        this.dashboards = new GrafanaDashboardRenderer(settings.grafanaDatasourceUid());
     }
 
     public StreamState compile(EventStream stream, Context<EventStream> context) {
@@ -88,12 +92,17 @@ public class StreamCompiler {
                     ? dev.pulse.api.compile.Defaults.TEMPLATE : stream.getSpec().getPipeline().getTemplate();
             Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
             Map<String, FlinkDeployment> deployments = new LinkedHashMap<>();
+            Map<String, ConfigMap> dashboardMaps = new LinkedHashMap<>();
             for (PipelinePlan plan : plans) {
                 configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
                 deployments.put(plan.pipeline(), pipelines.render(stream, plan, templates.load(template)));
+                for (AnalysisPlan analysis : plan.analyses()) {
+                    ConfigMap dashboard = dashboards.render(stream, analysis);
+                    dashboardMaps.putIfAbsent(dashboard.getMetadata().getName(), dashboard);
+                }
             }
             var topic = Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal()) ? null : topics.input(stream);
-            return new StreamState(List.of(), null, plans, topic, configMaps, deployments);
+            return new StreamState(List.of(), null, plans, topic, configMaps, deployments, dashboardMaps);
         } catch (PipelineException e) {
             return StreamState.blocked(plans, e);
         }

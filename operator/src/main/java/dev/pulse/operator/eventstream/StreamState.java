@@ -20,16 +20,17 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * @param inputTopic the stream's KafkaTopic, or null when the topic is external
  * @param planConfigMaps plan ConfigMaps by pipeline name
  * @param flinkDeployments FlinkDeployments by pipeline name
+ * @param dashboards Grafana dashboard ConfigMaps, one per analysis, by ConfigMap name
  */
 public record StreamState(List<Problem> problems, PipelineException blocked, List<PipelinePlan> plans, KafkaTopic inputTopic,
-        Map<String, ConfigMap> planConfigMaps, Map<String, FlinkDeployment> flinkDeployments) {
+        Map<String, ConfigMap> planConfigMaps, Map<String, FlinkDeployment> flinkDeployments, Map<String, ConfigMap> dashboards) {
 
     static StreamState invalid(List<Problem> problems) {
-        return new StreamState(problems, null, List.of(), null, Map.of(), Map.of());
+        return new StreamState(problems, null, List.of(), null, Map.of(), Map.of(), Map.of());
     }
 
     static StreamState blocked(List<PipelinePlan> plans, PipelineException e) {
-        return new StreamState(List.of(), e, plans, null, Map.of(), Map.of());
+        return new StreamState(List.of(), e, plans, null, Map.of(), Map.of(), Map.of());
     }
 
     public boolean valid() {

@@ -21,6 +21,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +107,15 @@ class PipelineReconcileTest {
         assertThat(fd.getSpec().getJob().getArgs()).containsExactly("--plan", "/opt/pulse/plan/plan.json");
         assertThat(fd.getSpec().getPodTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo(PLAN));
         assertThat(fd.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
+
+        // one Grafana dashboard ConfigMap per analysis, owned by the stream
+        List<ConfigMap> dashboards = eventually().until(() -> client.resources(ConfigMap.class).inNamespace(ns)
+                .withLabel(Labels.ROLE, Labels.ROLE_DASHBOARD).list().getItems(), l -> l.size() == 2);
+        assertThat(dashboards).allSatisfy(cm -> {
+            assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1").containsEntry(Labels.STREAM, "shop-events");
+            assertThat(cm.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("EventStream"));
+        });
+        assertThat(dashboards).anySatisfy(cm -> assertThat(cm.getData()).containsKey(metricId + ".json"));
 
         Metric reconciled = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
                 m -> condition(m.getStatus(), Condition.VALID).map(c -> c.getStatus().equals("True")).orElse(false)

@@ -137,7 +137,8 @@ class HealthReconcileTest {
         assertThat(condition(lagging.getStatus(), Condition.FRESH).getStatus()).isEqualTo("False");
         assertThat(condition(lagging.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
         assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.LAG_RECORDS)).isEqualTo(lagging.getStatus().getLag().getRecords().doubleValue());
-        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.FRESHNESS_OBJECTIVE_SECONDS)).isEqualTo(150.0);
+        // objective 60 s + one 1m window step + allowed lateness 1m + out-of-orderness 30 s
+        assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.FRESHNESS_OBJECTIVE_SECONDS)).isEqualTo(210.0);
 
         // lag grows while nothing commits
         produce(1000);
