@@ -101,10 +101,7 @@ class TopicControllerTest {
         KafkaTopic t = topic("keep", "keep-me", 1);
         client.resource(t).create();
         await(() -> topicExists("keep-me"));
-        client.resources(KafkaTopic.class).inNamespace("default").withName("keep").edit(k -> {
-            k.getMetadata().setAnnotations(Map.of(TopicController.MANAGED, "false"));
-            return k;
-        });
+        editSpec(client, "keep", k -> k.getMetadata().setAnnotations(Map.of(TopicController.MANAGED, "false")));
         Thread.sleep(500);
         client.resources(KafkaTopic.class).inNamespace("default").withName("keep").delete();
         Thread.sleep(1500);
@@ -153,7 +150,7 @@ class TopicControllerTest {
         }
     }
 
-    /** Edits a KafkaTopic's spec, retrying when the controller's status write got there first (409). */
+    /** Edits a KafkaTopic, retrying when the controller's status write got there first (409). */
     private static void editSpec(KubernetesClient client, String name, java.util.function.Consumer<KafkaTopic> change) {
         for (int attempt = 1; ; attempt++) {
             try {
