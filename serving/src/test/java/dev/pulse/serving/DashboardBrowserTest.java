@@ -66,6 +66,12 @@ class DashboardBrowserTest {
     @BeforeAll
     void seedAndLaunch() throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
+            // a fresh machine: tools/install-tools.sh installs Debian's chromium (as root with apt, like CI)
+            Process install = new ProcessBuilder("bash", java.nio.file.Path.of("..", "tools", "install-tools.sh").toString())
+                    .inheritIO().start();
+            install.waitFor(15, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        if (!Files.isExecutable(CHROMIUM)) {
             fail("no Chromium at " + CHROMIUM + ": the dashboard browser test needs Debian's chromium package "
                     + "(apt-get install -y --no-install-recommends chromium fonts-liberation)");
         }
