@@ -43,8 +43,4 @@ public class SeriesHistory {
         int i = Arrays.binarySearch(starts, 0, size, windowStart);
         return i >= 0 ? values[i] : Double.NaN;
     }
-
-    public int count() {
-        return size;
-    }
 }

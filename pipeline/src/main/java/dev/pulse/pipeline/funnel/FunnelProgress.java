@@ -28,26 +28,7 @@ public class FunnelProgress {
         return level;
     }
 
-    public int matchedSteps() {
-        return matchedSteps;
-    }
-
     public String[] dimensions() {
         return dimensions;
-    }
-
-    /** Restores state (from Flink state). */
-    public static FunnelProgress of(long start, int level, int matchedSteps, long convertedAt, String[] dimensions) {
-        FunnelProgress p = new FunnelProgress();
-        p.start = start;
-        p.level = level;
-        p.matchedSteps = matchedSteps;
-        p.convertedAt = convertedAt;
-        p.dimensions = dimensions;
-        return p;
-    }
-
-    public long convertedAt() {
-        return convertedAt;
     }
 }

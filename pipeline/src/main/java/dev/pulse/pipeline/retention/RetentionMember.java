@@ -25,6 +25,11 @@ public class RetentionMember {
     }
 
     public boolean retainedIn(int period) {
+        return retainedIn(retained, period);
+    }
+
+    /** Whether a bitmap of retained periods (bit k-1 for period k) holds period k. */
+    public static boolean retainedIn(long[] retained, int period) {
         int i = period - 1;
         return retained != null && (retained[i >> 6] & (1L << (i & 63))) != 0;
     }
@@ -32,17 +37,5 @@ public class RetentionMember {
     void markRetained(int period) {
         int i = period - 1;
         retained[i >> 6] |= 1L << (i & 63);
-    }
-
-    public static RetentionMember of(long cohortTime, String[] dimensions, long[] retained) {
-        RetentionMember m = new RetentionMember();
-        m.cohortTime = cohortTime;
-        m.dimensions = dimensions;
-        m.retained = retained;
-        return m;
-    }
-
-    public long[] retainedBits() {
-        return retained;
     }
 }

@@ -92,9 +92,8 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
         r.retained = new long[periods];
         for (Map.Entry<String, long[]> e : members.entries()) {
             r.cohortSize++;
-            RetentionMember m = RetentionMember.of(0, null, e.getValue());
             for (int k = 1; k <= periods; k++) {
-                if (m.retainedIn(k)) {
+                if (RetentionMember.retainedIn(e.getValue(), k)) {
                     r.retained[k - 1]++;
                 }
             }
