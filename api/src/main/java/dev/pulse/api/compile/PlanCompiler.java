@@ -126,6 +126,11 @@ public final class PlanCompiler {
         return prev == null ? Optional.empty() : prev.analysis(a.getKind(), a.getMetadata().getName());
     }
 
+    /** The EventStream an analysis (Metric, Funnel or Retention) reads, as its spec names it. */
+    public static String streamOf(HasMetadata analysis) {
+        return AnalysisCompiler.streamOf(analysis);
+    }
+
     /** The FlinkDeployment that runs a stream's shared analyses. */
     public static String pipelineName(EventStream stream) {
         return Names.objectName(stream.getMetadata().getName(), "pipeline");

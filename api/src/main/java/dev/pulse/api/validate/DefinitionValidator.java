@@ -99,18 +99,10 @@ public final class DefinitionValidator {
     }
 
     private static String streamOf(List<HasMetadata> resources, String kind, String ns, String name) {
-        for (HasMetadata r : resources) {
-            if (r.getKind().equals(kind) && r.getMetadata().getName().equals(name) && ns.equals(r.getMetadata().getNamespace())) {
-                if (r instanceof Metric m) {
-                    return m.getSpec().getStream();
-                } else if (r instanceof Funnel f) {
-                    return f.getSpec().getStream();
-                } else if (r instanceof Retention rt) {
-                    return rt.getSpec().getStream();
-                }
-            }
-        }
-        return null;
+        return resources.stream()
+                .filter(r -> r.getKind().equals(kind) && r.getMetadata().getName().equals(name) && ns.equals(r.getMetadata().getNamespace()))
+                .filter(r -> !(r instanceof EventStream))
+                .findFirst().map(PlanCompiler::streamOf).orElse(null);
     }
 
     private static String key(String kind, String ns, String name) {
