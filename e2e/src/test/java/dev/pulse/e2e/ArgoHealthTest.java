@@ -22,7 +22,7 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
- * Runs each kind's health.lua (charts/pulse/argocd/) with LuaJ (Lua 5.1, like Argo CD) against the
+ * Runs the health.lua (charts/pulse/argocd/) with LuaJ (Lua 5.1, like Argo CD) for every kind against the
  * status fixtures in src/test/resources/health/. A fixture's file name starts with the health it
  * must get (Healthy-, Progressing-, Degraded-, Suspended-); fixtures directly in health/ apply to
  * every kind, those in health/<kind>/ to that kind only.
@@ -31,9 +31,8 @@ class ArgoHealthTest {
     static final List<String> KINDS = List.of("EventStream", "Metric", "Funnel", "Retention");
     private static final Path FIXTURES = Repo.root().resolve("e2e/src/test/resources/health");
 
-    static Path script(String kind) {
-        return Repo.chart().resolve("argocd/" + kind.toLowerCase() + ".health.lua");
-    }
+    /** One script for every kind: they share the status contract. */
+    static final Path SCRIPT = Repo.chart().resolve("argocd/health.lua");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
@@ -68,7 +67,7 @@ class ArgoHealthTest {
                 .map(n -> n.substring(0, n.indexOf('-')))
                 .distinct().collect(Collectors.toList());
         assertThat(covered).contains("Healthy", "Progressing", "Degraded", "Suspended");
-        assertThat(Files.isRegularFile(script(kind))).isTrue();
+        assertThat(Files.isRegularFile(SCRIPT)).isTrue();
     }
 
     static Stream<String> kinds() {
@@ -78,7 +77,7 @@ class ArgoHealthTest {
     static LuaValue run(String kind, JsonNode obj) {
         Globals globals = JsePlatform.standardGlobals();
         globals.set("obj", toLua(obj));
-        LuaValue chunk = globals.load(Repo.read(script(kind)), kind.toLowerCase() + ".health.lua");
+        LuaValue chunk = globals.load(Repo.read(SCRIPT), "health.lua");
         return chunk.call();
     }
 

@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 /** The docs carry the tested health checks, and the images match what the templates expect. */
 class DocsTest {
 
-    /** docs/argocd.md holds each health.lua verbatim, as the block scalar of its argocd-cm key. */
+    /** docs/argocd.md holds the health.lua verbatim, as the block scalar of each kind's argocd-cm key. */
     @Test
     void argocdDocEmbedsEachHealthScriptVerbatim() {
         String doc = Repo.read(Repo.root().resolve("docs/argocd.md"));
         for (String kind : ArgoHealthTest.KINDS) {
-            String lua = Repo.read(ArgoHealthTest.script(kind));
+            String lua = Repo.read(ArgoHealthTest.SCRIPT);
             String indented = lua.lines().map(l -> l.isBlank() ? l : "    " + l).collect(Collectors.joining("\n", "", "\n"));
-            assertThat(doc).as("docs/argocd.md embeds charts/pulse/argocd/%s.health.lua (regenerate the argocd-cm block)", kind.toLowerCase())
+            assertThat(doc).as("docs/argocd.md embeds charts/pulse/argocd/health.lua under the key of %s (regenerate the argocd-cm block)", kind)
                     .contains("  resource.customizations.health.pulse.dev_" + kind + ": |\n" + indented);
         }
     }

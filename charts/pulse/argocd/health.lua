@@ -1,8 +1,10 @@
--- Argo CD health of pulse.dev/v1alpha1 EventStream (Lua 5.1; tested in e2e/ with LuaJ).
+-- Argo CD health of every pulse.dev/v1alpha1 kind: EventStream, Metric, Funnel, Retention
+-- (Lua 5.1; tested in e2e/ with LuaJ). One script for all four: they share the status contract.
 -- Healthy: Ready=True and status.observedGeneration == metadata.generation.
 -- Progressing: not yet reconciled, an older generation observed, Ready Unknown, a transient
 -- Ready=False reason, or catching up (Fresh=False reason CatchingUp).
--- Degraded: Ready=False with any other (failure) reason. Suspended when spec.suspend is true.
+-- Degraded: Ready=False with any other (failure) reason. Suspended: an EventStream with
+-- spec.suspend true, or a Ready/PipelineRunning reason Suspended (the analyses of a suspended stream).
 local hs = {}
 
 local function condition(conditionType)
@@ -38,7 +40,7 @@ end
 
 local ready = condition("Ready")
 local running = condition("PipelineRunning")
-if obj.spec ~= nil and obj.spec.suspend == true then
+if obj.kind == "EventStream" and obj.spec ~= nil and obj.spec.suspend == true then
   hs.status = "Suspended"
   hs.message = "spec.suspend is true: the stream's pipelines are suspended"
   return hs
