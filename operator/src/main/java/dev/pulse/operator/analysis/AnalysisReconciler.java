@@ -23,6 +23,7 @@ import dev.pulse.operator.status.AnalysisStatusFactory;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
+import dev.pulse.operator.status.StatusPatch;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -133,13 +134,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation, health,
                 drift == null ? null : drift.status());
         metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
-        UpdateControl<A> control;
-        if (next.equals(analysis.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            analysis.setStatus(next);
-            control = UpdateControl.patchStatus(analysis);
-        }
+        UpdateControl<A> control = StatusPatch.ifChanged(analysis, next);
         Duration after = flink ? null : WAIT_FOR_FLINK;
         if (drift != null && drift.recheckAfter() != null && (after == null || drift.recheckAfter().compareTo(after) < 0)) {
             after = drift.recheckAfter();

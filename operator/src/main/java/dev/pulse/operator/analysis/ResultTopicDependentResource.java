@@ -1,35 +1,25 @@
 package dev.pulse.operator.analysis;
 
 import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.platform.OwnedKafkaTopicDependentResource;
 import dev.pulse.operator.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The KafkaTopic a Metric with {@code outputTopic: true} writes results to. Like the input topic,
- * never deleted by the operator (Strimzi would delete its records): turning outputTopic off leaves
- * it; it goes with its Metric through the owner reference.
+ * turning outputTopic off leaves it; it goes with its Metric through the owner reference.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.RESULT_TOPIC_SELECTOR))
-public class ResultTopicDependentResource extends KubernetesDependentResource<KafkaTopic, Metric>
-        implements Creator<KafkaTopic, Metric>, Updater<KafkaTopic, Metric>, SecondaryToPrimaryMapper<KafkaTopic> {
-
-    private static final SecondaryToPrimaryMapper<KafkaTopic> OWNERS = Mappers.fromOwnerReferences(Metric.class, false);
+public class ResultTopicDependentResource extends OwnedKafkaTopicDependentResource<Metric> {
 
     public ResultTopicDependentResource() {
-        super(KafkaTopic.class);
+        super(Metric.class);
     }
 
     static void put(Context<Metric> context, KafkaTopic desired) {
@@ -43,16 +33,6 @@ public class ResultTopicDependentResource extends KubernetesDependentResource<Ka
     @Override
     protected KafkaTopic desired(Metric metric, Context<Metric> context) {
         return wanted(context).orElseThrow();
-    }
-
-    @Override
-    protected boolean addOwnerReference() {
-        return true;
-    }
-
-    @Override
-    public Set<ResourceID> toPrimaryResourceIDs(KafkaTopic topic) {
-        return OWNERS.toPrimaryResourceIDs(topic);
     }
 
     /** Reconcile precondition: the Metric asks for an output topic. */

@@ -18,6 +18,7 @@ import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
 import dev.pulse.operator.status.StreamObservation;
+import dev.pulse.operator.status.StatusPatch;
 import dev.pulse.operator.status.StreamStatusFactory;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -116,13 +117,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
         }
         PulseStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation);
-        UpdateControl<EventStream> control;
-        if (next.equals(stream.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            stream.setStatus(next);
-            control = UpdateControl.patchStatus(stream);
-        }
+        UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
         return strimzi && flink ? control : control.rescheduleAfter(WAIT_FOR_PLATFORM);
     }
 
