@@ -2,6 +2,7 @@ package dev.pulse.serving;
 
 import dev.pulse.api.plan.FunnelPlan;
 import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.serving.TableLayout;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,9 +30,9 @@ final class FunnelQueries {
                     + " cannot combine breakdown rows (an actor may count in several); group by every dimension "
                     + e.dimensions() + " or count by totals");
         }
-        String sql = "SELECT \"window_start\", \"window_end\", \"step_counts\", \"median_conversion_ms\", \"final\""
-                + sel.groupColumns(e) + " FROM " + e.detail().qualifiedName() + sel.where(e)
-                + " ORDER BY \"window_start\", \"window_end\"" + sel.groupColumns(e) + (combine ? "" : " LIMIT ?");
+        TableLayout t = e.detail();
+        int firstGroup = t.rowColumnCount() + 1;
+        String sql = sel.selectRows(e, t, t, !combine);
         Map<String, Combined> rows = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = sel.bind(c, s);
@@ -40,18 +41,17 @@ final class FunnelQueries {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    String start = r.getTimestamp(1).toInstant().toString();
-                    String end = r.getTimestamp(2).toInstant().toString();
-                    Map<String, String> dims = sel.dimensions(r, 6);
-                    long[] counts = counts(r.getArray(3), funnel.steps().size());
-                    double median = r.getDouble(4);
-                    Double medianOrNull = r.wasNull() ? null : median;
-                    boolean fin = r.getBoolean(5);
+                    String start = Selection.instant(r, TableLayout.WINDOW_START);
+                    String end = Selection.instant(r, TableLayout.WINDOW_END);
+                    Map<String, String> dims = sel.dimensions(r, firstGroup);
+                    long[] counts = counts(r.getArray(TableLayout.STEP_COUNTS.name()), funnel.steps().size());
+                    Double medianOrNull = Selection.number(r, TableLayout.MEDIAN_CONVERSION_MS.name());
+                    boolean fin = r.getBoolean(TableLayout.FINAL);
                     String key = start + "|" + end + "|" + dims;
                     Combined row = rows.get(key);
                     if (row == null) {
                         if (rows.size() == limit) {
-                            throw MetricQueries.tooMany(limit);
+                            throw Selection.tooMany(limit);
                         }
                         rows.put(key, new Combined(start, end, dims, counts, medianOrNull, fin));
                     } else {

@@ -1,10 +1,12 @@
 package dev.pulse.pipeline.metric;
 
+import dev.pulse.pipeline.sink.ResultRow;
+
 /**
  * One result of a Metric: a window, the group's dimension values (null when missing), the value,
  * a ratio's two counts, and whether it is final. A Flink POJO.
  */
-public class MetricRow {
+public class MetricRow implements ResultRow<MetricRow> {
     public long windowStart;
     public long windowEnd;
     public String[] dimensions;
@@ -19,7 +21,29 @@ public class MetricRow {
     public MetricRow() {
     }
 
+
+    @Override
+    public long windowStart() {
+        return windowStart;
+    }
+
+    @Override
+    public long windowEnd() {
+        return windowEnd;
+    }
+
+    @Override
+    public String[] dimensions() {
+        return dimensions;
+    }
+
+    @Override
+    public boolean isFinal() {
+        return finalResult;
+    }
+
     /** A copy (the dimension array is shared: nothing writes to it). */
+    @Override
     public MetricRow copy() {
         MetricRow r = new MetricRow();
         r.windowStart = windowStart;

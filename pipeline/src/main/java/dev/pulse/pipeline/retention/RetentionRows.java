@@ -87,6 +87,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
         String[] parts = DimensionKey.decode(key, dimensionCount + 1);
         RetentionRow r = new RetentionRow();
         r.cohortStart = Long.parseLong(parts[0]);
+        r.cohortEnd = r.cohortStart + tracker.periodMs();
         r.dimensions = Arrays.copyOfRange(parts, 1, parts.length);
         int periods = tracker.periods();
         r.retained = new long[periods];
