@@ -3,10 +3,7 @@ package dev.pulse.pipeline.anomaly;
 import dev.pulse.pipeline.sink.ResultRow;
 
 /** An anomaly on a metric's series: the window, dimension values, and the observed value against its band; always final. */
-public class AnomalyRow implements ResultRow<AnomalyRow> {
-    public long windowStart;
-    public long windowEnd;
-    public String[] dimensions;
+public class AnomalyRow extends ResultRow<AnomalyRow> {
     public double observed;
     public double expected;
     public double lower;
@@ -14,34 +11,12 @@ public class AnomalyRow implements ResultRow<AnomalyRow> {
     public double score;
 
     public AnomalyRow() {
-    }
-
-    @Override
-    public long windowStart() {
-        return windowStart;
-    }
-
-    @Override
-    public long windowEnd() {
-        return windowEnd;
-    }
-
-    @Override
-    public String[] dimensions() {
-        return dimensions;
-    }
-
-    @Override
-    public boolean isFinal() {
-        return true;
+        finalResult = true;
     }
 
     @Override
     public AnomalyRow copy() {
-        AnomalyRow c = new AnomalyRow();
-        c.windowStart = windowStart;
-        c.windowEnd = windowEnd;
-        c.dimensions = dimensions.clone();
+        AnomalyRow c = copyKeyTo(new AnomalyRow());
         c.observed = observed;
         c.expected = expected;
         c.lower = lower;

@@ -86,8 +86,8 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     private RetentionRow row(String key, long watermark) throws Exception {
         String[] parts = DimensionKey.decode(key, dimensionCount + 1);
         RetentionRow r = new RetentionRow();
-        r.cohortStart = Long.parseLong(parts[0]);
-        r.cohortEnd = r.cohortStart + tracker.periodMs();
+        r.windowStart = Long.parseLong(parts[0]);
+        r.windowEnd = r.windowStart + tracker.periodMs();
         r.dimensions = Arrays.copyOfRange(parts, 1, parts.length);
         int periods = tracker.periods();
         r.retained = new long[periods];
@@ -99,7 +99,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
                 }
             }
         }
-        r.complete = completeness(tracker, r.cohortStart, watermark);
+        r.complete = completeness(tracker, r.windowStart, watermark);
         return r;
     }
 

@@ -56,7 +56,7 @@ public final class AnalysisRowJson implements Serializable {
     public String retention(RetentionRow row) {
         return write(g -> {
             head(g, "Retention");
-            time(g, "cohortStart", row.cohortStart);
+            time(g, "cohortStart", row.windowStart);
             dimensions(g, row.dimensions);
             g.writeNumberField("cohortSize", row.cohortSize);
             g.writeArrayFieldStart("retained");

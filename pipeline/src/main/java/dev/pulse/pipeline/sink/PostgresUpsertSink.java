@@ -107,8 +107,8 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
         }
 
         private String rowKey(T r) {
-            StringBuilder b = new StringBuilder().append(r.windowStart()).append('/').append(r.windowEnd());
-            for (String d : r.dimensions()) {
+            StringBuilder b = new StringBuilder().append(r.windowStart).append('/').append(r.windowEnd);
+            for (String d : r.dimensions) {
                 b.append('/').append(d == null ? "~" : d.length() + ":" + d);
             }
             return b.toString();
@@ -134,13 +134,13 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
 
         private void bind(T r) throws SQLException {
             int i = 1;
-            upsert.setObject(i++, utc(r.windowStart()));
-            upsert.setObject(i++, utc(r.windowEnd()));
-            for (String d : r.dimensions()) {
+            upsert.setObject(i++, utc(r.windowStart));
+            upsert.setObject(i++, utc(r.windowEnd));
+            for (String d : r.dimensions) {
                 upsert.setString(i++, TableLayout.storedDimension(d));
             }
             i = binding.bindValues(connection, upsert, i, r);
-            upsert.setBoolean(i, r.isFinal());
+            upsert.setBoolean(i, r.finalResult);
         }
 
         private OffsetDateTime utc(long epochMillis) {
