@@ -33,7 +33,7 @@ final class FunnelQueries {
         TableLayout t = e.detail();
         int firstGroup = t.rowColumnCount() + 1;
         String sql = sel.selectRows(e, t, t, !combine);
-        Map<String, Combined> rows = new LinkedHashMap<>();
+        Map<Key, Combined> rows = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = sel.bind(c, s);
             if (!combine) {
@@ -41,19 +41,17 @@ final class FunnelQueries {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    String start = Selection.instant(r, TableLayout.WINDOW_START);
-                    String end = Selection.instant(r, TableLayout.WINDOW_END);
-                    Map<String, String> dims = sel.dimensions(r, firstGroup);
+                    Key key = new Key(Selection.instant(r, TableLayout.WINDOW_START), Selection.instant(r, TableLayout.WINDOW_END),
+                            sel.dimensions(r, firstGroup));
                     long[] counts = counts(r.getArray(TableLayout.STEP_COUNTS.name()), funnel.steps().size());
                     Double medianOrNull = Selection.number(r, TableLayout.MEDIAN_CONVERSION_MS.name());
                     boolean fin = r.getBoolean(TableLayout.FINAL);
-                    String key = start + "|" + end + "|" + dims;
                     Combined row = rows.get(key);
                     if (row == null) {
                         if (rows.size() == limit) {
                             throw Selection.tooMany(limit);
                         }
-                        rows.put(key, new Combined(start, end, dims, counts, medianOrNull, fin));
+                        rows.put(key, new Combined(key, counts, medianOrNull, fin));
                     } else {
                         row.add(counts, fin);
                     }
@@ -78,18 +76,18 @@ final class FunnelQueries {
         return out;
     }
 
+    /** A row's window and grouped dimension values: the rows combined into one answer row share it. */
+    private record Key(String start, String end, Map<String, String> dims) {
+    }
+
     private static final class Combined {
-        final String start;
-        final String end;
-        final Map<String, String> dims;
+        final Key key;
         final long[] counts;
         Double median;
         boolean fin;
 
-        Combined(String start, String end, Map<String, String> dims, long[] counts, Double median, boolean fin) {
-            this.start = start;
-            this.end = end;
-            this.dims = dims;
+        Combined(Key key, long[] counts, Double median, boolean fin) {
+            this.key = key;
             this.counts = counts;
             this.median = median;
             this.fin = fin;
@@ -109,7 +107,7 @@ final class FunnelQueries {
                 steps.add(new Answers.Step(funnel.steps().get(k).name(), counts[k], ratio(counts[k], counts[0]),
                         ratio(counts[k], k == 0 ? counts[0] : counts[k - 1])));
             }
-            return new Answers.FunnelRow(start, end, dims, steps, median, fin);
+            return new Answers.FunnelRow(key.start(), key.end(), key.dims(), steps, median, fin);
         }
 
         private static Double ratio(long a, long b) {

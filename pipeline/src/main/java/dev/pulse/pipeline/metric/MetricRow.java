@@ -19,10 +19,10 @@ public class MetricRow extends ResultRow<MetricRow> {
 
     @Override
     public MetricRow copy() {
-        MetricRow r = copyKeyTo(new MetricRow());
+        MetricRow r = new MetricRow();
         r.value = value;
         r.numerator = numerator;
         r.denominator = denominator;
-        return r;
+        return copyKeyTo(r);
     }
 }
