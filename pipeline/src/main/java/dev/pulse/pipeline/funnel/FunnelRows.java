@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.metric.DimensionKey;
+import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     private final long windowMs;
     private final long conversionWindowMs;
     private final long lateness;
-    private final long emitEvery;
+    private final ProvisionalEmission provisional;
     private final int dimensionCount;
     /** attempt (actor and start) → {level, conversion ms} */
     private transient MapState<String, long[]> attempts;
@@ -44,7 +45,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
         this.windowMs = plan.window().sizeMs();
         this.conversionWindowMs = plan.funnel().conversionWindowMs();
         this.lateness = plan.allowedLatenessMs();
-        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.provisional = ProvisionalEmission.of(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
@@ -67,11 +68,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
             long windowStart = Math.floorDiv(u.start, windowMs) * windowMs;
             ctx.timerService().registerEventTimeTimer(windowStart + windowMs - 1 + conversionWindowMs + lateness);
         }
-        if (emitEvery > 0 && !Boolean.TRUE.equals(dirty.value())) {
-            dirty.update(true);
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
-        }
+        provisional.changed(dirty, ctx.timerService());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.metric.DimensionKey;
+import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,14 +28,14 @@ import org.apache.flink.util.Collector;
 public final class RetentionRows extends KeyedProcessFunction<String, MemberUpdate, RetentionRow> {
     private static final long serialVersionUID = 1L;
     private final RetentionTracker tracker;
-    private final long emitEvery;
+    private final ProvisionalEmission provisional;
     private final int dimensionCount;
     private transient MapState<String, long[]> members;
     private transient ValueState<Boolean> dirty;
 
     public RetentionRows(AnalysisPlan plan, boolean provisional) {
         this.tracker = new RetentionTracker(plan.retention());
-        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.provisional = ProvisionalEmission.of(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
@@ -52,11 +53,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
             }
         }
         members.put(u.actor, u.retained);
-        if (emitEvery > 0 && !Boolean.TRUE.equals(dirty.value())) {
-            dirty.update(true);
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
-        }
+        provisional.changed(dirty, ctx.timerService());
     }
 
     private long completeAt(long cohortStart, int k) {
