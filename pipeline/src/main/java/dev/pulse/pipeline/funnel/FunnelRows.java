@@ -11,8 +11,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -37,7 +35,6 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     private final int dimensionCount;
     /** attempt (actor and start) → {level, conversion ms} */
     private transient MapState<String, long[]> attempts;
-    private transient ValueState<Boolean> dirty;
 
     public FunnelRows(AnalysisPlan plan, boolean provisional) {
         this.stepCount = plan.funnel().steps().size();
@@ -45,7 +42,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
         this.windowMs = plan.window().sizeMs();
         this.conversionWindowMs = plan.funnel().conversionWindowMs();
         this.lateness = plan.allowedLatenessMs();
-        this.provisional = ProvisionalEmission.of(plan, provisional);
+        this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
@@ -53,7 +50,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     public void open(OpenContext context) {
         attempts = getRuntimeContext().getMapState(new MapStateDescriptor<>("attempts", Types.STRING,
                 TypeInformation.of(long[].class)));
-        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+        provisional.open(getRuntimeContext());
     }
 
     @Override
@@ -68,7 +65,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
             long windowStart = Math.floorDiv(u.start, windowMs) * windowMs;
             ctx.timerService().registerEventTimeTimer(windowStart + windowMs - 1 + conversionWindowMs + lateness);
         }
-        provisional.changed(dirty, ctx.timerService());
+        provisional.changed(ctx.timerService());
     }
 
     @Override
@@ -77,14 +74,14 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
             return;
         }
         boolean isFinal = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!isFinal && !Boolean.TRUE.equals(dirty.value())) {
+        if (!isFinal && !provisional.isDirty()) {
             return;
         }
         out.collect(row(ctx.getCurrentKey(), isFinal));
         if (isFinal) {
             attempts.clear();
         }
-        dirty.clear();
+        provisional.emitted();
     }
 
     private FunnelRow row(String key, boolean isFinal) throws Exception {

@@ -8,8 +8,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -31,18 +29,17 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     private final ProvisionalEmission provisional;
     private final int dimensionCount;
     private transient MapState<String, long[]> members;
-    private transient ValueState<Boolean> dirty;
 
     public RetentionRows(AnalysisPlan plan, boolean provisional) {
         this.tracker = new RetentionTracker(plan.retention());
-        this.provisional = ProvisionalEmission.of(plan, provisional);
+        this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
     @Override
     public void open(OpenContext context) {
         members = getRuntimeContext().getMapState(new MapStateDescriptor<>("members", Types.STRING, TypeInformation.of(long[].class)));
-        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+        provisional.open(getRuntimeContext());
     }
 
     @Override
@@ -53,7 +50,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
             }
         }
         members.put(u.actor, u.retained);
-        provisional.changed(dirty, ctx.timerService());
+        provisional.changed(ctx.timerService());
     }
 
     private long completeAt(long cohortStart, int k) {
@@ -66,7 +63,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
             return;
         }
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!eventTime && !Boolean.TRUE.equals(dirty.value())) {
+        if (!eventTime && !provisional.isDirty()) {
             return;
         }
         long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
@@ -74,7 +71,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
         boolean last = eventTime && r.complete[r.complete.length - 1];
         r.finalResult = last;
         out.collect(r);
-        dirty.clear();
+        provisional.emitted();
         if (last) {
             members.clear();
         }
