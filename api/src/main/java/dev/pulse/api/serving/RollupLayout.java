@@ -23,6 +23,10 @@ import java.util.Set;
  * <p>Columns: the detail layout's key and {@link TableLayout#METRIC_VALUES} (same names, so the
  * same reader serves both), {@code final} (every detail row in it is final), and helpers
  * {@code row_count}, {@code provisional_count}, {@code value_sum}, {@code value_count}.
+ *
+ * @param detail the Metric's detail table, whose trigger maintains the rollup
+ * @param aggregation the Metric's aggregation; one that {@link #reaggregates}
+ * @param grainMs the rollup's bucket size
  */
 public record RollupLayout(TableLayout detail, String aggregation, long grainMs) {
     private static final Set<String> REAGGREGATES = Set.of("count", "sum", "min", "max", "ratio", "avg");

@@ -2,14 +2,18 @@ package dev.pulse.api.serving;
 
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisPlan;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of an analysis's serving (detail) table in PostgreSQL: its DDL and its upsert.
- * The pipeline writes rows with {@link #upsertSql()}; the serving API reads them with the same
- * column names. Identifiers are validated and always quoted; values are always bound.
+ * The one definition of an analysis's serving (detail) table in PostgreSQL: every column name, the
+ * value columns of each kind in their order, its DDL, its upsert, the whole-row select list and
+ * the time-bucket expression. The pipeline writes rows with {@link #upsertSql()}; the serving
+ * API, the rollups ({@link RollupLayout}), the Grafana dashboards and the drift check read through
+ * the same names. Identifiers are validated and always quoted; values are always bound.
+ * Serializable: a pipeline sink carries its layout to the task managers.
  *
  * <p>Columns, in order: {@code window_start timestamptz}, {@code window_end timestamptz}, one
  * {@code text} column per dimension ({@code d_<dimension>}, from {@code ServingPlan.columns}), the
@@ -26,7 +30,7 @@ import java.util.regex.Pattern;
  * A real value equal to the sentinel would read back as null; the sentinel is a single control
  * picture character (U+2400) no product event is expected to carry.
  */
-public final class TableLayout implements java.io.Serializable {
+public final class TableLayout implements Serializable {
     private static final long serialVersionUID = 1L;
     /** What a missing (or JSON null) dimension value is stored as. */
     public static final String NULL_DIMENSION = "\u2400";
@@ -44,7 +48,7 @@ public final class TableLayout implements java.io.Serializable {
     private static final String BIGINT = "bigint";
 
     /** A value column of a kind: its name and PostgreSQL type. */
-    public record Column(String name, String sqlType) implements java.io.Serializable {
+    public record Column(String name, String sqlType) implements Serializable {
         /** The double-quoted name, for SQL text. */
         public String quoted() {
             return quote(name);
@@ -55,7 +59,7 @@ public final class TableLayout implements java.io.Serializable {
     public static final Column VALUE = new Column("value", DOUBLE);
     public static final Column NUMERATOR = new Column("numerator", BIGINT);
     public static final Column DENOMINATOR = new Column("denominator", BIGINT);
-    /** Metric value columns, in the order rows bind them. */
+    /** Metric value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> METRIC_VALUES = List.of(VALUE, NUMERATOR, DENOMINATOR);
 
     /*
@@ -65,7 +69,7 @@ public final class TableLayout implements java.io.Serializable {
      */
     public static final Column STEP_COUNTS = new Column("step_counts", "bigint[]");
     public static final Column MEDIAN_CONVERSION_MS = new Column("median_conversion_ms", DOUBLE);
-    /** Funnel value columns, in the order rows bind them. */
+    /** Funnel value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> FUNNEL_VALUES = List.of(STEP_COUNTS, MEDIAN_CONVERSION_MS);
 
     /*
@@ -77,16 +81,16 @@ public final class TableLayout implements java.io.Serializable {
     public static final Column COHORT_SIZE = new Column("cohort_size", BIGINT);
     public static final Column RETAINED = new Column("retained", "bigint[]");
     public static final Column COMPLETE = new Column("complete", "boolean[]");
-    /** Retention value columns, in the order rows bind them. */
+    /** Retention value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> RETENTION_VALUES = List.of(COHORT_SIZE, RETAINED, COMPLETE);
 
-    // Anomalies table of a Metric ({@link #anomalies}): the observed value against its band; rows are always final
+    // Anomalies table of a Metric (anomalies()): the observed value against its band; rows are always final
     public static final Column OBSERVED = new Column("observed", DOUBLE);
     public static final Column EXPECTED = new Column("expected", DOUBLE);
     public static final Column LOWER = new Column("lower", DOUBLE);
     public static final Column UPPER = new Column("upper", DOUBLE);
     public static final Column SCORE = new Column("score", DOUBLE);
-    /** Anomaly value columns, in the order rows bind them. */
+    /** Anomaly value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> ANOMALY_VALUES = List.of(OBSERVED, EXPECTED, LOWER, UPPER, SCORE);
 
     private final String schema;

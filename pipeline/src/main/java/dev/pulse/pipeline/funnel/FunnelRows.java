@@ -70,13 +70,10 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FunnelRow> out) throws Exception {
-        if (attempts.isEmpty()) {
+        if (attempts.isEmpty() || !provisional.due(ctx.timeDomain())) {
             return;
         }
         boolean isFinal = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!isFinal && !provisional.isDirty()) {
-            return;
-        }
         out.collect(row(ctx.getCurrentKey(), isFinal));
         if (isFinal) {
             attempts.clear();

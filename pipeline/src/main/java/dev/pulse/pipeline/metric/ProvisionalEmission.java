@@ -7,6 +7,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
@@ -31,16 +32,19 @@ public final class ProvisionalEmission implements Serializable {
 
     /** The key's row changed; the first change since its last emission registers the timer of the next one. */
     public void changed(TimerService timers) throws IOException {
-        if (everyMs > 0 && !isDirty()) {
+        if (everyMs > 0 && !Boolean.TRUE.equals(dirty.value())) {
             dirty.update(true);
             long now = timers.currentProcessingTime();
             timers.registerProcessingTimeTimer(now - Math.floorMod(now, everyMs) + everyMs);
         }
     }
 
-    /** Whether the key's row changed since its last emission. */
-    public boolean isDirty() throws IOException {
-        return Boolean.TRUE.equals(dirty.value());
+    /**
+     * Whether a timer emits the key's row: an event-time one always (the row became final, or a
+     * period completed), a processing-time one only when the row changed since its last emission.
+     */
+    public boolean due(TimeDomain domain) throws IOException {
+        return domain == TimeDomain.EVENT_TIME || Boolean.TRUE.equals(dirty.value());
     }
 
     /** The key's row was emitted. */

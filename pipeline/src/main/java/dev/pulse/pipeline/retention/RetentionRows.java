@@ -59,13 +59,10 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetentionRow> out) throws Exception {
-        if (members.isEmpty()) {
+        if (members.isEmpty() || !provisional.due(ctx.timeDomain())) {
             return;
         }
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!eventTime && !provisional.isDirty()) {
-            return;
-        }
         long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
         RetentionRow r = row(ctx.getCurrentKey(), watermark);
         boolean last = eventTime && r.complete[r.complete.length - 1];
