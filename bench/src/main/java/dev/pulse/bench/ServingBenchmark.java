@@ -214,7 +214,7 @@ public final class ServingBenchmark {
             for (long from = 0; from < n; from += chunk) {
                 long to = Math.min(n, from + chunk) - 1;
                 Map<String, String> values = new LinkedHashMap<>();
-                values.put("value", "((i % 97) + 1)::double precision");
+                values.put(TableLayout.VALUE.name(), "((i % 97) + 1)::double precision");
                 insert(c, metric, "(SELECT i, ?::timestamptz + (i % " + MINUTES + ") * interval '1 minute' AS ts, "
                         + "'p' || lpad(((i / " + MINUTES + " + (i % " + MINUTES + ") * 7) % " + PRODUCTS + ")::text, 4, '0') AS d0 "
                         + "FROM generate_series(" + from + "::bigint, " + to + "::bigint) i) g", "interval '1 minute'", values, start);
@@ -231,15 +231,15 @@ public final class ServingBenchmark {
 
         TableLayout funnel = TableLayout.of(analysis(plan, "Funnel"));
         Map<String, String> fv = new LinkedHashMap<>();
-        fv.put("step_counts", "ARRAY[100 + i % 50, 60 + i % 30, 30 + i % 20, 10 + i % 10]::bigint[]");
-        fv.put("median_conversion_ms", "120000.0");
+        fv.put(TableLayout.STEP_COUNTS.name(), "ARRAY[100 + i % 50, 60 + i % 30, 30 + i % 20, 10 + i % 10]::bigint[]");
+        fv.put(TableLayout.MEDIAN_CONVERSION_MS.name(), "120000.0");
         insert(c, funnel, "(SELECT i, ?::timestamptz + (i / 3) * interval '1 minute' AS ts, (ARRAY['web','ios','android'])[i % 3 + 1] AS d0 "
                 + "FROM generate_series(0::bigint, " + (MINUTES * PLATFORMS.length - 1) + "::bigint) i) g", "interval '1 minute'", fv, start);
         TableLayout retention = TableLayout.of(analysis(plan, "Retention"));
         Map<String, String> rv = new LinkedHashMap<>();
-        rv.put("cohort_size", "500 + i % 100");
-        rv.put("retained", "ARRAY[300, 200, 150, 120, 100, 90, 80]::bigint[]");
-        rv.put("complete", "ARRAY[true, true, true, true, true, true, true]");
+        rv.put(TableLayout.COHORT_SIZE.name(), "500 + i % 100");
+        rv.put(TableLayout.RETAINED.name(), "ARRAY[300, 200, 150, 120, 100, 90, 80]::bigint[]");
+        rv.put(TableLayout.COMPLETE.name(), "ARRAY[true, true, true, true, true, true, true]");
         insert(c, retention, "(SELECT i, ?::timestamptz + (i / 3) * interval '1 hour' AS ts, (ARRAY['web','ios','android'])[i % 3 + 1] AS d0 "
                 + "FROM generate_series(0::bigint, " + (MINUTES / 60 * PLATFORMS.length - 1) + "::bigint) i) g", "interval '1 hour'", rv, start);
         try (Statement s = c.createStatement()) {

@@ -109,20 +109,19 @@ public final class PipelineJob {
             addSinks(m, settings);
             DataStream<AnomalyRow> anomalies = PipelineGraph.anomalies(m, true);
             if (anomalies != null && settings.jdbcUrl() != null) {
-                anomalies.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.anomalies(m.plan()), new RowBindings.Anomalies()))
+                anomalies.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.anomalies(m.plan()), RowBindings.ANOMALIES))
                         .name(m.plan().name() + ": anomalies to postgres").uid(PipelineGraph.uid(m.plan(), "anomalies-postgres"));
             }
         }
         for (FunnelGraph.Output f : PipelineGraph.funnels(events, plan, layout, true)) {
             if (settings.jdbcUrl() != null) {
-                f.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(f.plan()), new RowBindings.Funnels()))
+                f.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(f.plan()), RowBindings.FUNNELS))
                         .name(f.plan().name() + ": postgres").uid(PipelineGraph.uid(f.plan(), "postgres"));
             }
         }
         for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(events, plan, layout, true)) {
             if (settings.jdbcUrl() != null) {
-                r.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(r.plan()),
-                                new RowBindings.Retentions(r.plan().retention().periodMs())))
+                r.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(r.plan()), RowBindings.RETENTIONS))
                         .name(r.plan().name() + ": postgres").uid(PipelineGraph.uid(r.plan(), "postgres"));
             }
         }
@@ -151,7 +150,7 @@ public final class PipelineJob {
     private static void addSinks(PipelineGraph.MetricOutput m, PipelineSettings settings) {
         DataStream<dev.pulse.pipeline.metric.MetricRow> rows = m.rows();
         if (settings.jdbcUrl() != null) {
-            rows.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(m.plan()), new RowBindings.Metrics()))
+            rows.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(m.plan()), RowBindings.METRICS))
                     .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
         }
         if (m.plan().outputTopic() != null) {

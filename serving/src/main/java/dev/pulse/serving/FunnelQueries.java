@@ -2,6 +2,7 @@ package dev.pulse.serving;
 
 import dev.pulse.api.plan.FunnelPlan;
 import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.serving.TableLayout;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,10 +30,10 @@ final class FunnelQueries {
                     + " cannot combine breakdown rows (an actor may count in several); group by every dimension "
                     + e.dimensions() + " or count by totals");
         }
-        String sql = "SELECT \"window_start\", \"window_end\", \"step_counts\", \"median_conversion_ms\", \"final\""
-                + sel.groupColumns(e) + " FROM " + e.detail().qualifiedName() + sel.where(e)
-                + " ORDER BY \"window_start\", \"window_end\"" + sel.groupColumns(e) + (combine ? "" : " LIMIT ?");
-        Map<String, Combined> rows = new LinkedHashMap<>();
+        TableLayout t = e.detail();
+        int firstGroup = t.rowColumnCount() + 1;
+        String sql = sel.selectRows(e, t, t, !combine);
+        Map<Key, Combined> rows = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = sel.bind(c, s);
             if (!combine) {
@@ -40,20 +41,17 @@ final class FunnelQueries {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    String start = r.getTimestamp(1).toInstant().toString();
-                    String end = r.getTimestamp(2).toInstant().toString();
-                    Map<String, String> dims = sel.dimensions(r, 6);
-                    long[] counts = counts(r.getArray(3), funnel.steps().size());
-                    double median = r.getDouble(4);
-                    Double medianOrNull = r.wasNull() ? null : median;
-                    boolean fin = r.getBoolean(5);
-                    String key = start + "|" + end + "|" + dims;
+                    Key key = new Key(Selection.instant(r, TableLayout.WINDOW_START), Selection.instant(r, TableLayout.WINDOW_END),
+                            sel.dimensions(r, firstGroup));
+                    long[] counts = counts(r.getArray(TableLayout.STEP_COUNTS.name()), funnel.steps().size());
+                    Double medianOrNull = Selection.number(r, TableLayout.MEDIAN_CONVERSION_MS.name());
+                    boolean fin = r.getBoolean(TableLayout.FINAL);
                     Combined row = rows.get(key);
                     if (row == null) {
                         if (rows.size() == limit) {
-                            throw MetricQueries.tooMany(limit);
+                            throw Selection.tooMany(limit);
                         }
-                        rows.put(key, new Combined(start, end, dims, counts, medianOrNull, fin));
+                        rows.put(key, new Combined(key, counts, medianOrNull, fin));
                     } else {
                         row.add(counts, fin);
                     }
@@ -78,18 +76,18 @@ final class FunnelQueries {
         return out;
     }
 
+    /** A row's window and grouped dimension values: the rows combined into one answer row share it. */
+    private record Key(String start, String end, Map<String, String> dims) {
+    }
+
     private static final class Combined {
-        final String start;
-        final String end;
-        final Map<String, String> dims;
+        final Key key;
         final long[] counts;
         Double median;
         boolean fin;
 
-        Combined(String start, String end, Map<String, String> dims, long[] counts, Double median, boolean fin) {
-            this.start = start;
-            this.end = end;
-            this.dims = dims;
+        Combined(Key key, long[] counts, Double median, boolean fin) {
+            this.key = key;
             this.counts = counts;
             this.median = median;
             this.fin = fin;
@@ -109,7 +107,7 @@ final class FunnelQueries {
                 steps.add(new Answers.Step(funnel.steps().get(k).name(), counts[k], ratio(counts[k], counts[0]),
                         ratio(counts[k], k == 0 ? counts[0] : counts[k - 1])));
             }
-            return new Answers.FunnelRow(start, end, dims, steps, median, fin);
+            return new Answers.FunnelRow(key.start(), key.end(), key.dims(), steps, median, fin);
         }
 
         private static Double ratio(long a, long b) {

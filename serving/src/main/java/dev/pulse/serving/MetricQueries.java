@@ -1,15 +1,14 @@
 package dev.pulse.serving;
 
+import static dev.pulse.api.serving.TableLayout.quote;
+
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.serving.TableLayout;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Reads a metric's points from the table its route picked. */
 final class MetricQueries {
@@ -27,54 +26,46 @@ final class MetricQueries {
             ServingSchema.Progress progress, int limit) throws SQLException {
         String aggregation = e.plan().metric().aggregation();
         boolean ratio = aggregation.equals("ratio");
-        String t = route.table().qualifiedName();
-        String groups = sel.groupColumns(e);
+        // a rollup has the detail table's columns (and helpers): read the detail row's columns from either
+        TableLayout detail = e.detail();
+        int firstGroup = detail.rowColumnCount() + 1;
         String sql;
         if (!route.combine()) {
-            sql = "SELECT \"window_start\", \"window_end\", \"value\", \"numerator\", \"denominator\", \"final\"" + groups
-                    + " FROM " + t + sel.where(e) + " ORDER BY \"window_start\", \"window_end\"" + groups + " LIMIT ?";
+            sql = sel.selectRows(e, detail, route.table(), true);
         } else {
+            // the same columns as a whole row, combined per bucket (and over the dimensions not grouped by)
+            String start = quote(TableLayout.WINDOW_START);
             boolean sameGrain = grainMs == route.tableGrainMs();
-            String bucket = sameGrain ? "\"window_start\""
-                    : "date_bin(interval '" + grainMs + " milliseconds', \"window_start\", timestamptz '1970-01-01 00:00:00+00')";
-            String end = sameGrain ? "\"window_end\"" : bucket + " + interval '" + grainMs + " milliseconds'";
+            String bucket = sameGrain ? start : TableLayout.bucket(grainMs, start);
+            String end = sameGrain ? quote(TableLayout.WINDOW_END) : bucket + " + " + TableLayout.interval(grainMs);
             StringBuilder positions = new StringBuilder("1, 2");
             for (int k = 0; k < sel.groupBy().size(); k++) {
-                positions.append(", ").append(7 + k);
+                positions.append(", ").append(firstGroup + k);
             }
-            sql = "SELECT " + bucket + ", " + end + ", " + RollupLayout.combinedValue(aggregation, route.rollup())
-                    + ", sum(\"numerator\"), sum(\"denominator\"), bool_and(\"final\")" + groups + " FROM " + t + sel.where(e)
+            sql = "SELECT " + as(bucket, TableLayout.WINDOW_START) + ", " + as(end, TableLayout.WINDOW_END) + ", "
+                    + as(RollupLayout.combinedValue(aggregation, route.rollup()), TableLayout.VALUE.name()) + ", "
+                    + as("sum(" + TableLayout.NUMERATOR.quoted() + ")", TableLayout.NUMERATOR.name()) + ", "
+                    + as("sum(" + TableLayout.DENOMINATOR.quoted() + ")", TableLayout.DENOMINATOR.name()) + ", "
+                    + as("bool_and(" + quote(TableLayout.FINAL) + ")", TableLayout.FINAL) + sel.groupColumns(e)
+                    + " FROM " + route.table().qualifiedName() + sel.where(e)
                     + " GROUP BY " + positions + " ORDER BY " + positions + " LIMIT ?";
         }
         // a point covering more than one detail window needs the watermark past its end to be final
         boolean watermarkBound = route.rollup() || grainMs != e.windowMs();
         Instant latestFinal = progress.latestFinalWindowEnd();
-        List<Answers.Point> points = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = sel.bind(c, s);
-            s.setInt(i, limit + 1);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    if (points.size() == limit) {
-                        throw tooMany(limit);
-                    }
-                    Instant start = r.getTimestamp(1).toInstant();
-                    Instant end = r.getTimestamp(2).toInstant();
-                    double v = r.getDouble(3);
-                    Double value = r.wasNull() ? null : v;
-                    Long num = ratio ? r.getLong(4) : null;
-                    Long den = ratio ? r.getLong(5) : null;
-                    boolean fin = r.getBoolean(6)
-                            && (!watermarkBound || (latestFinal != null && !end.isAfter(latestFinal)));
-                    points.add(new Answers.Point(start.toString(), end.toString(), sel.dimensions(r, 7), value, num, den, fin));
-                }
-            }
-        }
-        return new Answers.Points(points);
+        return new Answers.Points(sel.read(c, sql, limit, r -> {
+            Instant start = r.getTimestamp(TableLayout.WINDOW_START).toInstant();
+            Instant end = r.getTimestamp(TableLayout.WINDOW_END).toInstant();
+            Long num = ratio ? r.getLong(TableLayout.NUMERATOR.name()) : null;
+            Long den = ratio ? r.getLong(TableLayout.DENOMINATOR.name()) : null;
+            boolean fin = r.getBoolean(TableLayout.FINAL)
+                    && (!watermarkBound || (latestFinal != null && !end.isAfter(latestFinal)));
+            return new Answers.Point(start.toString(), end.toString(), sel.dimensions(r, firstGroup),
+                    Selection.number(r, TableLayout.VALUE.name()), num, den, fin);
+        }));
     }
 
-    static ApiError.BadParameter tooMany(int limit) {
-        return new ApiError.BadParameter("the answer has more than " + limit + " rows (limit): narrow the range, "
-                + "coarsen the grain, group by fewer dimensions or filter");
+    private static String as(String expression, String column) {
+        return expression + " AS " + quote(column);
     }
 }

@@ -87,11 +87,7 @@ public class QueryResource {
             throw new ApiError.NotFound("Metric '" + name + "' in namespace '" + namespace + "' has no anomaly detection");
         }
         Selection sel = parse(e, from, to, null, null);
-        checkBuckets(sel, e.windowMs());
-        int max = limit(limit);
-        String key = "anomalies|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + sel.key() + "|" + max;
-        return answer("anomalies", "detail", table.schema() + "." + table.table(), table, key,
-                (c, p) -> AnomalyQueries.anomalies(c, e, table, sel, max));
+        return windowGrainAnswer("anomalies", e, table, sel, limit, (c, max) -> AnomalyQueries.anomalies(c, e, table, sel, max));
     }
 
     @GET
@@ -104,11 +100,7 @@ public class QueryResource {
             @QueryParam("filter") List<String> filter, @QueryParam("limit") String limit) {
         Catalog.Entry e = catalog.find(namespace, "Funnel", name);
         Selection sel = parse(e, from, to, present("groupBy", groupBy), filter);
-        checkBuckets(sel, e.windowMs());
-        int max = limit(limit);
-        String key = "funnel|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + sel.key() + "|" + max;
-        return answer("funnel", "detail", e.schema() + "." + e.table(), e.detail(), key,
-                (c, p) -> FunnelQueries.rows(c, e, sel, max));
+        return windowGrainAnswer("funnel", e, e.detail(), sel, limit, (c, max) -> FunnelQueries.rows(c, e, sel, max));
     }
 
     @GET
@@ -121,11 +113,21 @@ public class QueryResource {
             @QueryParam("limit") String limit) {
         Catalog.Entry e = catalog.find(namespace, "Retention", name);
         Selection sel = parse(e, from, to, null, filter);
+        return windowGrainAnswer("retention", e, e.detail(), sel, limit, (c, max) -> RetentionQueries.cohorts(c, e, sel, max));
+    }
+
+    /** Reads an answer of at most {@code limit} rows. */
+    @FunctionalInterface
+    interface LimitedQuery {
+        Object run(Connection c, int limit) throws SQLException;
+    }
+
+    /** An answer read at the analysis's window grain from one table (funnel, retention, anomalies), cached by its selection and limit. */
+    private Response windowGrainAnswer(String endpoint, Catalog.Entry e, TableLayout table, Selection sel, String limit, LimitedQuery query) {
         checkBuckets(sel, e.windowMs());
         int max = limit(limit);
-        String key = "retention|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + sel.key() + "|" + max;
-        return answer("retention", "detail", e.schema() + "." + e.table(), e.detail(), key,
-                (c, p) -> RetentionQueries.cohorts(c, e, sel, max));
+        String key = endpoint + "|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + sel.key() + "|" + max;
+        return answer(endpoint, "detail", table.schema() + "." + table.table(), table, key, (c, p) -> query.run(c, max));
     }
 
     /** Computes an answer on a connection, given the probed table's progress. */

@@ -1,9 +1,9 @@
 package dev.pulse.serving;
 
 import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.serving.TableLayout;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,29 +16,23 @@ final class RetentionQueries {
 
     static Answers.Cohorts cohorts(Connection c, Catalog.Entry e, Selection sel, int limit) throws SQLException {
         int periods = e.plan().retention().periods();
-        String sql = "SELECT \"window_start\", \"cohort_size\", \"retained\", \"complete\", \"final\"" + sel.groupColumns(e)
-                + " FROM " + e.detail().qualifiedName() + sel.where(e) + " ORDER BY \"window_start\"" + sel.groupColumns(e) + " LIMIT ?";
-        List<Answers.Cohort> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setInt(sel.bind(c, s), limit + 1);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    if (out.size() == limit) {
-                        throw MetricQueries.tooMany(limit);
-                    }
-                    Long[] retained = longs(r.getArray(3));
-                    Boolean[] complete = booleans(r.getArray(4));
-                    List<Long> values = new ArrayList<>();
-                    for (int k = 0; k < periods; k++) {
-                        boolean done = k < complete.length && Boolean.TRUE.equals(complete[k]);
-                        values.add(done && k < retained.length ? retained[k] : null);
-                    }
-                    out.add(new Answers.Cohort(r.getTimestamp(1).toInstant().toString(), sel.dimensions(r, 6), r.getLong(2), values,
-                            r.getBoolean(5)));
-                }
-            }
+        TableLayout t = e.detail();
+        int firstGroup = t.rowColumnCount() + 1;
+        return new Answers.Cohorts(sel.read(c, sel.selectRows(e, t, t, true), limit, r -> new Answers.Cohort(
+                Selection.instant(r, TableLayout.WINDOW_START), sel.dimensions(r, firstGroup), r.getLong(TableLayout.COHORT_SIZE.name()),
+                retained(r, periods), r.getBoolean(TableLayout.FINAL))));
+    }
+
+    /** The retained count of each period, null while the period is incomplete. */
+    private static List<Long> retained(ResultSet r, int periods) throws SQLException {
+        Long[] retained = longs(r.getArray(TableLayout.RETAINED.name()));
+        Boolean[] complete = booleans(r.getArray(TableLayout.COMPLETE.name()));
+        List<Long> values = new ArrayList<>();
+        for (int k = 0; k < periods; k++) {
+            boolean done = k < complete.length && Boolean.TRUE.equals(complete[k]);
+            values.add(done && k < retained.length ? retained[k] : null);
         }
-        return new Answers.Cohorts(out);
+        return values;
     }
 
     private static Long[] longs(Array a) throws SQLException {

@@ -5,6 +5,7 @@ import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.Durations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -106,7 +107,8 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
 
     /** {@code WHERE} over window starts and the filters; bind with {@link #bind}. */
     String where(Catalog.Entry e) {
-        StringBuilder w = new StringBuilder(" WHERE \"window_start\" >= ? AND \"window_start\" < ?");
+        String start = TableLayout.quote(TableLayout.WINDOW_START);
+        StringBuilder w = new StringBuilder(" WHERE ").append(start).append(" >= ? AND ").append(start).append(" < ?");
         for (String dim : filters.keySet()) {
             w.append(" AND ").append(TableLayout.quote(column(e, dim))).append(" = ANY (?)");
         }
@@ -125,7 +127,7 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     }
 
     /** The grouped dimension values of a row, read from its columns starting at index {@code first}. */
-    Map<String, String> dimensions(java.sql.ResultSet r, int first) throws SQLException {
+    Map<String, String> dimensions(ResultSet r, int first) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         for (int k = 0; k < groupBy.size(); k++) {
             out.put(groupBy.get(k), TableLayout.dimensionValue(r.getString(first + k)));
@@ -140,6 +142,57 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
             b.append(", ").append(TableLayout.quote(column(e, d)));
         }
         return b.toString();
+    }
+
+    /**
+     * The whole rows of {@code layout} ({@link TableLayout#rowSelectList()}, then the grouped
+     * columns) from {@code table} in the range and filters, in time order; ends in {@code LIMIT ?}
+     * when limited. Bind with {@link #bind}.
+     */
+    String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table, boolean limited) {
+        return "SELECT " + layout.rowSelectList() + groupColumns(e) + " FROM " + table.qualifiedName() + where(e)
+                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + (limited ? " LIMIT ?" : "");
+    }
+
+    /** Reads one answer row from the current row of a result set. */
+    interface RowReader<T> {
+        T read(ResultSet r) throws SQLException;
+    }
+
+    /**
+     * Runs a query that ends in {@code LIMIT ?} (bound to one more than {@code limit}), reading each
+     * row; more than {@code limit} rows is a 400.
+     */
+    <T> List<T> read(Connection c, String sql, int limit, RowReader<T> reader) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setInt(bind(c, s), limit + 1);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (out.size() == limit) {
+                        throw tooMany(limit);
+                    }
+                    out.add(reader.read(r));
+                }
+            }
+        }
+        return out;
+    }
+
+    static ApiError.BadParameter tooMany(int limit) {
+        return new ApiError.BadParameter("the answer has more than " + limit + " rows (limit): narrow the range, "
+                + "coarsen the grain, group by fewer dimensions or filter");
+    }
+
+    /** A nullable double column. */
+    static Double number(ResultSet r, String column) throws SQLException {
+        double v = r.getDouble(column);
+        return r.wasNull() ? null : v;
+    }
+
+    /** A timestamp column as an ISO-8601 instant. */
+    static String instant(ResultSet r, String column) throws SQLException {
+        return r.getTimestamp(column).toInstant().toString();
     }
 
     /** A cache key part. */

@@ -9,6 +9,7 @@ import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.plan.RetentionPlan;
 import dev.pulse.api.plan.ServingPlan;
 import dev.pulse.api.plan.WindowPlan;
+import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.Serving;
@@ -352,7 +353,7 @@ final class AnalysisCompiler {
             }
         }
         rollups.sort(Long::compare);
-        List<String> columns = dimensions.stream().map(d -> Names.identifier("d", d)).toList();
+        List<String> columns = dimensions.stream().map(TableLayout::dimensionColumn).toList();
         return new ServingPlan(Names.identifier("pulse", ns), Names.identifier(prefix, name, hash),
                 retention == null ? 0 : retention.toMillis(), List.copyOf(rollups), columns);
     }

@@ -23,36 +23,39 @@ import java.util.Set;
  * <p>Columns: the detail layout's key and {@link TableLayout#METRIC_VALUES} (same names, so the
  * same reader serves both), {@code final} (every detail row in it is final), and helpers
  * {@code row_count}, {@code provisional_count}, {@code value_sum}, {@code value_count}.
+ *
+ * @param detail the Metric's detail table, whose trigger maintains the rollup
+ * @param aggregation the Metric's aggregation; one that {@link #reaggregates}
+ * @param grainMs the rollup's bucket size
  */
-public final class RollupLayout {
+public record RollupLayout(TableLayout detail, String aggregation, long grainMs) {
     private static final Set<String> REAGGREGATES = Set.of("count", "sum", "min", "max", "ratio", "avg");
 
-    /** Rollup value columns: the Metric ones plus what incremental maintenance needs. */
-    public static final List<TableLayout.Column> ROLLUP_VALUES = List.of(
-            new TableLayout.Column("value", "double precision"),
-            new TableLayout.Column("numerator", "bigint"),
-            new TableLayout.Column("denominator", "bigint"),
-            new TableLayout.Column("row_count", "bigint"),
-            new TableLayout.Column("provisional_count", "bigint"),
-            new TableLayout.Column("value_sum", "double precision"),
-            new TableLayout.Column("value_count", "bigint"));
+    // the helpers of incremental maintenance, beside the Metric value columns
+    public static final TableLayout.Column ROW_COUNT = new TableLayout.Column("row_count", "bigint");
+    public static final TableLayout.Column PROVISIONAL_COUNT = new TableLayout.Column("provisional_count", "bigint");
+    public static final TableLayout.Column VALUE_SUM = new TableLayout.Column("value_sum", "double precision");
+    public static final TableLayout.Column VALUE_COUNT = new TableLayout.Column("value_count", "bigint");
 
-    private final TableLayout detail;
-    private final TableLayout rollup;
-    private final String aggregation;
-    private final long grainMs;
+    /** Rollup value columns: the Metric ones, then the helpers, in the order the trigger and backfill write them. */
+    public static final List<TableLayout.Column> ROLLUP_VALUES = List.of(TableLayout.VALUE, TableLayout.NUMERATOR,
+            TableLayout.DENOMINATOR, ROW_COUNT, PROVISIONAL_COUNT, VALUE_SUM, VALUE_COUNT);
 
-    private RollupLayout(TableLayout detail, String aggregation, long grainMs) {
+    private static final String VALUE = TableLayout.VALUE.quoted();
+    private static final String NUMERATOR = TableLayout.NUMERATOR.quoted();
+    private static final String DENOMINATOR = TableLayout.DENOMINATOR.quoted();
+    private static final String FINAL = TableLayout.quote(TableLayout.FINAL);
+    private static final String WINDOW_START = TableLayout.quote(TableLayout.WINDOW_START);
+    private static final String WINDOW_END = TableLayout.quote(TableLayout.WINDOW_END);
+
+    /** A rollup of {@code detail} at {@code grainMs}; its table is {@link #table()}. */
+    public RollupLayout {
         if (!reaggregates(aggregation)) {
             throw new IllegalArgumentException("no rollups for " + aggregation + ": per-window results cannot be combined");
         }
         if (grainMs <= 0) {
             throw new IllegalArgumentException("rollup grain must be positive: " + grainMs);
         }
-        this.detail = detail;
-        this.aggregation = aggregation;
-        this.grainMs = grainMs;
-        this.rollup = TableLayout.of(detail.schema(), rollupTable(detail.table(), grainMs), detail.dimensionColumns(), ROLLUP_VALUES);
     }
 
     /** The rollups of a Metric, one per {@code serving.rollupsMs}; none when its aggregation has none. */
@@ -79,20 +82,9 @@ public final class RollupLayout {
         return Names.identifier(detailTable, "r" + Durations.format(grainMs));
     }
 
+    /** The rollup table: the detail table's key and {@link #ROLLUP_VALUES}. */
     public TableLayout table() {
-        return rollup;
-    }
-
-    public TableLayout detail() {
-        return detail;
-    }
-
-    public long grainMs() {
-        return grainMs;
-    }
-
-    public String aggregation() {
-        return aggregation;
+        return TableLayout.of(detail.schema(), rollupTable(detail.table(), grainMs), detail.dimensionColumns(), ROLLUP_VALUES);
     }
 
     /**
@@ -103,28 +95,19 @@ public final class RollupLayout {
      */
     public static String combinedValue(String aggregation, boolean fromRollup) {
         return switch (aggregation) {
-            case "count", "sum" -> "sum(\"value\")";
-            case "min" -> "min(\"value\")";
-            case "max" -> "max(\"value\")";
-            case "ratio" -> "sum(\"numerator\")::double precision / nullif(sum(\"denominator\"), 0)";
-            case "avg" -> (fromRollup ? "sum(\"value_sum\")" : "sum(\"value\" * \"denominator\")")
-                    + " / nullif(sum(\"denominator\"), 0)";
+            case "count", "sum" -> "sum(" + VALUE + ")";
+            case "min" -> "min(" + VALUE + ")";
+            case "max" -> "max(" + VALUE + ")";
+            case "ratio" -> "sum(" + NUMERATOR + ")::double precision / nullif(sum(" + DENOMINATOR + "), 0)";
+            case "avg" -> (fromRollup ? "sum(" + VALUE_SUM.quoted() + ")" : "sum(" + VALUE + " * " + DENOMINATOR + ")")
+                    + " / nullif(sum(" + DENOMINATOR + "), 0)";
             default -> throw new IllegalArgumentException("'" + aggregation + "' values cannot be combined");
         };
     }
 
-    /** {@code date_bin} of a timestamp expression to this grain, aligned to the UTC epoch. */
-    private String bucket(String timestamp) {
-        return "date_bin(interval '" + grainMs + " milliseconds', " + timestamp + ", timestamptz '1970-01-01 00:00:00+00')";
-    }
-
-    private String interval() {
-        return "interval '" + grainMs + " milliseconds'";
-    }
-
     /** The trigger function's name, in the detail table's schema. */
     public String functionName() {
-        return Names.identifier("pulse_rollup", rollup.table());
+        return Names.identifier("pulse_rollup", table().table());
     }
 
     /** The trigger's name on the detail table. */
@@ -132,68 +115,76 @@ public final class RollupLayout {
         return Names.identifier("pulse_rollup", Durations.format(grainMs));
     }
 
-    /** {@code CREATE OR REPLACE FUNCTION}: the plpgsql row trigger that maintains this rollup. */
+    /**
+     * {@code CREATE OR REPLACE FUNCTION}: the plpgsql row trigger that maintains this rollup. It
+     * computes the row's differences (delta_*: rows, provisional rows, value sum, value count,
+     * numerator, denominator) and adds them to the bucket's rollup row.
+     */
     public String createFunctionSql() {
-        String q = TableLayout.quote("value");
+        TableLayout rollup = table();
         boolean avg = aggregation.equals("avg");
-        String contribution = avg ? "coalesce(%1$s.\"value\" * %1$s.\"denominator\", 0)" : "coalesce(%1$s.\"value\", 0)";
+        String contribution = avg ? "coalesce(%1$s." + VALUE + " * %1$s." + DENOMINATOR + ", 0)" : "coalesce(%1$s." + VALUE + ", 0)";
+        String interval = TableLayout.interval(grainMs);
         List<String> dims = detail.dimensionColumns();
         StringBuilder f = new StringBuilder();
         f.append("CREATE OR REPLACE FUNCTION ").append(TableLayout.quote(rollup.schema())).append('.')
                 .append(TableLayout.quote(functionName())).append("() RETURNS trigger LANGUAGE plpgsql AS $pulse$\n")
-                .append("DECLARE\n  b timestamptz := ").append(bucket("NEW.\"window_start\"")).append(";\n")
-                .append("  d_rows bigint := 1;\n  d_prov bigint := (NOT NEW.\"final\")::int;\n")
-                .append("  d_sum double precision := ").append(String.format(contribution, "NEW")).append(";\n")
-                .append("  d_cnt bigint := (NEW.\"value\" IS NOT NULL)::int;\n")
-                .append("  d_num bigint := coalesce(NEW.\"numerator\", 0);\n  d_den bigint := coalesce(NEW.\"denominator\", 0);\n")
-                .append("BEGIN\n  IF TG_OP = 'UPDATE' THEN\n    d_rows := 0;\n")
-                .append("    d_prov := d_prov - (NOT OLD.\"final\")::int;\n")
-                .append("    d_sum := d_sum - ").append(String.format(contribution, "OLD")).append(";\n")
-                .append("    d_cnt := d_cnt - (OLD.\"value\" IS NOT NULL)::int;\n")
-                .append("    d_num := d_num - coalesce(OLD.\"numerator\", 0);\n    d_den := d_den - coalesce(OLD.\"denominator\", 0);\n")
+                .append("DECLARE\n  b timestamptz := ").append(TableLayout.bucket(grainMs, "NEW." + WINDOW_START)).append(";\n")
+                .append("  delta_rows bigint := 1;\n  delta_prov bigint := (NOT NEW.").append(FINAL).append(")::int;\n")
+                .append("  delta_sum double precision := ").append(String.format(contribution, "NEW")).append(";\n")
+                .append("  delta_cnt bigint := (NEW.").append(VALUE).append(" IS NOT NULL)::int;\n")
+                .append("  delta_num bigint := coalesce(NEW.").append(NUMERATOR).append(", 0);\n")
+                .append("  delta_den bigint := coalesce(NEW.").append(DENOMINATOR).append(", 0);\n")
+                .append("BEGIN\n  IF TG_OP = 'UPDATE' THEN\n    delta_rows := 0;\n")
+                .append("    delta_prov := delta_prov - (NOT OLD.").append(FINAL).append(")::int;\n")
+                .append("    delta_sum := delta_sum - ").append(String.format(contribution, "OLD")).append(";\n")
+                .append("    delta_cnt := delta_cnt - (OLD.").append(VALUE).append(" IS NOT NULL)::int;\n")
+                .append("    delta_num := delta_num - coalesce(OLD.").append(NUMERATOR).append(", 0);\n")
+                .append("    delta_den := delta_den - coalesce(OLD.").append(DENOMINATOR).append(", 0);\n")
                 .append("  END IF;\n");
-        List<String> cols = new ArrayList<>(rollup.keyColumns());
-        List<String> values = new ArrayList<>(List.of("b", "b + " + interval()));
+        List<String> values = new ArrayList<>(List.of("b", "b + " + interval));
         dims.forEach(d -> values.add("NEW." + TableLayout.quote(d)));
-        cols.addAll(List.of("value", "numerator", "denominator", "row_count", "provisional_count", "value_sum", "value_count",
-                TableLayout.FINAL, TableLayout.UPDATED_AT));
+        // in ROLLUP_VALUES order, then final and updated_at
         values.addAll(List.of(switch (aggregation) {
-            case "min", "max" -> "NEW.\"value\"";
-            case "count", "sum" -> "CASE WHEN d_cnt = 0 THEN NULL ELSE d_sum END";
-            case "avg" -> "d_sum / nullif(d_den, 0)";
-            default -> "d_num::double precision / nullif(d_den, 0)";
-        }, "d_num", "d_den", "d_rows", "d_prov", "d_sum", "d_cnt", "d_prov = 0", "now()"));
-        f.append("  INSERT INTO ").append(rollup.qualifiedName()).append(" AS r (")
-                .append(String.join(", ", cols.stream().map(TableLayout::quote).toList())).append(")\n  VALUES (")
-                .append(String.join(", ", values)).append(")\n  ON CONFLICT (")
+            case "min", "max" -> "NEW." + VALUE;
+            case "count", "sum" -> "CASE WHEN delta_cnt = 0 THEN NULL ELSE delta_sum END";
+            case "avg" -> "delta_sum / nullif(delta_den, 0)";
+            default -> "delta_num::double precision / nullif(delta_den, 0)";
+        }, "delta_num", "delta_den", "delta_rows", "delta_prov", "delta_sum", "delta_cnt", "delta_prov = 0", "now()"));
+        f.append("  INSERT INTO ").append(rollup.qualifiedName()).append(" AS r (").append(allColumns())
+                .append(")\n  VALUES (").append(String.join(", ", values)).append(")\n  ON CONFLICT (")
                 .append(String.join(", ", rollup.keyColumns().stream().map(TableLayout::quote).toList()))
                 .append(") DO UPDATE SET\n");
-        for (String c : List.of("numerator", "denominator", "row_count", "provisional_count", "value_sum", "value_count")) {
-            f.append("    ").append(TableLayout.quote(c)).append(" = r.").append(TableLayout.quote(c))
-                    .append(" + EXCLUDED.").append(TableLayout.quote(c)).append(",\n");
+        // every column but value adds up
+        for (TableLayout.Column c : ROLLUP_VALUES.subList(1, ROLLUP_VALUES.size())) {
+            f.append("    ").append(c.quoted()).append(" = r.").append(c.quoted()).append(" + EXCLUDED.").append(c.quoted()).append(",\n");
         }
-        f.append("    ").append(q).append(" = ").append(switch (aggregation) {
-            case "min" -> "least(r.\"value\", EXCLUDED.\"value\")";
-            case "max" -> "greatest(r.\"value\", EXCLUDED.\"value\")";
-            case "count", "sum" -> "CASE WHEN r.\"value_count\" + EXCLUDED.\"value_count\" = 0 THEN NULL "
-                    + "ELSE r.\"value_sum\" + EXCLUDED.\"value_sum\" END";
-            case "avg" -> "(r.\"value_sum\" + EXCLUDED.\"value_sum\") / nullif(r.\"denominator\" + EXCLUDED.\"denominator\", 0)";
-            default -> "(r.\"numerator\" + EXCLUDED.\"numerator\")::double precision / nullif(r.\"denominator\" + EXCLUDED.\"denominator\", 0)";
+        String valueSum = VALUE_SUM.quoted();
+        String valueCount = VALUE_COUNT.quoted();
+        f.append("    ").append(VALUE).append(" = ").append(switch (aggregation) {
+            case "min" -> "least(r." + VALUE + ", EXCLUDED." + VALUE + ")";
+            case "max" -> "greatest(r." + VALUE + ", EXCLUDED." + VALUE + ")";
+            case "count", "sum" -> "CASE WHEN r." + valueCount + " + EXCLUDED." + valueCount + " = 0 THEN NULL "
+                    + "ELSE r." + valueSum + " + EXCLUDED." + valueSum + " END";
+            case "avg" -> "(r." + valueSum + " + EXCLUDED." + valueSum + ") / nullif(r." + DENOMINATOR + " + EXCLUDED." + DENOMINATOR + ", 0)";
+            default -> "(r." + NUMERATOR + " + EXCLUDED." + NUMERATOR + ")::double precision / nullif(r." + DENOMINATOR
+                    + " + EXCLUDED." + DENOMINATOR + ", 0)";
         }).append(",\n");
-        f.append("    \"final\" = r.\"provisional_count\" + EXCLUDED.\"provisional_count\" = 0,\n")
-                .append("    \"updated_at\" = now();\n");
+        f.append("    ").append(FINAL).append(" = r.").append(PROVISIONAL_COUNT.quoted()).append(" + EXCLUDED.")
+                .append(PROVISIONAL_COUNT.quoted()).append(" = 0,\n")
+                .append("    ").append(TableLayout.quote(TableLayout.UPDATED_AT)).append(" = now();\n");
         if (aggregation.equals("min") || aggregation.equals("max")) {
             // the extreme may have moved away: recompute this bucket from the detail rows
-            String worse = aggregation.equals("max") ? "NEW.\"value\" < OLD.\"value\"" : "NEW.\"value\" > OLD.\"value\"";
+            String worse = aggregation.equals("max") ? "NEW." + VALUE + " < OLD." + VALUE : "NEW." + VALUE + " > OLD." + VALUE;
             f.append("  IF TG_OP = 'UPDATE' AND (").append(worse)
-                    .append(" OR (NEW.\"value\" IS NULL AND OLD.\"value\" IS NOT NULL)) THEN\n")
-                    .append("    UPDATE ").append(rollup.qualifiedName()).append(" AS r SET \"value\" = (SELECT ")
-                    .append(aggregation).append("(x.\"value\") FROM ").append(detail.qualifiedName())
-                    .append(" AS x WHERE x.\"window_start\" >= b AND x.\"window_start\" < b + ").append(interval());
+                    .append(" OR (NEW.").append(VALUE).append(" IS NULL AND OLD.").append(VALUE).append(" IS NOT NULL)) THEN\n")
+                    .append("    UPDATE ").append(rollup.qualifiedName()).append(" AS r SET ").append(VALUE).append(" = (SELECT ")
+                    .append(aggregation).append("(x.").append(VALUE).append(") FROM ").append(detail.qualifiedName())
+                    .append(" AS x WHERE x.").append(WINDOW_START).append(" >= b AND x.").append(WINDOW_START).append(" < b + ").append(interval);
             for (String d : dims) {
                 f.append(" AND x.").append(TableLayout.quote(d)).append(" = NEW.").append(TableLayout.quote(d));
             }
-            f.append(")\n    WHERE r.\"window_start\" = b AND r.\"window_end\" = b + ").append(interval());
+            f.append(")\n    WHERE r.").append(WINDOW_START).append(" = b AND r.").append(WINDOW_END).append(" = b + ").append(interval);
             for (String d : dims) {
                 f.append(" AND r.").append(TableLayout.quote(d)).append(" = NEW.").append(TableLayout.quote(d));
             }
@@ -203,12 +194,21 @@ public final class RollupLayout {
         return f.toString();
     }
 
+    /** Every column of a rollup row, quoted: key, {@link #ROLLUP_VALUES}, final, updated_at. */
+    private String allColumns() {
+        List<String> cols = new ArrayList<>(detail.keyColumns());
+        ROLLUP_VALUES.forEach(c -> cols.add(c.name()));
+        cols.add(TableLayout.FINAL);
+        cols.add(TableLayout.UPDATED_AT);
+        return String.join(", ", cols.stream().map(TableLayout::quote).toList());
+    }
+
     /** Drops and creates the trigger on the detail table (idempotent). */
     public List<String> createTriggerSql() {
         return List.of(
                 "DROP TRIGGER IF EXISTS " + TableLayout.quote(triggerName()) + " ON " + detail.qualifiedName(),
                 "CREATE TRIGGER " + TableLayout.quote(triggerName()) + " AFTER INSERT OR UPDATE ON " + detail.qualifiedName()
-                        + " FOR EACH ROW EXECUTE FUNCTION " + TableLayout.quote(rollup.schema()) + "." + TableLayout.quote(functionName()) + "()");
+                        + " FOR EACH ROW EXECUTE FUNCTION " + TableLayout.quote(detail.schema()) + "." + TableLayout.quote(functionName()) + "()");
     }
 
     /**
@@ -216,18 +216,18 @@ public final class RollupLayout {
      * Metric). Run under a lock that blocks detail writes, in the transaction that creates the trigger.
      */
     public String backfillSql() {
-        String b = bucket(TableLayout.quote(TableLayout.WINDOW_START));
+        String b = TableLayout.bucket(grainMs, WINDOW_START);
         List<String> dims = detail.dimensionColumns().stream().map(TableLayout::quote).toList();
-        List<String> cols = new ArrayList<>(rollup.keyColumns().stream().map(TableLayout::quote).toList());
-        cols.addAll(List.of("\"value\"", "\"numerator\"", "\"denominator\"", "\"row_count\"", "\"provisional_count\"",
-                "\"value_sum\"", "\"value_count\"", "\"final\"", "\"updated_at\""));
-        String sum = aggregation.equals("avg") ? "coalesce(sum(\"value\" * \"denominator\"), 0)" : "coalesce(sum(\"value\"), 0)";
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(rollup.qualifiedName()).append(" (")
-                .append(String.join(", ", cols)).append(") SELECT ").append(b).append(", ").append(b).append(" + ").append(interval());
+        String sum = aggregation.equals("avg") ? "coalesce(sum(" + VALUE + " * " + DENOMINATOR + "), 0)" : "coalesce(sum(" + VALUE + "), 0)";
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table().qualifiedName()).append(" (")
+                .append(allColumns()).append(") SELECT ").append(b).append(", ").append(b).append(" + ").append(TableLayout.interval(grainMs));
         dims.forEach(d -> sql.append(", ").append(d));
+        // in ROLLUP_VALUES order, then final and updated_at
         sql.append(", ").append(combinedValue(aggregation, false))
-                .append(", coalesce(sum(\"numerator\"), 0), coalesce(sum(\"denominator\"), 0), count(*), count(*) FILTER (WHERE NOT \"final\"), ")
-                .append(sum).append(", count(\"value\"), bool_and(\"final\"), now() FROM ").append(detail.qualifiedName())
+                .append(", coalesce(sum(").append(NUMERATOR).append("), 0), coalesce(sum(").append(DENOMINATOR)
+                .append("), 0), count(*), count(*) FILTER (WHERE NOT ").append(FINAL).append("), ")
+                .append(sum).append(", count(").append(VALUE).append("), bool_and(").append(FINAL).append("), now() FROM ")
+                .append(detail.qualifiedName())
                 .append(" GROUP BY ").append(String.join(", ", prepend(b, dims)))
                 .append(" ON CONFLICT DO NOTHING");
         return sql.toString();

@@ -77,7 +77,7 @@ public final class ServingRetention {
         }
         // window_start < cutoff uses the primary key; window_end <= cutoff keeps windows still partly inside
         String sql = "DELETE FROM " + t.qualifiedName() + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + t.qualifiedName()
-                + " WHERE \"window_start\" < ? AND \"window_end\" <= ? LIMIT ?))";
+                + " WHERE " + TableLayout.quote(TableLayout.WINDOW_START) + " < ? AND " + TableLayout.quote(TableLayout.WINDOW_END) + " <= ? LIMIT ?))";
         long total = 0;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             while (true) {
@@ -97,7 +97,7 @@ public final class ServingRetention {
         List<String> dropped = new ArrayList<>();
         ServingSchema.inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + ServingSchema.DDL_LOCK + ")");
+                ServingSchema.lockDdl(s);
                 List<TableLayout> tables = tables(e);
                 // rollups and anomalies first, the detail table (and with it the rollup triggers) last
                 for (int i = tables.size() - 1; i >= 0; i--) {

@@ -32,8 +32,12 @@ import java.util.Map;
  * the caller's to turn into a condition and a retry.
  */
 public final class ServingSchema {
-    /** The advisory lock that serializes DDL; the pipeline sink's table creation takes the same key ("pulse"). */
-    public static final long DDL_LOCK = 0x70756c7365L;
+    /**
+     * The transaction-scoped advisory lock that serializes DDL ("pulse" in ASCII): concurrent
+     * {@code CREATE ... IF NOT EXISTS} (parallel sink writers, the operator) can still collide in
+     * PostgreSQL's catalog.
+     */
+    private static final long DDL_LOCK = 0x70756c7365L;
 
     private ServingSchema() {
     }
@@ -53,7 +57,7 @@ public final class ServingSchema {
     public static void applyAnalyses(Connection c, List<AnalysisPlan> analyses) throws SQLException {
         inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+                lockDdl(s);
                 for (String sql : Catalog.createSql()) {
                     s.execute(sql);
                 }
@@ -64,17 +68,40 @@ public final class ServingSchema {
         });
     }
 
+    /**
+     * Creates one table (and its schema) when missing, in its own transaction under the DDL lock,
+     * without indexes, rollups or catalog row: what a pipeline sink does for its own table when
+     * told to create it (no operator, {@code --create-tables}).
+     */
+    public static void createTable(Connection c, TableLayout t) throws SQLException {
+        inTransaction(c, () -> {
+            try (Statement s = c.createStatement()) {
+                lockDdl(s);
+                createTable(s, t);
+            }
+        });
+    }
+
+    /** Takes the DDL lock until the end of the transaction. */
+    static void lockDdl(Statement s) throws SQLException {
+        s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+    }
+
+    private static void createTable(Statement s, TableLayout t) throws SQLException {
+        s.execute(t.createSchemaSql());
+        s.execute(t.createTableSql());
+    }
+
     private static void applyAnalysis(Connection c, Statement s, AnalysisPlan a) throws SQLException {
         TableLayout detail = TableLayout.of(a);
-        s.execute(detail.createSchemaSql());
-        s.execute(detail.createTableSql());
+        createTable(s, detail);
         for (String sql : detailIndexesSql(detail)) {
             s.execute(sql);
         }
         List<RollupLayout> rollups = RollupLayout.of(a);
         for (RollupLayout r : rollups) {
             boolean existed = exists(c, r.table());
-            s.execute(r.table().createTableSql());
+            createTable(s, r.table());
             for (String sql : dimensionIndexSql(r.table())) {
                 s.execute(sql);
             }
@@ -91,7 +118,7 @@ public final class ServingSchema {
         TableLayout anomalies = null;
         if (a.metric() != null && a.metric().anomaly() != null) {
             anomalies = TableLayout.anomalies(a);
-            s.execute(anomalies.createTableSql());
+            createTable(s, anomalies);
             for (String sql : dimensionIndexSql(anomalies)) {
                 s.execute(sql);
             }
@@ -104,9 +131,9 @@ public final class ServingSchema {
         List<String> out = new ArrayList<>(dimensionIndexSql(t));
         // the latest final window (freshness, finality of coarse points) and the latest write (cache keys)
         out.add("CREATE INDEX IF NOT EXISTS " + TableLayout.quote(Names.identifier(t.table(), "final_end")) + " ON "
-                + t.qualifiedName() + " (\"window_end\") WHERE \"final\"");
+                + t.qualifiedName() + " (" + TableLayout.quote(TableLayout.WINDOW_END) + ") WHERE " + TableLayout.quote(TableLayout.FINAL));
         out.add("CREATE INDEX IF NOT EXISTS " + TableLayout.quote(Names.identifier(t.table(), "updated")) + " ON "
-                + t.qualifiedName() + " (\"updated_at\")");
+                + t.qualifiedName() + " (" + TableLayout.quote(TableLayout.UPDATED_AT) + ")");
         return out;
     }
 
@@ -264,8 +291,9 @@ public final class ServingSchema {
             return new Progress(null, null);
         }
         try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT (SELECT max(\"window_end\") FROM " + t.qualifiedName() + " WHERE \"final\"), "
-                        + "(SELECT max(\"updated_at\") FROM " + t.qualifiedName() + ")")) {
+                ResultSet r = s.executeQuery("SELECT (SELECT max(" + TableLayout.quote(TableLayout.WINDOW_END) + ") FROM " + t.qualifiedName()
+                        + " WHERE " + TableLayout.quote(TableLayout.FINAL) + "), (SELECT max(" + TableLayout.quote(TableLayout.UPDATED_AT)
+                        + ") FROM " + t.qualifiedName() + ")")) {
             r.next();
             return new Progress(instant(r.getTimestamp(1)), instant(r.getTimestamp(2)));
         }

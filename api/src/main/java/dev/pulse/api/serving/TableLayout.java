@@ -1,14 +1,19 @@
 package dev.pulse.api.serving;
 
+import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisPlan;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of an analysis's serving (detail) table in PostgreSQL: its DDL and its upsert.
- * The pipeline writes rows with {@link #upsertSql()}; the serving API reads them with the same
- * column names. Identifiers are validated and always quoted; values are always bound.
+ * The one definition of an analysis's serving (detail) table in PostgreSQL: every column name, the
+ * value columns of each kind in their order, its DDL, its upsert, the whole-row select list and
+ * the time-bucket expression. The pipeline writes rows with {@link #upsertSql()}; the serving
+ * API, the rollups ({@link RollupLayout}), the Grafana dashboards and the drift check read through
+ * the same names. Identifiers are validated and always quoted; values are always bound.
+ * Serializable: a pipeline sink carries its layout to the task managers.
  *
  * <p>Columns, in order: {@code window_start timestamptz}, {@code window_end timestamptz}, one
  * {@code text} column per dimension ({@code d_<dimension>}, from {@code ServingPlan.columns}), the
@@ -25,7 +30,8 @@ import java.util.regex.Pattern;
  * A real value equal to the sentinel would read back as null; the sentinel is a single control
  * picture character (U+2400) no product event is expected to carry.
  */
-public final class TableLayout {
+public final class TableLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** What a missing (or JSON null) dimension value is stored as. */
     public static final String NULL_DIMENSION = "\u2400";
     /** Identifiers this class accepts: what the compiler derives (lowercase, digits, '_'). */
@@ -35,45 +41,57 @@ public final class TableLayout {
     public static final String WINDOW_END = "window_end";
     public static final String FINAL = "final";
     public static final String UPDATED_AT = "updated_at";
+    /** Dimension columns are {@code d_<dimension>} (hashed when too long; {@link #dimensionColumn}). */
+    private static final String DIMENSION_PREFIX = "d";
+
+    private static final String DOUBLE = "double precision";
+    private static final String BIGINT = "bigint";
 
     /** A value column of a kind: its name and PostgreSQL type. */
-    public record Column(String name, String sqlType) {
+    public record Column(String name, String sqlType) implements Serializable {
+        /** The double-quoted name, for SQL text. */
+        public String quoted() {
+            return quote(name);
+        }
     }
 
-    /** Metric value columns: value (null when undefined), and a ratio's two counts (null otherwise). */
-    public static final List<Column> METRIC_VALUES = List.of(
-            new Column("value", "double precision"),
-            new Column("numerator", "bigint"),
-            new Column("denominator", "bigint"));
+    // Metric: value (null when undefined); a ratio's two counts, or an avg's number of values in denominator
+    public static final Column VALUE = new Column("value", DOUBLE);
+    public static final Column NUMERATOR = new Column("numerator", BIGINT);
+    public static final Column DENOMINATOR = new Column("denominator", BIGINT);
+    /** Metric value columns in table order, which the upsert and the pipeline's row bindings follow. */
+    public static final List<Column> METRIC_VALUES = List.of(VALUE, NUMERATOR, DENOMINATOR);
 
-    /**
-     * Funnel value columns: {@code step_counts[k-1]} is the count reaching step k (every step, in
-     * order; conversions are derived by readers), and the median time in milliseconds from step 1
-     * to the last step over the attempts that completed (null when none did). The window columns
-     * are the reporting window.
+    /*
+     * Funnel: step_counts[k-1] is the count reaching step k (every step, in order; conversions are
+     * derived by readers), and the median time in milliseconds from step 1 to the last step over
+     * the attempts that completed (null when none did). The window columns are the reporting window.
      */
-    public static final List<Column> FUNNEL_VALUES = List.of(
-            new Column("step_counts", "bigint[]"),
-            new Column("median_conversion_ms", "double precision"));
+    public static final Column STEP_COUNTS = new Column("step_counts", "bigint[]");
+    public static final Column MEDIAN_CONVERSION_MS = new Column("median_conversion_ms", DOUBLE);
+    /** Funnel value columns in table order, which the upsert and the pipeline's row bindings follow. */
+    public static final List<Column> FUNNEL_VALUES = List.of(STEP_COUNTS, MEDIAN_CONVERSION_MS);
 
-    /**
-     * Retention value columns. {@code window_start} is the cohort start and {@code window_end} the
-     * cohort start plus one period; {@code retained[k-1]} is the count retained in period k and
-     * {@code complete[k-1]} whether period k has elapsed (an incomplete period's count is what is
-     * known so far, never reported as final). {@code final} is true when every period is complete.
+    /*
+     * Retention: window_start is the cohort start and window_end the cohort start plus one period;
+     * retained[k-1] is the count retained in period k and complete[k-1] whether period k has
+     * elapsed (an incomplete period's count is what is known so far, never reported as final).
+     * final is true when every period is complete.
      */
-    public static final List<Column> RETENTION_VALUES = List.of(
-            new Column("cohort_size", "bigint"),
-            new Column("retained", "bigint[]"),
-            new Column("complete", "boolean[]"));
+    public static final Column COHORT_SIZE = new Column("cohort_size", BIGINT);
+    public static final Column RETAINED = new Column("retained", "bigint[]");
+    public static final Column COMPLETE = new Column("complete", "boolean[]");
+    /** Retention value columns in table order, which the upsert and the pipeline's row bindings follow. */
+    public static final List<Column> RETENTION_VALUES = List.of(COHORT_SIZE, RETAINED, COMPLETE);
 
-    /** Anomaly value columns of a Metric's anomalies table ({@link #anomalies}); rows are always final. */
-    public static final List<Column> ANOMALY_VALUES = List.of(
-            new Column("observed", "double precision"),
-            new Column("expected", "double precision"),
-            new Column("lower", "double precision"),
-            new Column("upper", "double precision"),
-            new Column("score", "double precision"));
+    // Anomalies table of a Metric (anomalies()): the observed value against its band; rows are always final
+    public static final Column OBSERVED = new Column("observed", DOUBLE);
+    public static final Column EXPECTED = new Column("expected", DOUBLE);
+    public static final Column LOWER = new Column("lower", DOUBLE);
+    public static final Column UPPER = new Column("upper", DOUBLE);
+    public static final Column SCORE = new Column("score", DOUBLE);
+    /** Anomaly value columns in table order, which the upsert and the pipeline's row bindings follow. */
+    public static final List<Column> ANOMALY_VALUES = List.of(OBSERVED, EXPECTED, LOWER, UPPER, SCORE);
 
     private final String schema;
     private final String table;
@@ -119,7 +137,7 @@ public final class TableLayout {
 
     /** The anomalies table of a detail table: {@code <table>_anomalies}, hashed when longer than 63 bytes. */
     public static String anomaliesTable(String detailTable) {
-        return dev.pulse.api.compile.Names.identifier(detailTable, "anomalies");
+        return Names.identifier(detailTable, "anomalies");
     }
 
     /** A layout from its parts (tests, rollup tables). */
@@ -155,6 +173,46 @@ public final class TableLayout {
         key.add(WINDOW_END);
         key.addAll(dimensionColumns);
         return key;
+    }
+
+    /** The column of a dimension: {@code d_<dimension>}, hashed when longer than 63 bytes. */
+    public static String dimensionColumn(String dimension) {
+        return Names.identifier(DIMENSION_PREFIX, dimension);
+    }
+
+    /**
+     * The select list of a whole row, in the order rows are bound: window start and end, each
+     * value column, final. Readers read these columns by name and the group columns after them,
+     * from position {@link #rowColumnCount()} + 1.
+     */
+    public String rowSelectList() {
+        List<String> columns = new ArrayList<>(List.of(WINDOW_START, WINDOW_END));
+        valueColumns.forEach(c -> columns.add(c.name()));
+        columns.add(FINAL);
+        return quotedList(columns);
+    }
+
+    /** The number of columns in {@link #rowSelectList()}. */
+    public int rowColumnCount() {
+        return 2 + valueColumns.size() + 1;
+    }
+
+    /** {@code "window_start", "window_end"}: the order of rows in time (cumulative windows share their start). */
+    public static String windowOrder() {
+        return quote(WINDOW_START) + ", " + quote(WINDOW_END);
+    }
+
+    /**
+     * The bucket of a timestamp expression at a grain: {@code date_bin} aligned to the UTC epoch.
+     * Rollups and coarse reads use the same expression, so a coarse point is a rollup row.
+     */
+    public static String bucket(long grainMs, String timestamp) {
+        return "date_bin(" + interval(grainMs) + ", " + timestamp + ", timestamptz '1970-01-01 00:00:00+00')";
+    }
+
+    /** {@code interval '<ms> milliseconds'}. */
+    public static String interval(long ms) {
+        return "interval '" + ms + " milliseconds'";
     }
 
     /** {@code CREATE SCHEMA IF NOT EXISTS}. */

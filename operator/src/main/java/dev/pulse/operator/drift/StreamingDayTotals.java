@@ -82,7 +82,7 @@ public final class StreamingDayTotals {
                 throw new NotComparableException(aggregation + " values of some dimensions cannot be added up: reconcile every dimension of the Metric "
                         + plan.dimensions() + " (spec.reconciliation.dimensionColumns)");
             }
-            sql = "SELECT " + select + "\"value\" FROM " + detail.qualifiedName() + " WHERE "
+            sql = "SELECT " + select + TableLayout.VALUE.quoted() + " FROM " + detail.qualifiedName() + " WHERE "
                     + TableLayout.quote(TableLayout.WINDOW_START) + " = ? AND " + TableLayout.quote(TableLayout.WINDOW_END) + " = ?";
             params = new Object[] {Timestamp.from(start), Timestamp.from(end)};
             if (plan.window() == null || !(plan.window().sizeMs() == dayMs && ("tumbling".equals(plan.window().type())

@@ -105,7 +105,7 @@ public final class GrafanaDashboardRenderer {
         if (!dims.isEmpty()) {
             sql.append(",\n  ").append(seriesLabel(plan, dims)).append(" AS \"metric\"");
         }
-        sql.append(",\n  ").append(TableLayout.quote("value")).append(" AS ").append(TableLayout.quote("value"))
+        sql.append(",\n  ").append(TableLayout.VALUE.quoted()).append(" AS ").append(TableLayout.VALUE.quoted())
                 .append("\nFROM ").append(table.qualifiedName())
                 .append("\nWHERE $__timeFilter(").append(WINDOW_START).append(")\nORDER BY ").append(WINDOW_START);
         dims.forEach(c -> sql.append(", ").append(TableLayout.quote(c)));
@@ -114,9 +114,8 @@ public final class GrafanaDashboardRenderer {
 
         StringBuilder rows = new StringBuilder("SELECT ").append(WINDOW_START).append(", ").append(WINDOW_END);
         dims.forEach(c -> rows.append(", ").append(dimension(c)));
-        rows.append(", ").append(TableLayout.quote("value")).append(", ").append(TableLayout.quote("numerator")).append(", ")
-                .append(TableLayout.quote("denominator")).append(", ").append(TableLayout.quote(TableLayout.FINAL)).append(", ")
-                .append(TableLayout.quote(TableLayout.UPDATED_AT))
+        table.valueColumns().forEach(c -> rows.append(", ").append(c.quoted()));
+        rows.append(", ").append(TableLayout.quote(TableLayout.FINAL)).append(", ").append(TableLayout.quote(TableLayout.UPDATED_AT))
                 .append("\nFROM ").append(table.qualifiedName())
                 .append("\nWHERE $__timeFilter(").append(WINDOW_START).append(")\nORDER BY ").append(WINDOW_START).append(" DESC")
                 .append("\nLIMIT 500");
@@ -126,7 +125,7 @@ public final class GrafanaDashboardRenderer {
     private void funnelPanels(AnalysisPlan plan, TableLayout table, ArrayNode panels) {
         List<FunnelPlan.StepPlan> steps = plan.funnel().steps();
         List<String> dims = table.dimensionColumns();
-        String counts = TableLayout.quote("step_counts");
+        String counts = TableLayout.STEP_COUNTS.quoted();
         StringBuilder series = new StringBuilder("SELECT ").append(WINDOW_START).append(" AS \"time\"");
         if (!dims.isEmpty()) {
             series.append(",\n  ").append(seriesLabel(plan, dims)).append(" AS \"metric\"");
@@ -150,13 +149,13 @@ public final class GrafanaDashboardRenderer {
 
     private void retentionPanels(AnalysisPlan plan, TableLayout table, ArrayNode panels) {
         List<String> dims = table.dimensionColumns();
-        String size = TableLayout.quote("cohort_size");
+        String size = TableLayout.COHORT_SIZE.quoted();
         StringBuilder sql = new StringBuilder("SELECT ").append(WINDOW_START).append(" AS \"cohort\"");
         dims.forEach(c -> sql.append(", ").append(dimension(c)));
         sql.append(", ").append(size);
         for (int k = 1; k <= plan.retention().periods(); k++) {
-            sql.append(",\n  CASE WHEN ").append(TableLayout.quote("complete")).append('[').append(k).append("] THEN round(100.0 * ")
-                    .append(TableLayout.quote("retained")).append('[').append(k).append("] / nullif(").append(size)
+            sql.append(",\n  CASE WHEN ").append(TableLayout.COMPLETE.quoted()).append('[').append(k).append("] THEN round(100.0 * ")
+                    .append(TableLayout.RETAINED.quoted()).append('[').append(k).append("] / nullif(").append(size)
                     .append(", 0), 1) END AS \"period ").append(k).append(" %\"");
         }
         sql.append(",\n  ").append(TableLayout.quote(TableLayout.FINAL))

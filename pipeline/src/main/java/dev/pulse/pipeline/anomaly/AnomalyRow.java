@@ -1,10 +1,9 @@
 package dev.pulse.pipeline.anomaly;
 
-/** An anomaly on a metric's series: the window, dimension values, and the observed value against its band. */
-public class AnomalyRow {
-    public long windowStart;
-    public long windowEnd;
-    public String[] dimensions;
+import dev.pulse.pipeline.sink.ResultRow;
+
+/** An anomaly on a metric's series: the window, dimension values, and the observed value against its band; always final. */
+public class AnomalyRow extends ResultRow<AnomalyRow> {
     public double observed;
     public double expected;
     public double lower;
@@ -12,5 +11,17 @@ public class AnomalyRow {
     public double score;
 
     public AnomalyRow() {
+        finalResult = true;
+    }
+
+    @Override
+    public AnomalyRow copy() {
+        AnomalyRow c = copyKeyTo(new AnomalyRow());
+        c.observed = observed;
+        c.expected = expected;
+        c.lower = lower;
+        c.upper = upper;
+        c.score = score;
+        return c;
     }
 }

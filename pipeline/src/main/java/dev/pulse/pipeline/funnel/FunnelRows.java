@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.metric.DimensionKey;
+import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,8 +11,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -32,11 +31,10 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     private final long windowMs;
     private final long conversionWindowMs;
     private final long lateness;
-    private final long emitEvery;
+    private final ProvisionalEmission provisional;
     private final int dimensionCount;
     /** attempt (actor and start) → {level, conversion ms} */
     private transient MapState<String, long[]> attempts;
-    private transient ValueState<Boolean> dirty;
 
     public FunnelRows(AnalysisPlan plan, boolean provisional) {
         this.stepCount = plan.funnel().steps().size();
@@ -44,7 +42,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
         this.windowMs = plan.window().sizeMs();
         this.conversionWindowMs = plan.funnel().conversionWindowMs();
         this.lateness = plan.allowedLatenessMs();
-        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
@@ -52,7 +50,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     public void open(OpenContext context) {
         attempts = getRuntimeContext().getMapState(new MapStateDescriptor<>("attempts", Types.STRING,
                 TypeInformation.of(long[].class)));
-        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+        provisional.open(getRuntimeContext());
     }
 
     @Override
@@ -67,27 +65,20 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
             long windowStart = Math.floorDiv(u.start, windowMs) * windowMs;
             ctx.timerService().registerEventTimeTimer(windowStart + windowMs - 1 + conversionWindowMs + lateness);
         }
-        if (emitEvery > 0 && !Boolean.TRUE.equals(dirty.value())) {
-            dirty.update(true);
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
-        }
+        provisional.changed(ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FunnelRow> out) throws Exception {
-        if (attempts.isEmpty()) {
+        if (attempts.isEmpty() || !provisional.due(ctx.timeDomain())) {
             return;
         }
         boolean isFinal = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!isFinal && !Boolean.TRUE.equals(dirty.value())) {
-            return;
-        }
         out.collect(row(ctx.getCurrentKey(), isFinal));
         if (isFinal) {
             attempts.clear();
         }
-        dirty.clear();
+        provisional.emitted();
     }
 
     private FunnelRow row(String key, boolean isFinal) throws Exception {

@@ -26,7 +26,7 @@ final class ReplayRetentionLine implements MapFunction<RetentionRow, String> {
 
     @Override
     public String map(RetentionRow row) {
-        row.complete = RetentionRows.completeness(new RetentionTracker(plan.get().retention()), row.cohortStart, lastEventTime);
+        row.complete = RetentionRows.completeness(new RetentionTracker(plan.get().retention()), row.windowStart, lastEventTime);
         return json.retention(row);
     }
 }

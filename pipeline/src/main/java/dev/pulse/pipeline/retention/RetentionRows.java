@@ -2,13 +2,12 @@ package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.metric.DimensionKey;
+import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -27,21 +26,20 @@ import org.apache.flink.util.Collector;
 public final class RetentionRows extends KeyedProcessFunction<String, MemberUpdate, RetentionRow> {
     private static final long serialVersionUID = 1L;
     private final RetentionTracker tracker;
-    private final long emitEvery;
+    private final ProvisionalEmission provisional;
     private final int dimensionCount;
     private transient MapState<String, long[]> members;
-    private transient ValueState<Boolean> dirty;
 
     public RetentionRows(AnalysisPlan plan, boolean provisional) {
         this.tracker = new RetentionTracker(plan.retention());
-        this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
+        this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
     }
 
     @Override
     public void open(OpenContext context) {
         members = getRuntimeContext().getMapState(new MapStateDescriptor<>("members", Types.STRING, TypeInformation.of(long[].class)));
-        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+        provisional.open(getRuntimeContext());
     }
 
     @Override
@@ -52,11 +50,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
             }
         }
         members.put(u.actor, u.retained);
-        if (emitEvery > 0 && !Boolean.TRUE.equals(dirty.value())) {
-            dirty.update(true);
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer(now - Math.floorMod(now, emitEvery) + emitEvery);
-        }
+        provisional.changed(ctx.timerService());
     }
 
     private long completeAt(long cohortStart, int k) {
@@ -65,19 +59,16 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetentionRow> out) throws Exception {
-        if (members.isEmpty()) {
+        if (members.isEmpty() || !provisional.due(ctx.timeDomain())) {
             return;
         }
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        if (!eventTime && !Boolean.TRUE.equals(dirty.value())) {
-            return;
-        }
         long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
         RetentionRow r = row(ctx.getCurrentKey(), watermark);
         boolean last = eventTime && r.complete[r.complete.length - 1];
         r.finalResult = last;
         out.collect(r);
-        dirty.clear();
+        provisional.emitted();
         if (last) {
             members.clear();
         }
@@ -86,7 +77,8 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     private RetentionRow row(String key, long watermark) throws Exception {
         String[] parts = DimensionKey.decode(key, dimensionCount + 1);
         RetentionRow r = new RetentionRow();
-        r.cohortStart = Long.parseLong(parts[0]);
+        r.windowStart = Long.parseLong(parts[0]);
+        r.windowEnd = r.windowStart + tracker.periodMs();
         r.dimensions = Arrays.copyOfRange(parts, 1, parts.length);
         int periods = tracker.periods();
         r.retained = new long[periods];
@@ -98,7 +90,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
                 }
             }
         }
-        r.complete = completeness(tracker, r.cohortStart, watermark);
+        r.complete = completeness(tracker, r.windowStart, watermark);
         return r;
     }
 

@@ -37,10 +37,7 @@ public final class AnalysisRowJson implements Serializable {
 
     public String funnel(FunnelRow row) {
         return write(g -> {
-            head(g, "Funnel");
-            time(g, "windowStart", row.windowStart);
-            time(g, "windowEnd", row.windowEnd);
-            dimensions(g, row.dimensions);
+            key(g, "Funnel", "windowStart", row, true);
             g.writeArrayFieldStart("steps");
             for (int i = 0; i < steps.length; i++) {
                 g.writeStartObject();
@@ -55,17 +52,11 @@ public final class AnalysisRowJson implements Serializable {
     /** A retention row; a period that is not complete is written as null. */
     public String retention(RetentionRow row) {
         return write(g -> {
-            head(g, "Retention");
-            time(g, "cohortStart", row.cohortStart);
-            dimensions(g, row.dimensions);
+            key(g, "Retention", "cohortStart", row, false);
             g.writeNumberField("cohortSize", row.cohortSize);
             g.writeArrayFieldStart("retained");
             for (int k = 0; k < row.retained.length; k++) {
-                if (row.complete[k]) {
-                    g.writeNumber(row.retained[k]);
-                } else {
-                    g.writeNull();
-                }
+                g.writeObject(row.complete[k] ? (Object) row.retained[k] : null);
             }
             g.writeEndArray();
         });
@@ -73,9 +64,7 @@ public final class AnalysisRowJson implements Serializable {
 
     public String anomaly(AnomalyRow row) {
         return write(g -> {
-            head(g, "Anomaly");
-            time(g, "windowStart", row.windowStart);
-            dimensions(g, row.dimensions);
+            key(g, "Anomaly", "windowStart", row, false);
             g.writeNumberField("observed", row.observed);
             g.writeNumberField("expected", row.expected);
             g.writeNumberField("lower", row.lower);
@@ -99,14 +88,16 @@ public final class AnalysisRowJson implements Serializable {
         return out.toString();
     }
 
-    private void head(JsonGenerator g, String kind) throws IOException {
+    /** The kind and analysis, the row's window start under {@code startField} (and its end), and its dimensions. */
+    private void key(JsonGenerator g, String kind, String startField, ResultRow<?> row, boolean withEnd) throws IOException {
         g.writeStringField("kind", kind);
         g.writeStringField("namespace", namespace);
         g.writeStringField("name", name);
-    }
-
-    private static void time(JsonGenerator g, String field, long millis) throws IOException {
-        g.writeStringField(field, Instant.ofEpochMilli(millis).toString());
+        g.writeStringField(startField, Instant.ofEpochMilli(row.windowStart).toString());
+        if (withEnd) {
+            g.writeStringField("windowEnd", Instant.ofEpochMilli(row.windowEnd).toString());
+        }
+        dimensions(g, row.dimensions);
     }
 
     private void dimensions(JsonGenerator g, String[] values) throws IOException {

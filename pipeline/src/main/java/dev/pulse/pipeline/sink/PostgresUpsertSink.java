@@ -1,5 +1,6 @@
 package dev.pulse.pipeline.sink;
 
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import java.io.IOException;
 import java.io.Serializable;
@@ -7,12 +8,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -28,7 +27,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
  * never turned back into a provisional one.
  */
-public final class PostgresUpsertSink<T> implements Sink<T> {
+public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     /** Where and how to write. */
@@ -37,21 +36,16 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
     }
 
     private final Target target;
+    private final TableLayout layout;
     private final RowBinding<T> binding;
-    private final String schema;
-    private final String table;
-    private final List<String> dimensionColumns;
 
     public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding) {
+        if (!layout.valueColumns().equals(binding.valueColumns())) {
+            throw new IllegalArgumentException("rows bound to " + binding.valueColumns() + " cannot fill " + layout.qualifiedName());
+        }
         this.target = target;
+        this.layout = layout;
         this.binding = binding;
-        this.schema = layout.schema();
-        this.table = layout.table();
-        this.dimensionColumns = List.copyOf(layout.dimensionColumns());
-    }
-
-    private TableLayout layout() {
-        return TableLayout.of(schema, table, dimensionColumns, binding.valueColumns());
     }
 
     @Override
@@ -65,34 +59,8 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         return new Writer(context.getProcessingTimeService());
     }
 
-    /**
-     * Creates the schema and table when missing (for the embedded stack; the operator owns
-     * migrations). Parallel writers run this at once, and concurrent {@code CREATE ... IF NOT
-     * EXISTS} can still collide in PostgreSQL's catalog, so it runs under a transaction-scoped
-     * advisory lock.
-     */
-    public static void createTable(Connection c, TableLayout layout) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
-            s.execute(layout.createSchemaSql());
-            s.execute(layout.createTableSql());
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
-    }
-
-    /** The advisory lock key that serializes table creation ("pulse" in ASCII). */
-    private static final long CREATE_LOCK = 0x70756c7365L;
-
     private final class Writer implements SinkWriter<T> {
         private final ProcessingTimeService time;
-        private final TableLayout layout = layout();
         private final Map<String, T> pending = new LinkedHashMap<>();
         private Connection connection;
         private PreparedStatement upsert;
@@ -117,7 +85,8 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             }
             connection = DriverManager.getConnection(target.jdbcUrl(), props);
             if (target.createTable()) {
-                createTable(connection, layout);
+                // no operator created it (the embedded stack, tests): the one table, as the operator would
+                ServingSchema.createTable(connection, layout);
             }
             upsert = connection.prepareStatement(layout.upsertSql());
         }
@@ -125,7 +94,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         @Override
         public void write(T row, Context context) throws IOException {
             // a copy: with object reuse an unchained input may hand the same instance again
-            pending.put(rowKey(row), binding.copy(row));
+            pending.put(rowKey(row), row.copy());
             if (pending.size() >= target.batchSize()) {
                 flush(false);
             } else if (!timerSet) {
@@ -138,8 +107,8 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         }
 
         private String rowKey(T r) {
-            StringBuilder b = new StringBuilder().append(binding.windowStart(r)).append('/').append(binding.windowEnd(r));
-            for (String d : binding.dimensions(r)) {
+            StringBuilder b = new StringBuilder().append(r.windowStart).append('/').append(r.windowEnd);
+            for (String d : r.dimensions) {
                 b.append('/').append(d == null ? "~" : d.length() + ":" + d);
             }
             return b.toString();
@@ -165,13 +134,13 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
 
         private void bind(T r) throws SQLException {
             int i = 1;
-            upsert.setObject(i++, utc(binding.windowStart(r)));
-            upsert.setObject(i++, utc(binding.windowEnd(r)));
-            for (String d : binding.dimensions(r)) {
+            upsert.setObject(i++, utc(r.windowStart));
+            upsert.setObject(i++, utc(r.windowEnd));
+            for (String d : r.dimensions) {
                 upsert.setString(i++, TableLayout.storedDimension(d));
             }
             i = binding.bindValues(connection, upsert, i, r);
-            upsert.setBoolean(i, binding.isFinal(r));
+            upsert.setBoolean(i, r.finalResult);
         }
 
         private OffsetDateTime utc(long epochMillis) {

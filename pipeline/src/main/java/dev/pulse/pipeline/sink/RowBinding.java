@@ -6,25 +6,50 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * How one kind of result row maps onto its serving table ({@link TableLayout}): its key
- * (window and dimension values), its value columns in layout order, and its finality.
+ * How one kind of result row fills the value columns of its serving table ({@link TableLayout}):
+ * a binder per column, given by column, so the columns' order is stated by the layout alone. The
+ * key and finality come from the row itself ({@link ResultRow}).
  */
-public interface RowBinding<T> extends Serializable {
-    List<TableLayout.Column> valueColumns();
+public final class RowBinding<T extends ResultRow<T>> implements Serializable {
+    private static final long serialVersionUID = 1L;
 
-    long windowStart(T row);
+    /** Binds one value column of a row at a parameter index. */
+    public interface ValueBinder<T> extends Serializable {
+        void bind(Connection c, PreparedStatement s, int index, T row) throws SQLException;
+    }
 
-    long windowEnd(T row);
+    private final List<TableLayout.Column> valueColumns;
+    /** In {@link #valueColumns} order: resolved once, so binding a row is a loop over an array. */
+    private final ValueBinder<T>[] binders;
 
-    String[] dimensions(T row);
+    @SuppressWarnings("unchecked")
+    private RowBinding(List<TableLayout.Column> valueColumns, Map<TableLayout.Column, ValueBinder<T>> byColumn) {
+        if (!byColumn.keySet().equals(Set.copyOf(valueColumns))) {
+            throw new IllegalArgumentException("binders for " + byColumn.keySet() + ", columns " + valueColumns);
+        }
+        this.valueColumns = List.copyOf(valueColumns);
+        this.binders = valueColumns.stream().map(byColumn::get).toArray(ValueBinder[]::new);
+    }
 
-    boolean isFinal(T row);
+    /** A binding of a kind's value columns ({@link TableLayout}'s list), one binder for each. */
+    public static <T extends ResultRow<T>> RowBinding<T> of(List<TableLayout.Column> valueColumns,
+            Map<TableLayout.Column, ValueBinder<T>> byColumn) {
+        return new RowBinding<>(valueColumns, byColumn);
+    }
 
-    /** A copy the sink may keep while the input reuses objects. */
-    T copy(T row);
+    public List<TableLayout.Column> valueColumns() {
+        return valueColumns;
+    }
 
     /** Binds the value columns from parameter {@code index} on; returns the next parameter index. */
-    int bindValues(Connection c, PreparedStatement s, int index, T row) throws SQLException;
+    public int bindValues(Connection c, PreparedStatement s, int index, T row) throws SQLException {
+        for (ValueBinder<T> b : binders) {
+            b.bind(c, s, index++, row);
+        }
+        return index;
+    }
 }

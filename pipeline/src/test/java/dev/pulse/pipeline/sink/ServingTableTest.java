@@ -3,6 +3,7 @@ package dev.pulse.pipeline.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -27,8 +28,8 @@ class ServingTableTest {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
-            PostgresUpsertSink.createTable(c, LAYOUT);
-            PostgresUpsertSink.createTable(c, LAYOUT); // idempotent
+            ServingSchema.createTable(c, LAYOUT);
+            ServingSchema.createTable(c, LAYOUT); // idempotent
         }
     }
 
