@@ -1,6 +1,8 @@
 package dev.pulse.api.compile;
 
+import static dev.pulse.api.compile.Fixtures.FUNNEL;
 import static dev.pulse.api.compile.Fixtures.ORDERS;
+import static dev.pulse.api.compile.Fixtures.RETENTION;
 import static dev.pulse.api.compile.Fixtures.STREAM;
 import static dev.pulse.api.compile.Fixtures.load;
 import static dev.pulse.api.compile.Fixtures.with;
@@ -18,33 +20,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PlanCompilerTest {
-    private static final String FUNNEL = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Funnel
-            metadata: {name: checkout, namespace: growth}
-            spec:
-              stream: shop-events
-              steps:
-                - {name: viewed, events: [product_view]}
-                - {name: carted, events: [add_to_cart]}
-                - {name: bought, events: [purchase]}
-              conversionWindow: 30m
-              exclusions: [{events: [cart_cleared], fromStep: 2, toStep: 3}]
-              dimensions: [country]
-              window: {type: tumbling, size: 1h}
-            """;
-    private static final String RETENTION = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Retention
-            metadata: {name: buyers, namespace: growth}
-            spec:
-              stream: shop-events
-              cohort: {events: [signup]}
-              return: {events: [purchase]}
-              period: 1d
-              periods: 7
-            """;
-
     private static Compilation compile(String... yamls) {
         return new PlanCompiler().compile(load(yamls));
     }
