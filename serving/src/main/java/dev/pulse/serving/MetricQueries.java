@@ -3,6 +3,7 @@ package dev.pulse.serving;
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,8 +26,8 @@ final class MetricQueries {
      */
     static Answers.Points points(Connection c, Catalog.Entry e, MetricRoute route, Selection sel, long grainMs,
             ServingSchema.Progress progress, int limit) throws SQLException {
-        String aggregation = e.plan().metric().aggregation();
-        boolean ratio = aggregation.equals("ratio");
+        AggregationType aggregation = e.plan().metric().aggregation();
+        boolean ratio = aggregation == AggregationType.ratio;
         String t = route.table().qualifiedName();
         String groups = sel.groupColumns(e);
         String sql;

@@ -1,9 +1,12 @@
 package dev.pulse.api.serving;
 
 import dev.pulse.api.compile.Names;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.common.Durations;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,7 +28,8 @@ import java.util.Set;
  * {@code row_count}, {@code provisional_count}, {@code value_sum}, {@code value_count}.
  */
 public final class RollupLayout {
-    private static final Set<String> REAGGREGATES = Set.of("count", "sum", "min", "max", "ratio", "avg");
+    private static final Set<AggregationType> REAGGREGATES = EnumSet.of(AggregationType.count, AggregationType.sum,
+            AggregationType.min, AggregationType.max, AggregationType.ratio, AggregationType.avg);
 
     /** Rollup value columns: the Metric ones plus what incremental maintenance needs. */
     public static final List<TableLayout.Column> ROLLUP_VALUES = List.of(
@@ -39,10 +43,10 @@ public final class RollupLayout {
 
     private final TableLayout detail;
     private final TableLayout rollup;
-    private final String aggregation;
+    private final AggregationType aggregation;
     private final long grainMs;
 
-    private RollupLayout(TableLayout detail, String aggregation, long grainMs) {
+    private RollupLayout(TableLayout detail, AggregationType aggregation, long grainMs) {
         if (!reaggregates(aggregation)) {
             throw new IllegalArgumentException("no rollups for " + aggregation + ": per-window results cannot be combined");
         }
@@ -57,7 +61,7 @@ public final class RollupLayout {
 
     /** The rollups of a Metric, one per {@code serving.rollupsMs}; none when its aggregation has none. */
     public static List<RollupLayout> of(AnalysisPlan plan) {
-        if (!"Metric".equals(plan.kind()) || !reaggregates(plan.metric().aggregation())) {
+        if (plan.kind() != AnalysisKind.Metric || !reaggregates(plan.metric().aggregation())) {
             return List.of();
         }
         TableLayout detail = TableLayout.of(plan);
@@ -65,12 +69,12 @@ public final class RollupLayout {
     }
 
     /** A rollup from its parts. */
-    public static RollupLayout of(TableLayout detail, String aggregation, long grainMs) {
+    public static RollupLayout of(TableLayout detail, AggregationType aggregation, long grainMs) {
         return new RollupLayout(detail, aggregation, grainMs);
     }
 
     /** Whether an aggregation's per-window values combine exactly into coarser windows or fewer dimensions. */
-    public static boolean reaggregates(String aggregation) {
+    public static boolean reaggregates(AggregationType aggregation) {
         return REAGGREGATES.contains(aggregation);
     }
 
@@ -91,7 +95,7 @@ public final class RollupLayout {
         return grainMs;
     }
 
-    public String aggregation() {
+    public AggregationType aggregation() {
         return aggregation;
     }
 
@@ -101,13 +105,13 @@ public final class RollupLayout {
      *
      * @param fromRollup whether the rows are rollup rows (avg uses their weighted sum) or detail rows
      */
-    public static String combinedValue(String aggregation, boolean fromRollup) {
+    public static String combinedValue(AggregationType aggregation, boolean fromRollup) {
         return switch (aggregation) {
-            case "count", "sum" -> "sum(\"value\")";
-            case "min" -> "min(\"value\")";
-            case "max" -> "max(\"value\")";
-            case "ratio" -> "sum(\"numerator\")::double precision / nullif(sum(\"denominator\"), 0)";
-            case "avg" -> (fromRollup ? "sum(\"value_sum\")" : "sum(\"value\" * \"denominator\")")
+            case count, sum -> "sum(\"value\")";
+            case min -> "min(\"value\")";
+            case max -> "max(\"value\")";
+            case ratio -> "sum(\"numerator\")::double precision / nullif(sum(\"denominator\"), 0)";
+            case avg -> (fromRollup ? "sum(\"value_sum\")" : "sum(\"value\" * \"denominator\")")
                     + " / nullif(sum(\"denominator\"), 0)";
             default -> throw new IllegalArgumentException("'" + aggregation + "' values cannot be combined");
         };
@@ -135,7 +139,7 @@ public final class RollupLayout {
     /** {@code CREATE OR REPLACE FUNCTION}: the plpgsql row trigger that maintains this rollup. */
     public String createFunctionSql() {
         String q = TableLayout.quote("value");
-        boolean avg = aggregation.equals("avg");
+        boolean avg = aggregation == AggregationType.avg;
         String contribution = avg ? "coalesce(%1$s.\"value\" * %1$s.\"denominator\", 0)" : "coalesce(%1$s.\"value\", 0)";
         List<String> dims = detail.dimensionColumns();
         StringBuilder f = new StringBuilder();
@@ -158,9 +162,9 @@ public final class RollupLayout {
         cols.addAll(List.of("value", "numerator", "denominator", "row_count", "provisional_count", "value_sum", "value_count",
                 TableLayout.FINAL, TableLayout.UPDATED_AT));
         values.addAll(List.of(switch (aggregation) {
-            case "min", "max" -> "NEW.\"value\"";
-            case "count", "sum" -> "CASE WHEN d_cnt = 0 THEN NULL ELSE d_sum END";
-            case "avg" -> "d_sum / nullif(d_den, 0)";
+            case min, max -> "NEW.\"value\"";
+            case count, sum -> "CASE WHEN d_cnt = 0 THEN NULL ELSE d_sum END";
+            case avg -> "d_sum / nullif(d_den, 0)";
             default -> "d_num::double precision / nullif(d_den, 0)";
         }, "d_num", "d_den", "d_rows", "d_prov", "d_sum", "d_cnt", "d_prov = 0", "now()"));
         f.append("  INSERT INTO ").append(rollup.qualifiedName()).append(" AS r (")
@@ -173,18 +177,18 @@ public final class RollupLayout {
                     .append(" + EXCLUDED.").append(TableLayout.quote(c)).append(",\n");
         }
         f.append("    ").append(q).append(" = ").append(switch (aggregation) {
-            case "min" -> "least(r.\"value\", EXCLUDED.\"value\")";
-            case "max" -> "greatest(r.\"value\", EXCLUDED.\"value\")";
-            case "count", "sum" -> "CASE WHEN r.\"value_count\" + EXCLUDED.\"value_count\" = 0 THEN NULL "
+            case min -> "least(r.\"value\", EXCLUDED.\"value\")";
+            case max -> "greatest(r.\"value\", EXCLUDED.\"value\")";
+            case count, sum -> "CASE WHEN r.\"value_count\" + EXCLUDED.\"value_count\" = 0 THEN NULL "
                     + "ELSE r.\"value_sum\" + EXCLUDED.\"value_sum\" END";
-            case "avg" -> "(r.\"value_sum\" + EXCLUDED.\"value_sum\") / nullif(r.\"denominator\" + EXCLUDED.\"denominator\", 0)";
+            case avg -> "(r.\"value_sum\" + EXCLUDED.\"value_sum\") / nullif(r.\"denominator\" + EXCLUDED.\"denominator\", 0)";
             default -> "(r.\"numerator\" + EXCLUDED.\"numerator\")::double precision / nullif(r.\"denominator\" + EXCLUDED.\"denominator\", 0)";
         }).append(",\n");
         f.append("    \"final\" = r.\"provisional_count\" + EXCLUDED.\"provisional_count\" = 0,\n")
                 .append("    \"updated_at\" = now();\n");
-        if (aggregation.equals("min") || aggregation.equals("max")) {
+        if (aggregation == AggregationType.min || aggregation == AggregationType.max) {
             // the extreme may have moved away: recompute this bucket from the detail rows
-            String worse = aggregation.equals("max") ? "NEW.\"value\" < OLD.\"value\"" : "NEW.\"value\" > OLD.\"value\"";
+            String worse = aggregation == AggregationType.max ? "NEW.\"value\" < OLD.\"value\"" : "NEW.\"value\" > OLD.\"value\"";
             f.append("  IF TG_OP = 'UPDATE' AND (").append(worse)
                     .append(" OR (NEW.\"value\" IS NULL AND OLD.\"value\" IS NOT NULL)) THEN\n")
                     .append("    UPDATE ").append(rollup.qualifiedName()).append(" AS r SET \"value\" = (SELECT ")
@@ -221,7 +225,7 @@ public final class RollupLayout {
         List<String> cols = new ArrayList<>(rollup.keyColumns().stream().map(TableLayout::quote).toList());
         cols.addAll(List.of("\"value\"", "\"numerator\"", "\"denominator\"", "\"row_count\"", "\"provisional_count\"",
                 "\"value_sum\"", "\"value_count\"", "\"final\"", "\"updated_at\""));
-        String sum = aggregation.equals("avg") ? "coalesce(sum(\"value\" * \"denominator\"), 0)" : "coalesce(sum(\"value\"), 0)";
+        String sum = aggregation == AggregationType.avg ? "coalesce(sum(\"value\" * \"denominator\"), 0)" : "coalesce(sum(\"value\"), 0)";
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(rollup.qualifiedName()).append(" (")
                 .append(String.join(", ", cols)).append(") SELECT ").append(b).append(", ").append(b).append(" + ").append(interval());
         dims.forEach(d -> sql.append(", ").append(d));

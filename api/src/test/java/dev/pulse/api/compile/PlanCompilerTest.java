@@ -8,9 +8,11 @@ import static dev.pulse.api.compile.Fixtures.load;
 import static dev.pulse.api.compile.Fixtures.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,12 +38,12 @@ class PlanCompilerTest {
         assertThat(plan.apiVersion()).isEqualTo(PipelinePlan.API_VERSION);
         assertThat(plan.pipeline()).isEqualTo("shop-events-pipeline");
         assertThat(plan.stream().consumerGroup()).isEqualTo("pulse.growth.shop-events");
-        assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder("Metric", "Funnel", "Retention");
+        assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder(AnalysisKind.Metric, AnalysisKind.Funnel, AnalysisKind.Retention);
         // Only the fields some analysis uses are parsed: amount (where), platform and country (dimensions).
         assertThat(plan.stream().fields()).extracting(f -> f.name()).containsExactly("amount", "country", "platform");
-        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
         assertThat(orders.window().sizeMs()).isEqualTo(60_000);
-        assertThat(orders.filter().where().get(0).type()).isEqualTo("double");
+        assertThat(orders.filter().where().get(0).type()).isEqualTo(FieldType.DOUBLE);
         assertThat(orders.serving().table()).startsWith("mt_orders_");
         assertThat(orders.serving().schema()).isEqualTo("pulse_growth");
         assertThat(orders.serving().columns()).containsExactly("d_platform");
@@ -76,7 +78,7 @@ class PlanCompilerTest {
         PipelinePlan before = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
         PipelinePlan after = onlyPlan(compile(STREAM, with(ORDERS, "size: 1m", "size: 5m"), FUNNEL));
         assertThat(after.hash()).isNotEqualTo(before.hash());
-        assertThat(after.analysis("Funnel", "checkout").orElseThrow().id()).isEqualTo(before.analysis("Funnel", "checkout").orElseThrow().id());
+        assertThat(after.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id()).isEqualTo(before.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id());
     }
 
     @Test
@@ -89,7 +91,7 @@ class PlanCompilerTest {
             assertThat(p.field()).isEqualTo("spec.where[0].field");
             assertThat(p.message()).contains("no field 'amountt'").contains("platform");
         });
-        assertThat(c.plans().get(0).analysis("Metric", "orders").orElseThrow()).isEqualTo(good.analysis("Metric", "orders").orElseThrow());
+        assertThat(c.plans().get(0).analysis(AnalysisKind.Metric, "orders").orElseThrow()).isEqualTo(good.analysis(AnalysisKind.Metric, "orders").orElseThrow());
         assertThat(c.plans().get(0).hash()).isEqualTo(good.hash());
         // Without a previous plan, the invalid analysis is simply left out.
         assertThat(new PlanCompiler().compile(load(STREAM, broken, FUNNEL)).plans().get(0).analyses()).hasSize(1);
