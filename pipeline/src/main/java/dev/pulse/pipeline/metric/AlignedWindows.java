@@ -5,7 +5,7 @@ import dev.pulse.api.v1alpha1.common.WindowType;
 import java.io.Serializable;
 
 /**
- * The event-time windows of a metric, aligned to the UTC epoch (docs/semantics.md), identified by
+ * The event-time windows of a metric, aligned to the UTC epoch (docs/semantics.md, "Windows"), identified by
  * their end (unique for every type): tumbling {@code [k·size, (k+1)·size)}; hopping
  * {@code [k·slide, k·slide+size)}; cumulative: in each period {@code [k·size, (k+1)·size)} the
  * windows {@code [k·size, k·size + j·step)}, j = 1…size/step. All half-open.
