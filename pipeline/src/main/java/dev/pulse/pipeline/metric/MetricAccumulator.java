@@ -19,7 +19,7 @@ import java.util.HashSet;
  * bounded at {@value #SKETCH_BINS} bins per sign; beyond that range the lowest bins collapse, so
  * only values more than ~10^17 times smaller than the largest lose accuracy.
  */
-public final class MetricAccumulator {
+public final class MetricAccumulator implements Cloneable {
     private static final double SKETCH_RELATIVE_ACCURACY = 0.01;
     private static final int SKETCH_BINS = 2048;
 
@@ -95,18 +95,17 @@ public final class MetricAccumulator {
         };
     }
 
+    /** A deep copy: every field, with its own distinct set and sketch. */
     MetricAccumulator copy() {
-        MetricAccumulator c = new MetricAccumulator();
-        c.events = events;
-        c.values = values;
-        c.sum = sum;
-        c.min = min;
-        c.max = max;
-        c.numerator = numerator;
-        c.denominator = denominator;
+        MetricAccumulator c;
+        try {
+            // field by field, so a field added later cannot be left out
+            c = (MetricAccumulator) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
         c.distinct = distinct == null ? null : new HashSet<>(distinct);
         c.sketch = sketch == null ? null : sketch.copy();
-        c.dirty = dirty;
         return c;
     }
 }
