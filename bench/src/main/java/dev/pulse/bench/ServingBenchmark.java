@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.RollupLayout;
@@ -186,8 +187,8 @@ public final class ServingBenchmark {
         return compiled.plans().get(0);
     }
 
-    private static AnalysisPlan analysis(PipelinePlan plan, String kind) {
-        return plan.analyses().stream().filter(a -> a.kind().equalsIgnoreCase(kind)).findFirst().orElseThrow();
+    private static AnalysisPlan analysis(PipelinePlan plan, AnalysisKind kind) {
+        return plan.analyses().stream().filter(a -> a.kind() == kind).findFirst().orElseThrow();
     }
 
     /**
@@ -202,8 +203,8 @@ public final class ServingBenchmark {
         }
         ServingSchema.apply(c, List.of(plan));
         Timestamp start = Timestamp.from(end.minus(Duration.ofMinutes(MINUTES)));
-        TableLayout metric = TableLayout.of(analysis(plan, "Metric"));
-        List<RollupLayout> rollups = RollupLayout.of(analysis(plan, "Metric"));
+        TableLayout metric = TableLayout.of(analysis(plan, AnalysisKind.Metric));
+        List<RollupLayout> rollups = RollupLayout.of(analysis(plan, AnalysisKind.Metric));
         boolean direct = n > DIRECT_ABOVE;
         long t0 = System.nanoTime();
         try (Statement s = c.createStatement()) {
@@ -229,13 +230,13 @@ public final class ServingBenchmark {
         }
         double metricSeconds = (System.nanoTime() - t0) / 1e9;
 
-        TableLayout funnel = TableLayout.of(analysis(plan, "Funnel"));
+        TableLayout funnel = TableLayout.of(analysis(plan, AnalysisKind.Funnel));
         Map<String, String> fv = new LinkedHashMap<>();
         fv.put(TableLayout.STEP_COUNTS.name(), "ARRAY[100 + i % 50, 60 + i % 30, 30 + i % 20, 10 + i % 10]::bigint[]");
         fv.put(TableLayout.MEDIAN_CONVERSION_MS.name(), "120000.0");
         insert(c, funnel, "(SELECT i, ?::timestamptz + (i / 3) * interval '1 minute' AS ts, (ARRAY['web','ios','android'])[i % 3 + 1] AS d0 "
                 + "FROM generate_series(0::bigint, " + (MINUTES * PLATFORMS.length - 1) + "::bigint) i) g", "interval '1 minute'", fv, start);
-        TableLayout retention = TableLayout.of(analysis(plan, "Retention"));
+        TableLayout retention = TableLayout.of(analysis(plan, AnalysisKind.Retention));
         Map<String, String> rv = new LinkedHashMap<>();
         rv.put(TableLayout.COHORT_SIZE.name(), "500 + i % 100");
         rv.put(TableLayout.RETAINED.name(), "ARRAY[300, 200, 150, 120, 100, 90, 80]::bigint[]");
@@ -355,7 +356,7 @@ public final class ServingBenchmark {
         List<String> rows = new ArrayList<>();
         for (boolean writer : new boolean[] {false, true}) {
             for (int clients : new int[] {1, 16}) {
-                Writer w = writer ? new Writer(jdbc, TableLayout.of(analysis(plan, "Metric")), end) : null;
+                Writer w = writer ? new Writer(jdbc, TableLayout.of(analysis(plan, AnalysisKind.Metric)), end) : null;
                 Map<Query, Stats> stats;
                 try {
                     stats = run(http, base, queries, clients, SECONDS, w);

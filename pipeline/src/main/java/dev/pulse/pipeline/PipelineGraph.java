@@ -39,11 +39,6 @@ public final class PipelineGraph {
         return plan.id() + "/" + operator;
     }
 
-    /** Whether this pipeline computes the analysis: Metrics, Funnels and Retention. */
-    public static boolean supports(AnalysisPlan plan) {
-        return plan.metric() != null || plan.funnel() != null || plan.retention() != null;
-    }
-
     /** Every Funnel of the plan over the well-formed events. */
     public static List<FunnelGraph.Output> funnels(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<FunnelGraph.Output> outputs = new ArrayList<>();
@@ -76,7 +71,7 @@ public final class PipelineGraph {
     }
 
     /**
-     * Adds every supported analysis of the plan over the well-formed events.
+     * Adds every Metric of the plan over the well-formed events.
      *
      * @param provisional whether open windows emit provisional rows every emitEvery (streaming)
      */

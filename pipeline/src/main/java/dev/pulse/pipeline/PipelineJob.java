@@ -40,7 +40,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * …] [--jdbc-url …]} (see {@link PipelineSettings} for every setting and its environment variable).
  *
  * <p>Kafka → parse once (in the source, so watermarks are per partition) → malformed records to
- * the dead letters → every Metric of the plan ({@link PipelineGraph}) → PostgreSQL upserts and
+ * the dead letters → every analysis of the plan (Metrics, Funnels, Retention; {@link PipelineGraph}) → PostgreSQL upserts and
  * optional result topics. Offsets are committed to the stream's consumer group on checkpoints.
  */
 public final class PipelineJob {

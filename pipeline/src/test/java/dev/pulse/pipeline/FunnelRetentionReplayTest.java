@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
-import dev.pulse.pipeline.funnel.FunnelMatcher.Order;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order;
+import dev.pulse.api.v1alpha1.retention.RetentionSpec;
 import dev.pulse.pipeline.funnel.FunnelReference;
 import dev.pulse.pipeline.replay.Replay;
 import java.io.ByteArrayOutputStream;
@@ -157,8 +159,8 @@ class FunnelRetentionReplayTest {
     }
 
     static Set<JsonNode> expectedFunnel(AnalysisPlan a, List<Ev> events) {
-        Order order = Order.valueOf(a.funnel().order());
-        boolean uniques = a.funnel().countBy().equals("uniques");
+        Order order = a.funnel().order();
+        boolean uniques = a.funnel().countBy() == FunnelSpec.CountBy.uniques;
         boolean byPlatform = !a.dimensions().isEmpty();
         Map<String, List<Ev>> byActor = new HashMap<>();
         events.forEach(e -> byActor.computeIfAbsent(e.actor(), k -> new ArrayList<>()).add(e));
@@ -223,7 +225,7 @@ class FunnelRetentionReplayTest {
 
     /** @param last the watermark: periods that end after it are incomplete (null) */
     static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events, long last) {
-        boolean bounded = a.retention().mode().equals("bounded");
+        boolean bounded = a.retention().mode() == RetentionSpec.Mode.bounded;
         Map<String, List<Ev>> byActor = new HashMap<>();
         events.forEach(e -> byActor.computeIfAbsent(e.actor(), k -> new ArrayList<>()).add(e));
         Map<String, long[]> rows = new TreeMap<>(); // "cohortStart|platform" → {size, r1, r2, r3}

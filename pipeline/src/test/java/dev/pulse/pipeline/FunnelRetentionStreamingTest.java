@@ -102,7 +102,7 @@ class FunnelRetentionStreamingTest {
             try (ResultSet r = s.executeQuery("SELECT * FROM " + layout.qualifiedName() + " WHERE " + TableLayout.quote(TableLayout.FINAL))) {
                 while (r.next()) {
                     ObjectNode n = JSON.createObjectNode();
-                    n.put("kind", a.kind());
+                    n.put("kind", a.kind().name());
                     n.put("namespace", a.namespace());
                     n.put("name", a.name());
                     Instant start = r.getTimestamp(TableLayout.WINDOW_START).toInstant();

@@ -2,6 +2,7 @@ package dev.pulse.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
@@ -54,11 +55,11 @@ class SavepointUpgradeTest {
         PipelinePlan before = StreamingPipelineTest.plan(topic);
         PipelinePlan after = TestPlans.compile(ShopEvents.DEFINITIONS.replace("topic: shop-events,", "topic: " + topic + ",")
                 .replace("values: [FR]", "values: [FR, DE]"));
-        AnalysisPlan revenueBefore = before.analysis("Metric", "revenue").orElseThrow();
-        AnalysisPlan revenueAfter = after.analysis("Metric", "revenue").orElseThrow();
+        AnalysisPlan revenueBefore = before.analysis(AnalysisKind.Metric, "revenue").orElseThrow();
+        AnalysisPlan revenueAfter = after.analysis(AnalysisKind.Metric, "revenue").orElseThrow();
         assertThat(revenueAfter.id()).isNotEqualTo(revenueBefore.id());
-        assertThat(after.analysis("Metric", "buyers-by-country").orElseThrow().id())
-                .isEqualTo(before.analysis("Metric", "buyers-by-country").orElseThrow().id());
+        assertThat(after.analysis(AnalysisKind.Metric, "buyers-by-country").orElseThrow().id())
+                .isEqualTo(before.analysis(AnalysisKind.Metric, "buyers-by-country").orElseThrow().id());
 
         String jdbc = StreamingPipelineTest.database("upgrade");
         StreamingPipelineTest.kafka.createTopic(topic, 2);

@@ -56,9 +56,9 @@ public class CatalogResource {
                     latestFinal = p.latestFinalWindowEnd();
                     latestUpdate = p.latestUpdate();
                 }
-                out.add(new Analysis(e.kind(), e.namespace(), e.name(), e.version(), e.status(), e.dimensions(),
+                out.add(new Analysis(e.kind().name(), e.namespace(), e.name(), e.version(), e.status(), e.dimensions(),
                         window(e), e.grainsMs().stream().map(Durations::format).toList(),
-                        e.plan().metric() == null ? null : e.plan().metric().aggregation(),
+                        e.plan().metric() == null ? null : e.plan().metric().aggregation().name(),
                         e.plan().funnel() == null ? null : e.plan().funnel().steps().stream().map(FunnelPlan.StepPlan::name).toList(),
                         e.plan().retention() == null ? null : e.plan().retention().periods(),
                         e.schema() + "." + e.table(), e.rollupTables().stream().map(t -> e.schema() + "." + t).toList(),
@@ -77,9 +77,9 @@ public class CatalogResource {
             return null;
         }
         return switch (w.type()) {
-            case "hopping" -> "hopping " + Durations.format(w.sizeMs()) + " every " + Durations.format(w.slideMs());
-            case "cumulative" -> "cumulative " + Durations.format(w.sizeMs()) + " by " + Durations.format(w.stepMs());
-            default -> "tumbling " + Durations.format(w.sizeMs());
+            case hopping -> "hopping " + Durations.format(w.sizeMs()) + " every " + Durations.format(w.slideMs());
+            case cumulative -> "cumulative " + Durations.format(w.sizeMs()) + " by " + Durations.format(w.stepMs());
+            case tumbling -> "tumbling " + Durations.format(w.sizeMs());
         };
     }
 

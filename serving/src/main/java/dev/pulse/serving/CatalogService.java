@@ -1,5 +1,6 @@
 package dev.pulse.serving;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.serving.Catalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,9 +45,9 @@ public class CatalogService {
      *
      * @throws ApiError.NotFound when the catalog has no live version of it
      */
-    public Catalog.Entry find(String namespace, String kind, String name) {
+    public Catalog.Entry find(String namespace, AnalysisKind kind, String name) {
         return entries().stream()
-                .filter(e -> e.namespace().equals(namespace) && e.kind().equals(kind) && e.name().equals(name))
+                .filter(e -> e.namespace().equals(namespace) && e.kind() == kind && e.name().equals(name))
                 .filter(e -> e.status().equals(Catalog.ACTIVE) || e.status().equals(Catalog.CATCHING_UP))
                 .max(Comparator.comparing((Catalog.Entry e) -> e.status().equals(Catalog.ACTIVE)).thenComparing(Catalog.Entry::createdAt))
                 .orElseThrow(() -> new ApiError.NotFound("no " + kind + " '" + name + "' in namespace '" + namespace + "'"));

@@ -3,6 +3,7 @@ package dev.pulse.serving;
 import dev.pulse.api.plan.FunnelPlan;
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ final class FunnelQueries {
     static Answers.FunnelRows rows(Connection c, Catalog.Entry e, Selection sel, int limit) throws SQLException {
         FunnelPlan funnel = e.plan().funnel();
         boolean combine = !sel.allDimensions(e);
-        if (combine && !"totals".equals(funnel.countBy())) {
+        if (combine && funnel.countBy() != FunnelSpec.CountBy.totals) {
             throw new ApiError.BadParameter("groupBy: a funnel counted by " + funnel.countBy()
                     + " cannot combine breakdown rows (an actor may count in several); group by every dimension "
                     + e.dimensions() + " or count by totals");

@@ -6,6 +6,7 @@ import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,8 +25,8 @@ final class MetricQueries {
      */
     static Answers.Points points(Connection c, Catalog.Entry e, MetricRoute route, Selection sel, long grainMs,
             ServingSchema.Progress progress, int limit) throws SQLException {
-        String aggregation = e.plan().metric().aggregation();
-        boolean ratio = aggregation.equals("ratio");
+        AggregationType aggregation = e.plan().metric().aggregation();
+        boolean ratio = aggregation == AggregationType.ratio;
         // a rollup has the detail table's columns (and helpers): read the detail row's columns from either
         TableLayout detail = e.detail();
         int firstGroup = detail.rowColumnCount() + 1;

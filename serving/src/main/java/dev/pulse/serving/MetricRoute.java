@@ -4,6 +4,8 @@ import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.Durations;
+import dev.pulse.api.v1alpha1.common.WindowType;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 
 /**
  * Which table answers a metric query: the coarsest table whose grain divides the asked grain, so
@@ -20,9 +22,9 @@ public record MetricRoute(TableLayout table, long tableGrainMs, boolean rollup, 
 
     /** Routes a query at {@code grainMs} grouped by every dimension ({@code allDimensions}) or fewer. */
     public static MetricRoute of(Catalog.Entry e, long grainMs, boolean allDimensions) {
-        String aggregation = e.plan().metric().aggregation();
+        AggregationType aggregation = e.plan().metric().aggregation();
         boolean reaggregates = RollupLayout.reaggregates(aggregation);
-        if (!e.windowType().equals("tumbling") && grainMs != e.windowMs()) {
+        if (e.windowType() != WindowType.tumbling && grainMs != e.windowMs()) {
             throw new ApiError.BadParameter("grain: a " + e.windowType() + " window's results overlap and cannot be combined "
                     + "into coarser buckets; ask for its window size " + Durations.format(e.windowMs()));
         }

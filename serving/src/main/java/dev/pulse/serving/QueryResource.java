@@ -1,8 +1,10 @@
 package dev.pulse.serving;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.WindowType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
@@ -62,10 +64,10 @@ public class QueryResource {
             @Parameter(description = "comma-separated dimensions; empty for totals") @QueryParam("groupBy") String groupBy,
             @Parameter(description = "dimension:value, repeatable (values of one dimension: any of)") @QueryParam("filter") List<String> filter,
             @Parameter(description = "the most points (default and maximum 10000)") @QueryParam("limit") String limit) {
-        Catalog.Entry e = catalog.find(namespace, "Metric", name);
+        Catalog.Entry e = catalog.find(namespace, AnalysisKind.Metric, name);
         long grainMs = Selection.grain(e, grain);
         Selection parsed = parse(e, from, to, present("groupBy", groupBy), filter);
-        Selection sel = e.windowType().equals("tumbling") ? aligned(parsed, grainMs) : parsed;
+        Selection sel = e.windowType() == WindowType.tumbling ? aligned(parsed, grainMs) : parsed;
         checkBuckets(sel, grainMs);
         int max = limit(limit);
         MetricRoute route = MetricRoute.of(e, grainMs, sel.allDimensions(e));
@@ -81,7 +83,7 @@ public class QueryResource {
     @APIResponse(responseCode = "404", description = "no such metric, or its anomaly detection is off")
     public Response anomalies(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit) {
-        Catalog.Entry e = catalog.find(namespace, "Metric", name);
+        Catalog.Entry e = catalog.find(namespace, AnalysisKind.Metric, name);
         TableLayout table = e.anomalies();
         if (table == null) {
             throw new ApiError.NotFound("Metric '" + name + "' in namespace '" + namespace + "' has no anomaly detection");
@@ -98,7 +100,7 @@ public class QueryResource {
     public Response funnel(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy,
             @QueryParam("filter") List<String> filter, @QueryParam("limit") String limit) {
-        Catalog.Entry e = catalog.find(namespace, "Funnel", name);
+        Catalog.Entry e = catalog.find(namespace, AnalysisKind.Funnel, name);
         Selection sel = parse(e, from, to, present("groupBy", groupBy), filter);
         return windowGrainAnswer("funnel", e, e.detail(), sel, limit, (c, max) -> FunnelQueries.rows(c, e, sel, max));
     }
@@ -111,7 +113,7 @@ public class QueryResource {
     public Response retention(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("filter") List<String> filter,
             @QueryParam("limit") String limit) {
-        Catalog.Entry e = catalog.find(namespace, "Retention", name);
+        Catalog.Entry e = catalog.find(namespace, AnalysisKind.Retention, name);
         Selection sel = parse(e, from, to, null, filter);
         return windowGrainAnswer("retention", e, e.detail(), sel, limit, (c, max) -> RetentionQueries.cohorts(c, e, sel, max));
     }

@@ -15,6 +15,8 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,10 +51,10 @@ class DashboardBrowserTest {
     static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync");
 
-    static final AnalysisPlan ORDERS = Plans.metric("shop", "orders", "aaaa000002", "count", List.of("platform"), MINUTE,
+    static final AnalysisPlan ORDERS = Plans.metric("shop", "orders", "aaaa000002", AggregationType.count, List.of("platform"), MINUTE,
             List.of(HOUR), false, 400 * DAY);
     static final AnalysisPlan CHECKOUT = Plans.funnel("shop", "checkout", "dddd000002", List.of("viewed", "carted", "purchased"),
-            "uniques", List.of("platform"), HOUR);
+            CountBy.uniques, List.of("platform"), HOUR);
     static final AnalysisPlan BUYERS = Plans.retention("shop", "buyers", "eeee000002", 3, List.of("platform"));
 
     @TestHTTPResource("/")

@@ -11,6 +11,8 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -26,16 +28,16 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTestResource(value = TestPostgres.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiTest {
-    static final AnalysisPlan ORDERS = Plans.metric("growth", "orders", "aaaa000001", "count", List.of("platform"), MINUTE,
+    static final AnalysisPlan ORDERS = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE,
             List.of(HOUR), true, 400 * DAY);
-    static final AnalysisPlan VISITS = Plans.metric("growth", "visits", "ffff000001", "count", List.of(), MINUTE,
+    static final AnalysisPlan VISITS = Plans.metric("growth", "visits", "ffff000001", AggregationType.count, List.of(), MINUTE,
             List.of(HOUR), false, 400 * DAY);
-    static final AnalysisPlan CONVERSION = Plans.metric("growth", "conversion", "bbbb000001", "ratio", List.of(), HOUR,
+    static final AnalysisPlan CONVERSION = Plans.metric("growth", "conversion", "bbbb000001", AggregationType.ratio, List.of(), HOUR,
             List.of(), false, 400 * DAY);
-    static final AnalysisPlan USERS = Plans.metric("growth", "users", "cccc000001", "countDistinct", List.of("platform"), MINUTE,
+    static final AnalysisPlan USERS = Plans.metric("growth", "users", "cccc000001", AggregationType.countDistinct, List.of("platform"), MINUTE,
             List.of(), false, 400 * DAY);
     static final AnalysisPlan CHECKOUT = Plans.funnel("growth", "checkout", "dddd000001", List.of("viewed", "carted", "purchased"),
-            "uniques", List.of("platform"), HOUR);
+            CountBy.uniques, List.of("platform"), HOUR);
     static final AnalysisPlan BUYERS = Plans.retention("growth", "buyers", "eeee000001", 3, List.of("platform"));
     static final String RANGE = "from=2026-01-01T00:00:00Z&to=2026-01-01T02:00:00Z";
 

@@ -14,6 +14,8 @@ import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingRetention;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,8 +62,8 @@ class ServingSchemaTest {
 
     @Test
     void applyCreatesTablesIndexesAndCatalogAndIsIdempotent() throws SQLException {
-        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", "count", List.of("platform"), MINUTE, List.of(HOUR, DAY), true, 30 * DAY);
-        AnalysisPlan f = Plans.funnel("growth", "checkout", "bbbb000001", List.of("viewed", "bought"), "uniques", List.of(), HOUR);
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR, DAY), true, 30 * DAY);
+        AnalysisPlan f = Plans.funnel("growth", "checkout", "bbbb000001", List.of("viewed", "bought"), CountBy.uniques, List.of(), HOUR);
         AnalysisPlan r = Plans.retention("growth", "buyers", "cccc000001", 7, List.of("platform"));
         ServingSchema.applyAnalyses(c, List.of(m, f, r));
         ServingSchema.applyAnalyses(c, List.of(m, f, r));
@@ -85,7 +87,7 @@ class ServingSchemaTest {
 
     @Test
     void countRollupFollowsEveryUpsertIncludingProvisionalUpdates() throws SQLException {
-        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", "count", List.of("platform"), MINUTE, List.of(HOUR), false, 30 * DAY);
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(m));
         Rows.metric(c, m, "00:00", dims("ios"), 2.0, null, null, false);
         Rows.metric(c, m, "00:00", dims("ios"), 3.0, null, null, true);   // provisional 2 became final 3
@@ -102,9 +104,9 @@ class ServingSchemaTest {
 
     @Test
     void maxRollupRecomputesWhenTheExtremeMovesBackAndAvgUsesWeights() throws SQLException {
-        AnalysisPlan max = Plans.metric("growth", "biggest", "dddd000001", "max", List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
-        AnalysisPlan avg = Plans.metric("growth", "basket", "eeee000001", "avg", List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
-        AnalysisPlan ratio = Plans.metric("growth", "conv", "ffff000001", "ratio", List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
+        AnalysisPlan max = Plans.metric("growth", "biggest", "dddd000001", AggregationType.max, List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
+        AnalysisPlan avg = Plans.metric("growth", "basket", "eeee000001", AggregationType.avg, List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
+        AnalysisPlan ratio = Plans.metric("growth", "conv", "ffff000001", AggregationType.ratio, List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(max, avg, ratio));
         Rows.metric(c, max, "00:01", dims(), 10.0, null, null, false);
         Rows.metric(c, max, "00:02", dims(), 7.0, null, null, false);
@@ -121,18 +123,18 @@ class ServingSchemaTest {
 
     @Test
     void aRollupAddedLaterIsBackfilledAndNonCombinableAggregationsGetNone() throws SQLException {
-        AnalysisPlan before = Plans.metric("growth", "revenue", "abab000001", "sum", List.of("platform"), MINUTE, List.of(), false, 30 * DAY);
+        AnalysisPlan before = Plans.metric("growth", "revenue", "abab000001", AggregationType.sum, List.of("platform"), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(before));
         Rows.metric(c, before, "00:10", dims("ios"), 1.5, null, null, true);
         Rows.metric(c, before, "00:20", dims("ios"), 2.0, null, null, true);
         Rows.metric(c, before, "00:20", dims("web"), null, null, null, true);
-        AnalysisPlan after = Plans.metric("growth", "revenue", "abab000001", "sum", List.of("platform"), MINUTE, List.of(HOUR), false, 30 * DAY);
+        AnalysisPlan after = Plans.metric("growth", "revenue", "abab000001", AggregationType.sum, List.of("platform"), MINUTE, List.of(HOUR), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(after));
         Rows.metric(c, after, "00:30", dims("ios"), 1.0, null, null, true);
         assertThat(rows("SELECT d_platform, value, row_count, final FROM pulse_growth.mt_revenue_abab000001_r1h ORDER BY 1"))
                 .containsExactly("ios 4.5 3 true", "web null 1 true");
 
-        AnalysisPlan distinct = Plans.metric("growth", "users", "acac000001", "countDistinct", List.of(), MINUTE, List.of(HOUR), false, DAY);
+        AnalysisPlan distinct = Plans.metric("growth", "users", "acac000001", AggregationType.countDistinct, List.of(), MINUTE, List.of(HOUR), false, DAY);
         ServingSchema.applyAnalyses(c, List.of(distinct));
         assertThat(RollupLayout.of(distinct)).isEmpty();
         assertThat(Catalog.read(c).stream().filter(e -> e.name().equals("users")).findFirst().orElseThrow().grainsMs()).containsExactly(MINUTE);
@@ -140,11 +142,11 @@ class ServingSchemaTest {
 
     @Test
     void aSemanticChangeServesTheOldVersionUntilTheNewOneCatchesUp() throws SQLException {
-        AnalysisPlan v1 = Plans.metric("growth", "orders", "aaaa000001", "count", List.of(), MINUTE, List.of(), false, 30 * DAY);
+        AnalysisPlan v1 = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(v1));
         Rows.metric(c, v1, "00:00", dims(), 1.0, null, null, true);
         Rows.metric(c, v1, "00:05", dims(), 1.0, null, null, true);
-        AnalysisPlan v2 = Plans.metric("growth", "orders", "aaaa000002", "count", List.of("platform"), MINUTE, List.of(), false, 30 * DAY);
+        AnalysisPlan v2 = Plans.metric("growth", "orders", "aaaa000002", AggregationType.count, List.of("platform"), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(v2));
         assertThat(status()).containsExactly("aaaa000001 active", "aaaa000002 catching_up");
 
@@ -167,7 +169,7 @@ class ServingSchemaTest {
 
     @Test
     void retentionDeletesExpiredWindowsInBatchesAndDropsRetiredVersions() throws SQLException {
-        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", "count", List.of("platform"), MINUTE, List.of(HOUR), true, 2 * HOUR);
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR), true, 2 * HOUR);
         ServingSchema.applyAnalyses(c, List.of(m));
         for (int k = 0; k < 7; k++) {
             Rows.metric(c, m, String.format("00:%02d", k), dims("ios"), 1.0, null, null, true);
@@ -193,7 +195,7 @@ class ServingSchemaTest {
 
     @Test
     void identifiersFromPlansAreValidatedBeforeAnySql() {
-        AnalysisPlan bad = Plans.metric("growth", "x\"; DROP TABLE t; --", "aaaa000001", "count", List.of(), MINUTE, List.of(), false, DAY);
+        AnalysisPlan bad = Plans.metric("growth", "x\"; DROP TABLE t; --", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, DAY);
         assertThatThrownBy(() -> ServingSchema.applyAnalyses(c, List.of(bad))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid table name");
     }

@@ -1,5 +1,6 @@
 package dev.pulse.api.compile;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.AnomalyPlan;
 import dev.pulse.api.plan.FilterPlan;
@@ -73,16 +74,6 @@ final class AnalysisCompiler {
         throw new IllegalArgumentException("not an analysis: " + a.getKind());
     }
 
-    /** Short prefix of a kind in ids and table names. */
-    static String kindPrefix(String kind) {
-        return switch (kind) {
-            case "Metric" -> "mt";
-            case "Funnel" -> "fn";
-            case "Retention" -> "rt";
-            default -> kind.toLowerCase();
-        };
-    }
-
     AnalysisPlan compile(HasMetadata a) {
         AnalysisSpec spec = specOf(a);
         List<String> dimensions = dimensions(spec.getDimensions());
@@ -108,7 +99,7 @@ final class AnalysisCompiler {
         }
         String outputTopic = Boolean.TRUE.equals(spec.getOutputTopic())
                 ? m.getMetadata().getNamespace() + "." + m.getMetadata().getName() + ".results" : null;
-        return analysis(m, dimensions, filter, window, lateness, emit, metric, null, null, spec.getServing(), outputTopic);
+        return analysis(AnalysisKind.Metric, m, dimensions, filter, window, lateness, emit, metric, null, null, spec.getServing(), outputTopic);
     }
 
     private MetricPlan aggregation(Aggregation agg, MetricSpec spec) {
@@ -118,7 +109,7 @@ final class AnalysisCompiler {
         }
         AggregationType type = agg.getType();
         String field = agg.getField();
-        String fieldType = null;
+        FieldType fieldType = null;
         if (type.needsNumericField()) {
             if (field == null) {
                 p.add("spec.aggregation.field", type + " needs a numeric field (long or double) of the stream");
@@ -127,14 +118,13 @@ final class AnalysisCompiler {
                 if (t != null && !t.isNumeric()) {
                     p.add("spec.aggregation.field", type + " needs a numeric field (long or double); '" + field + "' is a " + t.yamlName());
                 }
-                fieldType = t == null ? null : t.yamlName();
+                fieldType = t;
             }
         } else if (type == AggregationType.countDistinct) {
             if (field == null) {
                 field = schema.actorField();
             }
-            FieldType t = filters.field(field, "spec.aggregation.field");
-            fieldType = t == null ? null : t.yamlName();
+            fieldType = filters.field(field, "spec.aggregation.field");
         } else if (field != null) {
             p.add("spec.aggregation.field", type + " takes no field");
         }
@@ -163,7 +153,7 @@ final class AnalysisCompiler {
             p.add("spec.aggregation", "numerator and denominator are only for a ratio");
         }
         AnomalyPlan anomaly = spec.getAnomaly() == null ? null : anomaly(spec.getAnomaly());
-        return new MetricPlan(type.name(), field, fieldType, type == AggregationType.percentile ? percentile : null,
+        return new MetricPlan(type, field, fieldType, type == AggregationType.percentile ? percentile : null,
                 numerator, denominator, anomaly);
     }
 
@@ -182,8 +172,8 @@ final class AnalysisCompiler {
             p.add("spec.anomaly.deviations", "must be between 0.5 and 20");
         }
         Duration minHistory = StreamChecks.duration(a.getMinHistory() == null ? Defaults.MIN_HISTORY : a.getMinHistory(), "spec.anomaly.minHistory", p);
-        return new AnomalyPlan(a.getAlgorithm().name(), seasonality.name(), deviations,
-                a.getDirection() == null ? AnomalySpec.Direction.both.name() : a.getDirection().name(),
+        return new AnomalyPlan(a.getAlgorithm(), seasonality, deviations,
+                a.getDirection() == null ? AnomalySpec.Direction.both : a.getDirection(),
                 minHistory == null ? 0 : minHistory.toMillis());
     }
 
@@ -270,16 +260,16 @@ final class AnalysisCompiler {
             p.add("spec.conversionWindow", "required: how long an attempt may take to convert, e.g. 30m");
         }
         WindowPlan window = window(spec.getWindow(), "spec.window");
-        if (window != null && !window.type().equals(WindowType.tumbling.name())) {
+        if (window != null && window.type() != WindowType.tumbling) {
             p.add("spec.window.type", "a funnel's reporting window must be tumbling (each attempt belongs to exactly one window)");
         }
         long lateness = lateness(spec.getAllowedLateness());
         fitsRetention(conversion == null ? 0 : conversion.toMillis() + lateness, "spec.conversionWindow", "the conversion window plus allowedLateness");
         long emit = emitEvery(spec.getEmitEvery());
-        FunnelPlan plan = new FunnelPlan(steps, (spec.getOrder() == null ? FunnelSpec.Order.ordered : spec.getOrder()).name(),
+        FunnelPlan plan = new FunnelPlan(steps, spec.getOrder() == null ? FunnelSpec.Order.ordered : spec.getOrder(),
                 conversion == null ? 0 : conversion.toMillis(), exclusions,
-                (spec.getCountBy() == null ? FunnelSpec.CountBy.uniques : spec.getCountBy()).name());
-        return analysis(f, dimensions, null, window, lateness, emit, null, plan, null, spec.getServing(), null);
+                spec.getCountBy() == null ? FunnelSpec.CountBy.uniques : spec.getCountBy());
+        return analysis(AnalysisKind.Funnel, f, dimensions, null, window, lateness, emit, null, plan, null, spec.getServing(), null);
     }
 
     private AnalysisPlan retention(Retention r, List<String> dimensions) {
@@ -302,16 +292,16 @@ final class AnalysisCompiler {
         }
         fitsRetention(period == null ? 0 : period.toMillis(), "spec.period", "the period");
         RetentionPlan plan = new RetentionPlan(cohort, ret, period == null ? 0 : period.toMillis(), periods == null ? 0 : periods,
-                (spec.getMode() == null ? RetentionSpec.Mode.bounded : spec.getMode()).name());
-        WindowPlan window = period == null ? null : new WindowPlan(WindowType.tumbling.name(), period.toMillis(), 0, 0);
-        return analysis(r, dimensions, null, window, 0, Durations.parse(Defaults.EMIT_EVERY).orElseThrow().toMillis(),
+                spec.getMode() == null ? RetentionSpec.Mode.bounded : spec.getMode());
+        WindowPlan window = period == null ? null : new WindowPlan(WindowType.tumbling, period.toMillis(), 0, 0);
+        return analysis(AnalysisKind.Retention, r, dimensions, null, window, 0, Durations.parse(Defaults.EMIT_EVERY).orElseThrow().toMillis(),
                 null, null, plan, spec.getServing(), null);
     }
 
-    private AnalysisPlan analysis(HasMetadata a, List<String> dimensions, FilterPlan filter, WindowPlan window,
+    private AnalysisPlan analysis(AnalysisKind kind, HasMetadata a, List<String> dimensions, FilterPlan filter, WindowPlan window,
             long lateness, long emit, MetricPlan metric, FunnelPlan funnel, RetentionPlan retention, Serving serving, String outputTopic) {
         Map<String, Object> semantic = new LinkedHashMap<>();
-        semantic.put("kind", a.getKind());
+        semantic.put("kind", kind);
         semantic.put("dimensions", dimensions);
         semantic.put("filter", filter);
         semantic.put("window", window);
@@ -323,10 +313,10 @@ final class AnalysisCompiler {
         String hash = PlanJson.sha256(semantic).substring(0, 10);
         String ns = a.getMetadata().getNamespace();
         String name = a.getMetadata().getName();
-        String prefix = kindPrefix(a.getKind());
+        String prefix = kind.prefix();
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
         ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
-        return new AnalysisPlan(id, a.getKind(), ns, name, hash, dimensions, filter, window, lateness, emit,
+        return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
                 metric, funnel, retention, servingPlan, outputTopic);
     }
 
@@ -343,7 +333,7 @@ final class AnalysisCompiler {
                 if (d.toMillis() <= window.sizeMs() || d.toMillis() % window.sizeMs() != 0) {
                     p.add("spec.serving.rollups[" + i + "]", "'" + serving.getRollups().get(i) + "' must be a multiple of the window size "
                             + Durations.format(window.sizeMs()) + " and larger than it");
-                } else if (!window.type().equals(WindowType.tumbling.name())) {
+                } else if (window.type() != WindowType.tumbling) {
                     p.add("spec.serving.rollups[" + i + "]", "rollups are only for tumbling windows (hopping and cumulative windows overlap)");
                 } else if (rollups.contains(d.toMillis())) {
                     p.add("spec.serving.rollups[" + i + "]", "the rollup '" + serving.getRollups().get(i) + "' is listed twice");
@@ -434,7 +424,7 @@ final class AnalysisCompiler {
         if (sizeMs % 1000 != 0) {
             p.add(path + ".size", "must be whole seconds");
         }
-        return new WindowPlan(w.getType().name(), sizeMs, slideMs, stepMs);
+        return new WindowPlan(w.getType(), sizeMs, slideMs, stepMs);
     }
 
     private long lateness(String text) {

@@ -114,7 +114,7 @@ final class FilterCompiler {
                         + (type == FieldType.BOOLEAN ? " (use true or false)" : ""));
             }
         }
-        return new ConditionPlan(w.getField(), type.yamlName(), op.name(), values);
+        return new ConditionPlan(w.getField(), type, op, values);
     }
 
     /** The type of a named field, recording a problem when the stream has no such field. */

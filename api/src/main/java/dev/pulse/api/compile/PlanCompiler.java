@@ -1,5 +1,6 @@
 package dev.pulse.api.compile;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.FieldPlan;
 import dev.pulse.api.plan.PipelinePlan;
@@ -123,7 +124,7 @@ public final class PlanCompiler {
 
     private Optional<AnalysisPlan> previous(String pipeline, HasMetadata a) {
         PipelinePlan prev = previousPlans.get(pipeline);
-        return prev == null ? Optional.empty() : prev.analysis(a.getKind(), a.getMetadata().getName());
+        return prev == null ? Optional.empty() : prev.analysis(AnalysisKind.of(a), a.getMetadata().getName());
     }
 
     /** The EventStream an analysis (Metric, Funnel or Retention) reads, as its spec names it. */
@@ -140,7 +141,7 @@ public final class PlanCompiler {
     public static String pipelineName(EventStream stream, HasMetadata analysis) {
         PipelineOptions options = AnalysisCompiler.specOf(analysis).getPipeline();
         if (options != null && options.getIsolation() == PipelineOptions.Isolation.dedicated) {
-            return Names.objectName(stream.getMetadata().getName(), AnalysisCompiler.kindPrefix(analysis.getKind()), analysis.getMetadata().getName());
+            return Names.objectName(stream.getMetadata().getName(), AnalysisKind.of(analysis).prefix(), analysis.getMetadata().getName());
         }
         return pipelineName(stream);
     }
@@ -196,7 +197,7 @@ public final class PlanCompiler {
             Set<String> builtIn = Set.of(spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField());
             for (String f : new TreeSet<>(used)) {
                 if (!builtIn.contains(f)) {
-                    schema.type(f).ifPresent(t -> fields.add(new FieldPlan(f, t.yamlName())));
+                    schema.type(f).ifPresent(t -> fields.add(new FieldPlan(f, t)));
                 }
             }
             var wm = spec.getWatermark();

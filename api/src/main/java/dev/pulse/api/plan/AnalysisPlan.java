@@ -15,7 +15,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnalysisPlan(
         String id,
-        String kind,
+        AnalysisKind kind,
         String namespace,
         String name,
         String semanticHash,

@@ -1,5 +1,7 @@
 package dev.pulse.api.plan;
 
-/** One schema field a plan reads: its JSON name and type (string, long, double, boolean). */
-public record FieldPlan(String name, String type) {
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
+
+/** One schema field a plan reads: its JSON name and type. */
+public record FieldPlan(String name, FieldType type) {
 }

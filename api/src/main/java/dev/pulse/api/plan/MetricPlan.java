@@ -1,6 +1,8 @@
 package dev.pulse.api.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 
 /**
  * A Metric's aggregation.
@@ -10,9 +12,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricPlan(
-        String aggregation,
+        AggregationType aggregation,
         String field,
-        String fieldType,
+        FieldType fieldType,
         Double percentile,
         FilterPlan numerator,
         FilterPlan denominator,

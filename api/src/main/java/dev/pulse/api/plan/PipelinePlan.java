@@ -23,7 +23,7 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
     }
 
     /** The analysis with the given kind and name, if in the plan. */
-    public java.util.Optional<AnalysisPlan> analysis(String kind, String name) {
-        return analyses.stream().filter(a -> a.kind().equals(kind) && a.name().equals(name)).findFirst();
+    public java.util.Optional<AnalysisPlan> analysis(AnalysisKind kind, String name) {
+        return analyses.stream().filter(a -> a.kind() == kind && a.name().equals(name)).findFirst();
     }
 }

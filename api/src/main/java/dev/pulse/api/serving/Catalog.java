@@ -3,7 +3,9 @@ package dev.pulse.api.serving;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.common.WindowType;
 import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -53,14 +55,14 @@ public final class Catalog {
      * @param latestUpdate the latest write into the detail table, as of the last refresh
      * @param plan the analysis as compiled
      */
-    public record Entry(String namespace, String kind, String name, String version, String schema, String table,
-            List<String> dimensions, List<String> dimensionColumns, String windowType, long windowMs, List<Long> grainsMs,
+    public record Entry(String namespace, AnalysisKind kind, String name, String version, String schema, String table,
+            List<String> dimensions, List<String> dimensionColumns, WindowType windowType, long windowMs, List<Long> grainsMs,
             List<String> rollupTables, String anomaliesTable, long retentionMs, String status, Instant createdAt,
             Instant retiredAt, Instant latestFinalWindowEnd, Instant latestUpdate, AnalysisPlan plan) {
 
         /** The detail table's layout. */
         public TableLayout detail() {
-            return TableLayout.of(schema, table, dimensionColumns, TableLayout.valueColumns(kind));
+            return TableLayout.of(schema, table, dimensionColumns, kind.valueColumns());
         }
 
         /** The rollups, finest first. */
@@ -132,8 +134,8 @@ public final class Catalog {
         } catch (IOException e) {
             throw new SQLException("catalog row " + r.getString(1) + "/" + r.getString(3) + " has an unreadable plan: " + e.getMessage(), e);
         }
-        return new Entry(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                strings(r.getArray(7)), strings(r.getArray(8)), r.getString(9), r.getLong(10), longs(r.getArray(11)),
+        return new Entry(r.getString(1), AnalysisKind.named(r.getString(2)), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                strings(r.getArray(7)), strings(r.getArray(8)), WindowType.valueOf(r.getString(9)), r.getLong(10), longs(r.getArray(11)),
                 strings(r.getArray(12)), r.getString(13), r.getLong(14), r.getString(15), instant(r.getTimestamp(16)),
                 instant(r.getTimestamp(17)), instant(r.getTimestamp(18)), instant(r.getTimestamp(19)), plan);
     }

@@ -1,9 +1,12 @@
 package dev.pulse.api.serving;
 
 import dev.pulse.api.compile.Names;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.common.Durations;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -28,8 +31,9 @@ import java.util.Set;
  * @param aggregation the Metric's aggregation; one that {@link #reaggregates}
  * @param grainMs the rollup's bucket size
  */
-public record RollupLayout(TableLayout detail, String aggregation, long grainMs) {
-    private static final Set<String> REAGGREGATES = Set.of("count", "sum", "min", "max", "ratio", "avg");
+public record RollupLayout(TableLayout detail, AggregationType aggregation, long grainMs) {
+    private static final Set<AggregationType> REAGGREGATES = EnumSet.of(AggregationType.count, AggregationType.sum,
+            AggregationType.min, AggregationType.max, AggregationType.ratio, AggregationType.avg);
 
     // the helpers of incremental maintenance, beside the Metric value columns
     public static final TableLayout.Column ROW_COUNT = new TableLayout.Column("row_count", "bigint");
@@ -60,7 +64,7 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
 
     /** The rollups of a Metric, one per {@code serving.rollupsMs}; none when its aggregation has none. */
     public static List<RollupLayout> of(AnalysisPlan plan) {
-        if (!"Metric".equals(plan.kind()) || !reaggregates(plan.metric().aggregation())) {
+        if (plan.kind() != AnalysisKind.Metric || !reaggregates(plan.metric().aggregation())) {
             return List.of();
         }
         TableLayout detail = TableLayout.of(plan);
@@ -68,12 +72,12 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
     }
 
     /** A rollup from its parts. */
-    public static RollupLayout of(TableLayout detail, String aggregation, long grainMs) {
+    public static RollupLayout of(TableLayout detail, AggregationType aggregation, long grainMs) {
         return new RollupLayout(detail, aggregation, grainMs);
     }
 
     /** Whether an aggregation's per-window values combine exactly into coarser windows or fewer dimensions. */
-    public static boolean reaggregates(String aggregation) {
+    public static boolean reaggregates(AggregationType aggregation) {
         return REAGGREGATES.contains(aggregation);
     }
 
@@ -93,13 +97,13 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
      *
      * @param fromRollup whether the rows are rollup rows (avg uses their weighted sum) or detail rows
      */
-    public static String combinedValue(String aggregation, boolean fromRollup) {
+    public static String combinedValue(AggregationType aggregation, boolean fromRollup) {
         return switch (aggregation) {
-            case "count", "sum" -> "sum(" + VALUE + ")";
-            case "min" -> "min(" + VALUE + ")";
-            case "max" -> "max(" + VALUE + ")";
-            case "ratio" -> "sum(" + NUMERATOR + ")::double precision / nullif(sum(" + DENOMINATOR + "), 0)";
-            case "avg" -> (fromRollup ? "sum(" + VALUE_SUM.quoted() + ")" : "sum(" + VALUE + " * " + DENOMINATOR + ")")
+            case count, sum -> "sum(" + VALUE + ")";
+            case min -> "min(" + VALUE + ")";
+            case max -> "max(" + VALUE + ")";
+            case ratio -> "sum(" + NUMERATOR + ")::double precision / nullif(sum(" + DENOMINATOR + "), 0)";
+            case avg -> (fromRollup ? "sum(" + VALUE_SUM.quoted() + ")" : "sum(" + VALUE + " * " + DENOMINATOR + ")")
                     + " / nullif(sum(" + DENOMINATOR + "), 0)";
             default -> throw new IllegalArgumentException("'" + aggregation + "' values cannot be combined");
         };
@@ -122,7 +126,7 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
      */
     public String createFunctionSql() {
         TableLayout rollup = table();
-        boolean avg = aggregation.equals("avg");
+        boolean avg = aggregation == AggregationType.avg;
         String contribution = avg ? "coalesce(%1$s." + VALUE + " * %1$s." + DENOMINATOR + ", 0)" : "coalesce(%1$s." + VALUE + ", 0)";
         String interval = TableLayout.interval(grainMs);
         List<String> dims = detail.dimensionColumns();
@@ -146,9 +150,9 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
         dims.forEach(d -> values.add("NEW." + TableLayout.quote(d)));
         // in ROLLUP_VALUES order, then final and updated_at
         values.addAll(List.of(switch (aggregation) {
-            case "min", "max" -> "NEW." + VALUE;
-            case "count", "sum" -> "CASE WHEN delta_cnt = 0 THEN NULL ELSE delta_sum END";
-            case "avg" -> "delta_sum / nullif(delta_den, 0)";
+            case min, max -> "NEW." + VALUE;
+            case count, sum -> "CASE WHEN delta_cnt = 0 THEN NULL ELSE delta_sum END";
+            case avg -> "delta_sum / nullif(delta_den, 0)";
             default -> "delta_num::double precision / nullif(delta_den, 0)";
         }, "delta_num", "delta_den", "delta_rows", "delta_prov", "delta_sum", "delta_cnt", "delta_prov = 0", "now()"));
         f.append("  INSERT INTO ").append(rollup.qualifiedName()).append(" AS r (").append(allColumns())
@@ -162,20 +166,20 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
         String valueSum = VALUE_SUM.quoted();
         String valueCount = VALUE_COUNT.quoted();
         f.append("    ").append(VALUE).append(" = ").append(switch (aggregation) {
-            case "min" -> "least(r." + VALUE + ", EXCLUDED." + VALUE + ")";
-            case "max" -> "greatest(r." + VALUE + ", EXCLUDED." + VALUE + ")";
-            case "count", "sum" -> "CASE WHEN r." + valueCount + " + EXCLUDED." + valueCount + " = 0 THEN NULL "
+            case min -> "least(r." + VALUE + ", EXCLUDED." + VALUE + ")";
+            case max -> "greatest(r." + VALUE + ", EXCLUDED." + VALUE + ")";
+            case count, sum -> "CASE WHEN r." + valueCount + " + EXCLUDED." + valueCount + " = 0 THEN NULL "
                     + "ELSE r." + valueSum + " + EXCLUDED." + valueSum + " END";
-            case "avg" -> "(r." + valueSum + " + EXCLUDED." + valueSum + ") / nullif(r." + DENOMINATOR + " + EXCLUDED." + DENOMINATOR + ", 0)";
+            case avg -> "(r." + valueSum + " + EXCLUDED." + valueSum + ") / nullif(r." + DENOMINATOR + " + EXCLUDED." + DENOMINATOR + ", 0)";
             default -> "(r." + NUMERATOR + " + EXCLUDED." + NUMERATOR + ")::double precision / nullif(r." + DENOMINATOR
                     + " + EXCLUDED." + DENOMINATOR + ", 0)";
         }).append(",\n");
         f.append("    ").append(FINAL).append(" = r.").append(PROVISIONAL_COUNT.quoted()).append(" + EXCLUDED.")
                 .append(PROVISIONAL_COUNT.quoted()).append(" = 0,\n")
                 .append("    ").append(TableLayout.quote(TableLayout.UPDATED_AT)).append(" = now();\n");
-        if (aggregation.equals("min") || aggregation.equals("max")) {
+        if (aggregation == AggregationType.min || aggregation == AggregationType.max) {
             // the extreme may have moved away: recompute this bucket from the detail rows
-            String worse = aggregation.equals("max") ? "NEW." + VALUE + " < OLD." + VALUE : "NEW." + VALUE + " > OLD." + VALUE;
+            String worse = aggregation == AggregationType.max ? "NEW." + VALUE + " < OLD." + VALUE : "NEW." + VALUE + " > OLD." + VALUE;
             f.append("  IF TG_OP = 'UPDATE' AND (").append(worse)
                     .append(" OR (NEW.").append(VALUE).append(" IS NULL AND OLD.").append(VALUE).append(" IS NOT NULL)) THEN\n")
                     .append("    UPDATE ").append(rollup.qualifiedName()).append(" AS r SET ").append(VALUE).append(" = (SELECT ")
@@ -218,7 +222,7 @@ public record RollupLayout(TableLayout detail, String aggregation, long grainMs)
     public String backfillSql() {
         String b = TableLayout.bucket(grainMs, WINDOW_START);
         List<String> dims = detail.dimensionColumns().stream().map(TableLayout::quote).toList();
-        String sum = aggregation.equals("avg") ? "coalesce(sum(" + VALUE + " * " + DENOMINATOR + "), 0)" : "coalesce(sum(" + VALUE + "), 0)";
+        String sum = aggregation == AggregationType.avg ? "coalesce(sum(" + VALUE + " * " + DENOMINATOR + "), 0)" : "coalesce(sum(" + VALUE + "), 0)";
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(table().qualifiedName()).append(" (")
                 .append(allColumns()).append(") SELECT ").append(b).append(", ").append(b).append(" + ").append(TableLayout.interval(grainMs));
         dims.forEach(d -> sql.append(", ").append(d));

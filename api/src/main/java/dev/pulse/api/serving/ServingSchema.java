@@ -3,6 +3,7 @@ package dev.pulse.api.serving;
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.common.WindowType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -186,7 +187,7 @@ public final class ServingSchema {
             u.setString(i++, a.serving().table());
             u.setArray(i++, c.createArrayOf("text", a.dimensions().toArray()));
             u.setArray(i++, c.createArrayOf("text", a.serving().columns().toArray()));
-            u.setString(i++, a.window() == null ? "tumbling" : a.window().type());
+            u.setString(i++, (a.window() == null ? WindowType.tumbling : a.window().type()).name());
             u.setLong(i++, grains.get(0));
             u.setArray(i++, c.createArrayOf("bigint", grains.toArray()));
             u.setArray(i++, c.createArrayOf("text", rollups.stream().map(r -> r.table().table()).toArray()));
@@ -200,7 +201,7 @@ public final class ServingSchema {
 
     private static int bindAnalysis(PreparedStatement s, int from, AnalysisPlan a) throws SQLException {
         s.setString(from, a.namespace());
-        s.setString(from + 1, a.kind());
+        s.setString(from + 1, a.kind().name());
         s.setString(from + 2, a.name());
         return from + 3;
     }
@@ -227,7 +228,7 @@ public final class ServingSchema {
                     u.setTimestamp(1, timestamp(p.latestFinalWindowEnd()));
                     u.setTimestamp(2, timestamp(p.latestUpdate()));
                     u.setString(3, e.namespace());
-                    u.setString(4, e.kind());
+                    u.setString(4, e.kind().name());
                     u.setString(5, e.name());
                     u.setString(6, e.version());
                     u.executeUpdate();
@@ -278,7 +279,7 @@ public final class ServingSchema {
             u.setString(1, status);
             u.setString(2, status);
             u.setString(3, e.namespace());
-            u.setString(4, e.kind());
+            u.setString(4, e.kind().name());
             u.setString(5, e.name());
             u.setString(6, e.version());
             u.executeUpdate();

@@ -1,6 +1,7 @@
 package dev.pulse.api.serving;
 
 import dev.pulse.api.compile.Names;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -108,23 +109,12 @@ public final class TableLayout implements Serializable {
     }
 
     /**
-     * The detail table of an analysis: {@link #METRIC_VALUES}, {@link #FUNNEL_VALUES} or
-     * {@link #RETENTION_VALUES} by kind.
+     * The detail table of an analysis, with the value columns of its kind ({@link AnalysisKind#valueColumns()}).
      *
-     * @throws IllegalArgumentException when the plan's identifiers are not valid or its kind is unknown
+     * @throws IllegalArgumentException when the plan's identifiers are not valid
      */
     public static TableLayout of(AnalysisPlan plan) {
-        return new TableLayout(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), valueColumns(plan.kind()));
-    }
-
-    /** The value columns of a kind's detail table. */
-    public static List<Column> valueColumns(String kind) {
-        return switch (kind) {
-            case "Metric" -> METRIC_VALUES;
-            case "Funnel" -> FUNNEL_VALUES;
-            case "Retention" -> RETENTION_VALUES;
-            default -> throw new IllegalArgumentException("no serving table layout for kind " + kind);
-        };
+        return new TableLayout(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan.kind().valueColumns());
     }
 
     /**

@@ -6,10 +6,8 @@ import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.compile.Problem;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
-import dev.pulse.api.v1alpha1.funnel.Funnel;
-import dev.pulse.api.v1alpha1.metric.Metric;
-import dev.pulse.api.v1alpha1.retention.Retention;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,12 +109,6 @@ public final class DefinitionValidator {
 
     /** The Java type of a Pulse kind. */
     public static Class<? extends HasMetadata> typeOf(String kind) {
-        return switch (kind) {
-            case "EventStream" -> EventStream.class;
-            case "Metric" -> Metric.class;
-            case "Funnel" -> Funnel.class;
-            case "Retention" -> Retention.class;
-            default -> throw new IllegalArgumentException("unknown kind " + kind);
-        };
+        return "EventStream".equals(kind) ? EventStream.class : AnalysisKind.named(kind).resourceClass();
     }
 }

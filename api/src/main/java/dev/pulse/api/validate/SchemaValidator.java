@@ -43,11 +43,6 @@ public final class SchemaValidator {
         return CRDS.containsKey(kind);
     }
 
-    /** The CRD YAML of a kind, as generated from the code. */
-    public static String crdResource(String kind) {
-        return "/META-INF/fabric8/" + CRDS.get(kind) + ".pulse.dev-v1.yml";
-    }
-
     private static JsonNode load(String plural) {
         String path = "/META-INF/fabric8/" + plural + ".pulse.dev-v1.yml";
         try (InputStream in = SchemaValidator.class.getResourceAsStream(path)) {

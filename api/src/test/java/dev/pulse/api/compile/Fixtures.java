@@ -50,6 +50,33 @@ final class Fixtures {
               window: {type: tumbling, size: 1m}
             """;
 
+    static final String FUNNEL = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Funnel
+            metadata: {name: checkout, namespace: growth}
+            spec:
+              stream: shop-events
+              steps:
+                - {name: viewed, events: [product_view]}
+                - {name: carted, events: [add_to_cart]}
+                - {name: bought, events: [purchase]}
+              conversionWindow: 30m
+              exclusions: [{events: [cart_cleared], fromStep: 2, toStep: 3}]
+              dimensions: [country]
+              window: {type: tumbling, size: 1h}
+            """;
+    static final String RETENTION = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Retention
+            metadata: {name: buyers, namespace: growth}
+            spec:
+              stream: shop-events
+              cohort: {events: [signup]}
+              return: {events: [purchase]}
+              period: 1d
+              periods: 7
+            """;
+
     private Fixtures() {
     }
 

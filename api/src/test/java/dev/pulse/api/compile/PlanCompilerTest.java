@@ -1,14 +1,18 @@
 package dev.pulse.api.compile;
 
+import static dev.pulse.api.compile.Fixtures.FUNNEL;
 import static dev.pulse.api.compile.Fixtures.ORDERS;
+import static dev.pulse.api.compile.Fixtures.RETENTION;
 import static dev.pulse.api.compile.Fixtures.STREAM;
 import static dev.pulse.api.compile.Fixtures.load;
 import static dev.pulse.api.compile.Fixtures.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,33 +22,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PlanCompilerTest {
-    private static final String FUNNEL = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Funnel
-            metadata: {name: checkout, namespace: growth}
-            spec:
-              stream: shop-events
-              steps:
-                - {name: viewed, events: [product_view]}
-                - {name: carted, events: [add_to_cart]}
-                - {name: bought, events: [purchase]}
-              conversionWindow: 30m
-              exclusions: [{events: [cart_cleared], fromStep: 2, toStep: 3}]
-              dimensions: [country]
-              window: {type: tumbling, size: 1h}
-            """;
-    private static final String RETENTION = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Retention
-            metadata: {name: buyers, namespace: growth}
-            spec:
-              stream: shop-events
-              cohort: {events: [signup]}
-              return: {events: [purchase]}
-              period: 1d
-              periods: 7
-            """;
-
     private static Compilation compile(String... yamls) {
         return new PlanCompiler().compile(load(yamls));
     }
@@ -61,12 +38,12 @@ class PlanCompilerTest {
         assertThat(plan.apiVersion()).isEqualTo(PipelinePlan.API_VERSION);
         assertThat(plan.pipeline()).isEqualTo("shop-events-pipeline");
         assertThat(plan.stream().consumerGroup()).isEqualTo("pulse.growth.shop-events");
-        assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder("Metric", "Funnel", "Retention");
+        assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder(AnalysisKind.Metric, AnalysisKind.Funnel, AnalysisKind.Retention);
         // Only the fields some analysis uses are parsed: amount (where), platform and country (dimensions).
         assertThat(plan.stream().fields()).extracting(f -> f.name()).containsExactly("amount", "country", "platform");
-        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
         assertThat(orders.window().sizeMs()).isEqualTo(60_000);
-        assertThat(orders.filter().where().get(0).type()).isEqualTo("double");
+        assertThat(orders.filter().where().get(0).type()).isEqualTo(FieldType.DOUBLE);
         assertThat(orders.serving().table()).startsWith("mt_orders_");
         assertThat(orders.serving().schema()).isEqualTo("pulse_growth");
         assertThat(orders.serving().columns()).containsExactly("d_platform");
@@ -101,7 +78,7 @@ class PlanCompilerTest {
         PipelinePlan before = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
         PipelinePlan after = onlyPlan(compile(STREAM, with(ORDERS, "size: 1m", "size: 5m"), FUNNEL));
         assertThat(after.hash()).isNotEqualTo(before.hash());
-        assertThat(after.analysis("Funnel", "checkout").orElseThrow().id()).isEqualTo(before.analysis("Funnel", "checkout").orElseThrow().id());
+        assertThat(after.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id()).isEqualTo(before.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id());
     }
 
     @Test
@@ -114,7 +91,7 @@ class PlanCompilerTest {
             assertThat(p.field()).isEqualTo("spec.where[0].field");
             assertThat(p.message()).contains("no field 'amountt'").contains("platform");
         });
-        assertThat(c.plans().get(0).analysis("Metric", "orders").orElseThrow()).isEqualTo(good.analysis("Metric", "orders").orElseThrow());
+        assertThat(c.plans().get(0).analysis(AnalysisKind.Metric, "orders").orElseThrow()).isEqualTo(good.analysis(AnalysisKind.Metric, "orders").orElseThrow());
         assertThat(c.plans().get(0).hash()).isEqualTo(good.hash());
         // Without a previous plan, the invalid analysis is simply left out.
         assertThat(new PlanCompiler().compile(load(STREAM, broken, FUNNEL)).plans().get(0).analyses()).hasSize(1);

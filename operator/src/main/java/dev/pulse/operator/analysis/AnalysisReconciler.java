@@ -2,6 +2,7 @@ package dev.pulse.operator.analysis;
 
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
@@ -100,7 +101,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         PipelineObservation observed = !flink ? PipelineObservation.flinkNotInstalled(pipeline)
                 : AnalysisSources.get(context, FlinkDeployment.class, AnalysisSources.PIPELINES, pipeline, ns)
                         .map(PipelineObservation::of).orElse(PipelineObservation.missing(pipeline));
-        String deployedId = deployed.flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName()))
+        String deployedId = deployed.flatMap(p -> p.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName()))
                 .map(AnalysisPlan::id).orElse(null);
 
         AnalysisObservation observation;
@@ -119,7 +120,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
                 observation = new AnalysisObservation(Validity.INVALID_SPEC, InvalidSpec.describe(own), null, deployedId, observed);
             } else {
                 AnalysisPlan plan = compilation.plans().stream().filter(p -> p.pipeline().equals(pipeline)).findFirst()
-                        .flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName())).orElseThrow();
+                        .flatMap(p -> p.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName())).orElseThrow();
                 reconcileValid(analysis, stream.get(), plan, context);
                 observation = new AnalysisObservation(Validity.VALID, null, plan.id(), deployedId, observed);
             }
@@ -128,7 +129,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
             events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
         }
-        AnalysisPlan deployedPlan = deployed.flatMap(p -> p.analysis(analysis.getKind(), analysis.getMetadata().getName())).orElse(null);
+        AnalysisPlan deployedPlan = deployed.flatMap(p -> p.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName())).orElse(null);
         HealthObservation health = health(analysis, ns, streamName, deployed.orElse(null), deployedPlan);
         DriftStep drift = drift(analysis, deployedPlan);
         AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation, health,

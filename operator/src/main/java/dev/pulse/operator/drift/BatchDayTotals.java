@@ -1,5 +1,6 @@
 package dev.pulse.operator.drift;
 
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +31,7 @@ public final class BatchDayTotals {
      * @param dimensions Metric dimensions, in order; {@code columns} the batch column of each
      * @return empty values when the table has no row for the day
      */
-    public static DayValues read(Connection c, ReconciliationSpec spec, String aggregation, List<String> dimensions, List<String> columns,
+    public static DayValues read(Connection c, ReconciliationSpec spec, AggregationType aggregation, List<String> dimensions, List<String> columns,
             LocalDate day, int timeoutSeconds) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (String col : columns) {
@@ -53,9 +54,9 @@ public final class BatchDayTotals {
                         continue;
                     }
                     values.merge(Arrays.asList(key), v, (a, b) -> switch (aggregation) {
-                        case "count", "sum", "countDistinct" -> a + b;
-                        case "min" -> Math.min(a, b);
-                        case "max" -> Math.max(a, b);
+                        case count, sum, countDistinct -> a + b;
+                        case min -> Math.min(a, b);
+                        case max -> Math.max(a, b);
                         default -> b;
                     });
                 }

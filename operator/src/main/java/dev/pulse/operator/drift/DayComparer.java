@@ -1,6 +1,7 @@
 package dev.pulse.operator.drift;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +39,7 @@ public final class DayComparer {
                 columns.add(mapping.get(d));
             }
         }
-        String aggregation = plan.metric().aggregation();
+        AggregationType aggregation = plan.metric().aggregation();
         DayValues streaming;
         try {
             streaming = StreamingDayTotals.read(serving, plan, dimensions, DriftSchedule.start(day, zone), DriftSchedule.end(day, zone), timeoutSeconds);

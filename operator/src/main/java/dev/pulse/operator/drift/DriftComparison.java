@@ -1,5 +1,6 @@
 package dev.pulse.operator.drift;
 
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -43,7 +44,7 @@ public record DriftComparison(Double streaming, Double batch, Double relativeErr
     private record Row(List<String> key, double streaming, double batch, boolean inBatch, boolean inStreaming, double error) {
     }
 
-    public static DriftComparison compare(String aggregation, DayValues streaming, DayValues batch, Tolerance tolerance) {
+    public static DriftComparison compare(AggregationType aggregation, DayValues streaming, DayValues batch, Tolerance tolerance) {
         Set<List<String>> keys = new LinkedHashSet<>(batch.values().keySet());
         keys.addAll(streaming.values().keySet());
         List<Row> rows = new ArrayList<>();
@@ -59,15 +60,15 @@ public record DriftComparison(Double streaming, Double batch, Double relativeErr
         Double overallS;
         Double overallB;
         switch (aggregation) {
-            case "count", "sum", "countDistinct" -> {
+            case count, sum, countDistinct -> {
                 overallS = rows.stream().mapToDouble(Row::streaming).sum();
                 overallB = rows.stream().mapToDouble(Row::batch).sum();
             }
-            case "min" -> {
+            case min -> {
                 overallS = rows.stream().filter(Row::inStreaming).mapToDouble(Row::streaming).min().stream().boxed().findFirst().orElse(null);
                 overallB = rows.stream().filter(Row::inBatch).mapToDouble(Row::batch).min().stream().boxed().findFirst().orElse(null);
             }
-            case "max" -> {
+            case max -> {
                 overallS = rows.stream().filter(Row::inStreaming).mapToDouble(Row::streaming).max().stream().boxed().findFirst().orElse(null);
                 overallB = rows.stream().filter(Row::inBatch).mapToDouble(Row::batch).max().stream().boxed().findFirst().orElse(null);
             }

@@ -3,6 +3,8 @@ package dev.pulse.operator.drift;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.WindowType;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +41,7 @@ public final class StreamingDayTotals {
      */
     public static DayValues read(Connection c, AnalysisPlan plan, List<String> dimensions, Instant start, Instant end, int timeoutSeconds)
             throws SQLException, NotComparableException {
-        String aggregation = plan.metric().aggregation();
+        AggregationType aggregation = plan.metric().aggregation();
         TableLayout detail = TableLayout.of(plan);
         List<String> columns = new ArrayList<>();
         for (String d : dimensions) {
@@ -66,7 +68,7 @@ public final class StreamingDayTotals {
                 }
             }
             if (table == null) {
-                boolean tumbling = plan.window() != null && "tumbling".equals(plan.window().type());
+                boolean tumbling = plan.window() != null && plan.window().type() == WindowType.tumbling;
                 if (!tumbling || !fits(plan.window().sizeMs(), start, dayMs)) {
                     throw new NotComparableException("neither a rollup nor the window of this Metric fits the day " + start + " to " + end
                             + ": use tumbling windows or a rollup (spec.serving.rollups, e.g. 1d or 1h) that divide the day in its time zone");
@@ -85,8 +87,8 @@ public final class StreamingDayTotals {
             sql = "SELECT " + select + TableLayout.VALUE.quoted() + " FROM " + detail.qualifiedName() + " WHERE "
                     + TableLayout.quote(TableLayout.WINDOW_START) + " = ? AND " + TableLayout.quote(TableLayout.WINDOW_END) + " = ?";
             params = new Object[] {Timestamp.from(start), Timestamp.from(end)};
-            if (plan.window() == null || !(plan.window().sizeMs() == dayMs && ("tumbling".equals(plan.window().type())
-                    || "cumulative".equals(plan.window().type())) && start.toEpochMilli() % dayMs == 0)) {
+            if (plan.window() == null || !(plan.window().sizeMs() == dayMs && (plan.window().type() == WindowType.tumbling
+                    || plan.window().type() == WindowType.cumulative) && start.toEpochMilli() % dayMs == 0)) {
                 throw new NotComparableException(aggregation + " cannot be combined from shorter windows: compare it with a window of exactly one day "
                         + "(window: {type: tumbling, size: 1d}, days in UTC)");
             }

@@ -107,7 +107,7 @@ public class StreamProbes {
         List<String> analyses = new ArrayList<>();
         for (PipelinePlan p : plans) {
             groups.add(p.stream().consumerGroup());
-            p.analyses().forEach(a -> analyses.add(StreamHealth.key(a.kind(), a.name())));
+            p.analyses().forEach(a -> analyses.add(StreamHealth.key(a.kind().name(), a.name())));
         }
         Target t = new Target(stream.getMetadata().getNamespace(), stream.getMetadata().getName(),
                 pattern.replace("{cluster}", topics.cluster(stream)), plans.get(0).stream().topic(), List.copyOf(groups), List.copyOf(analyses));

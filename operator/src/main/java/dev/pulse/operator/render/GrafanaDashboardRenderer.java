@@ -46,7 +46,7 @@ public final class GrafanaDashboardRenderer {
 
     /** Name of the dashboard ConfigMap of an analysis: {@code <stream>-<mt|fn|rt>-<name>-dashboard}, hashed when too long. */
     public static String name(String stream, AnalysisPlan plan) {
-        return Names.objectName(stream, prefix(plan.kind()), plan.name(), "dashboard");
+        return Names.objectName(stream, plan.kind().prefix(), plan.name(), "dashboard");
     }
 
     /** The ConfigMap key of an analysis's dashboard. */
@@ -74,7 +74,7 @@ public final class GrafanaDashboardRenderer {
         d.put("title", plan.kind() + " " + plan.namespace() + "/" + plan.name());
         d.put("description", "Pulse " + plan.kind() + " " + plan.id() + ", serving table " + table.qualifiedName());
         ArrayNode tags = d.putArray("tags");
-        tags.add("pulse").add(plan.kind().toLowerCase(java.util.Locale.ROOT)).add(plan.namespace());
+        tags.add("pulse").add(plan.kind().name().toLowerCase(java.util.Locale.ROOT)).add(plan.namespace());
         d.put("timezone", "utc");
         d.put("editable", true);
         d.put("schemaVersion", 39);
@@ -84,10 +84,9 @@ public final class GrafanaDashboardRenderer {
         time.put("to", "now");
         ArrayNode panels = d.putArray("panels");
         switch (plan.kind()) {
-            case "Metric" -> metricPanels(plan, table, panels);
-            case "Funnel" -> funnelPanels(plan, table, panels);
-            case "Retention" -> retentionPanels(plan, table, panels);
-            default -> throw new IllegalArgumentException("no dashboard for kind " + plan.kind());
+            case Metric -> metricPanels(plan, table, panels);
+            case Funnel -> funnelPanels(plan, table, panels);
+            case Retention -> retentionPanels(plan, table, panels);
         }
         try {
             return JSON.writeValueAsString(d) + "\n";
@@ -219,14 +218,5 @@ public final class GrafanaDashboardRenderer {
         ds.put("type", DATASOURCE_TYPE);
         ds.put("uid", datasourceUid);
         return ds;
-    }
-
-    private static String prefix(String kind) {
-        return switch (kind) {
-            case "Metric" -> "mt";
-            case "Funnel" -> "fn";
-            case "Retention" -> "rt";
-            default -> throw new IllegalArgumentException("no dashboard for kind " + kind);
-        };
     }
 }

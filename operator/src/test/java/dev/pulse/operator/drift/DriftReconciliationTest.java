@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
@@ -67,7 +68,7 @@ class DriftReconciliationTest {
         for (HasMetadata r : resources) {
             if (r instanceof Metric m) {
                 metrics.put(m.getMetadata().getName(), m);
-                plans.put(m.getMetadata().getName(), compilation.plans().get(0).analysis("Metric", m.getMetadata().getName()).orElseThrow());
+                plans.put(m.getMetadata().getName(), compilation.plans().get(0).analysis(AnalysisKind.Metric, m.getMetadata().getName()).orElseThrow());
             }
         }
         ServingSchema.applyAnalyses(serving, List.copyOf(plans.values()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.operator.status.Conditions;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +17,7 @@ class DriftStatusFactoryTest {
     private static final DriftComparison.Tolerance TOLERANCE = new DriftComparison.Tolerance(0.005, null);
 
     private static DriftComparison counts(Map<List<String>, Double> streaming, Map<List<String>, Double> batch) {
-        return DriftComparison.compare("count", new DayValues(List.of("platform"), streaming), new DayValues(List.of("platform"), batch), TOLERANCE);
+        return DriftComparison.compare(AggregationType.count, new DayValues(List.of("platform"), streaming), new DayValues(List.of("platform"), batch), TOLERANCE);
     }
 
     private static AnalysisStatus apply(AnalysisStatus previous, DriftOutcome outcome) {
@@ -44,7 +45,7 @@ class DriftStatusFactoryTest {
 
     @Test
     void anAbsoluteToleranceForgivesSmallCounts() {
-        DriftComparison c = DriftComparison.compare("count", new DayValues(List.of(), Map.of(List.of(), 3.0)),
+        DriftComparison c = DriftComparison.compare(AggregationType.count, new DayValues(List.of(), Map.of(List.of(), 3.0)),
                 new DayValues(List.of(), Map.of(List.of(), 2.0)), new DriftComparison.Tolerance(0.005, 1.0));
         assertThat(c.clean()).isTrue();
         assertThat(c.relativeError()).isEqualTo(0.5);

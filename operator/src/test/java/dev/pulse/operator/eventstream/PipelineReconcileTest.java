@@ -3,6 +3,7 @@ package dev.pulse.operator.eventstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.v1alpha1.common.Condition;
@@ -99,7 +100,7 @@ class PipelineReconcileTest {
         assertThat(topic.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("EventStream"));
 
         PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analyses().size() == 2).orElseThrow();
-        String metricId = plan.analysis("Metric", "big-orders").orElseThrow().id();
+        String metricId = plan.analysis(AnalysisKind.Metric, "big-orders").orElseThrow().id();
         FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
         assertThat(fd.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, plan.hash());
         assertThat(fd.getSpec().getJob().getParallelism()).isEqualTo(3);
@@ -134,7 +135,7 @@ class PipelineReconcileTest {
         String ns = namespace();
         create(ns, EventStream.class, STREAM);
         create(ns, Metric.class, METRIC);
-        PipelinePlan first = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "big-orders").isPresent())
+        PipelinePlan first = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "big-orders").isPresent())
                 .orElseThrow();
         eventually().until(() -> planHashOfPipeline(ns), h -> first.hash().equals(h));
 
@@ -143,7 +144,7 @@ class PipelineReconcileTest {
         String second = eventually().until(() -> planHashOfPipeline(ns), h -> h != null && !h.equals(first.hash()));
         PipelinePlan secondPlan = plan(ns).orElseThrow();
         assertThat(secondPlan.hash()).isEqualTo(second);
-        String validId = secondPlan.analysis("Metric", "big-orders").orElseThrow().id();
+        String validId = secondPlan.analysis(AnalysisKind.Metric, "big-orders").orElseThrow().id();
 
         // an invalid change: Valid=False naming the field, Ready=False, and nothing downstream moves
         edit(ns, Metric.class, "big-orders", m -> m.getSpec().getWhere().get(0).setField("no_such_field"));
@@ -162,11 +163,11 @@ class PipelineReconcileTest {
         // the stream reconciler has seen the change (its status says so) and kept the last valid version
         quietly(Duration.ofSeconds(2));
         assertThat(planHashOfPipeline(ns)).isEqualTo(second);
-        assertThat(plan(ns).orElseThrow().analysis("Metric", "big-orders").orElseThrow().id()).isEqualTo(validId);
+        assertThat(plan(ns).orElseThrow().analysis(AnalysisKind.Metric, "big-orders").orElseThrow().id()).isEqualTo(validId);
 
         // deleting the analysis takes it out of the plan
         client.resources(Metric.class).inNamespace(ns).withName("big-orders").delete();
-        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "big-orders").isEmpty());
+        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "big-orders").isEmpty());
         eventually().until(() -> planHashOfPipeline(ns), h -> h != null && !h.equals(second));
     }
 
@@ -243,16 +244,16 @@ class PipelineReconcileTest {
         String dedicated = "shop-events-fn-purchase-funnel";
         FlinkDeployment own = eventually().until(() -> get(ns, FlinkDeployment.class, dedicated), Optional::isPresent).orElseThrow();
         ConfigMap ownPlan = get(ns, ConfigMap.class, dedicated + "-plan").orElseThrow();
-        assertThat(PlanJson.read(ownPlan.getData().get("plan.json")).analysis("Funnel", "purchase-funnel")).isPresent();
+        assertThat(PlanJson.read(ownPlan.getData().get("plan.json")).analysis(AnalysisKind.Funnel, "purchase-funnel")).isPresent();
         assertThat(own.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, ownPlan.getMetadata().getAnnotations().get(Labels.PLAN_HASH));
-        assertThat(plan(ns).orElseThrow().analysis("Funnel", "purchase-funnel")).isEmpty();
+        assertThat(plan(ns).orElseThrow().analysis(AnalysisKind.Funnel, "purchase-funnel")).isEmpty();
         eventually().until(() -> get(ns, Funnel.class, "purchase-funnel").orElseThrow().getStatus().getPipeline(),
                 p -> p != null && dedicated.equals(p.getFlinkDeployment()) && p.getAnalysisId() != null);
 
         // back to shared: the dedicated pipeline goes, the analysis moves into the stream's plan
         edit(ns, Funnel.class, "purchase-funnel", f -> f.getSpec().setPipeline(null));
         eventually().until(() -> get(ns, FlinkDeployment.class, dedicated), Optional::isEmpty);
-        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Funnel", "purchase-funnel").isPresent());
+        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Funnel, "purchase-funnel").isPresent());
     }
 
     // --- helpers

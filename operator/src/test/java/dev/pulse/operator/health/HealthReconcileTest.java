@@ -3,6 +3,7 @@ package dev.pulse.operator.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
@@ -116,8 +117,8 @@ class HealthReconcileTest {
         }
         create(ns, EventStream.class, STREAM);
         create(ns, Metric.class, METRIC);
-        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis("Metric", "orders").isPresent()).orElseThrow();
-        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent()).orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
         String group = plan.stream().consumerGroup();
         setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
 
@@ -205,9 +206,9 @@ class HealthReconcileTest {
         create(ns, EventStream.class, DRIFT_STREAM);
         create(ns, Metric.class, RECONCILED);
         PipelinePlan plan = eventually().until(() -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName("orders-events-pipeline-plan").get())
-                .map(cm -> PlanJson.read(cm.getData().get("plan.json"))), p -> p.isPresent() && p.get().analysis("Metric", "orders").isPresent())
+                .map(cm -> PlanJson.read(cm.getData().get("plan.json"))), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
                 .orElseThrow();
-        AnalysisPlan orders = plan.analysis("Metric", "orders").orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
         LocalDate latest = DriftSchedule.latestClosed(Instant.now(), ZoneOffset.UTC, Duration.ofHours(2));
         LocalDate before = latest.minusDays(1);
         try (Connection serving = serving();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.TableLayout;
@@ -58,7 +59,7 @@ class GrafanaDashboardRendererTest {
 
     @Test
     void oneLabelledOwnedConfigMapPerAnalysis() {
-        assertThat(analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder("Metric", "Funnel", "Retention");
+        assertThat(analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder(AnalysisKind.Metric, AnalysisKind.Funnel, AnalysisKind.Retention);
         assertThat(state.dashboards()).hasSize(3);
         for (AnalysisPlan plan : analyses()) {
             ConfigMap cm = state.dashboards().get(GrafanaDashboardRenderer.name("shop-events", plan));
@@ -98,20 +99,20 @@ class GrafanaDashboardRendererTest {
                     assertThat(sql).as(plan.id()).contains(TableLayout.quote(column));
                 }
                 switch (plan.kind()) {
-                    case "Metric" -> assertThat(sql).contains("\"value\"");
-                    case "Funnel" -> assertThat(sql).contains("\"step_counts\"[1]").contains("\"step_counts\"[2]")
+                    case Metric -> assertThat(sql).contains("\"value\"");
+                    case Funnel -> assertThat(sql).contains("\"step_counts\"[1]").contains("\"step_counts\"[2]")
                             .contains("1. viewed").contains("2. purchased");
                     default -> assertThat(sql).contains("\"cohort_size\"");
                 }
             }
-            if (plan.kind().equals("Metric")) {
+            if (plan.kind() == AnalysisKind.Metric) {
                 assertThat(table.dimensionColumns()).containsExactly("d_platform");
                 assertThat(panels.get(0).path("type").asText()).isEqualTo("timeseries");
                 assertThat(panels.get(0).path("targets").get(0).path("rawSql").asText())
                         .contains("\"window_start\" AS \"time\"").contains("AS \"metric\"")
                         .contains("nullif(\"d_platform\", '" + TableLayout.NULL_DIMENSION + "')");
             }
-            if (plan.kind().equals("Retention")) {
+            if (plan.kind() == AnalysisKind.Retention) {
                 String sql = panels.get(0).path("targets").get(0).path("rawSql").asText();
                 assertThat(sql).contains("\"retained\"[7]").contains("\"complete\"[7]").doesNotContain("\"retained\"[8]");
             }
@@ -120,7 +121,7 @@ class GrafanaDashboardRendererTest {
 
     @Test
     void theDatasourceUidDefaultsToPulsePostgres() throws Exception {
-        AnalysisPlan metric = analyses().stream().filter(a -> a.kind().equals("Metric")).findFirst().orElseThrow();
+        AnalysisPlan metric = analyses().stream().filter(a -> a.kind() == AnalysisKind.Metric).findFirst().orElseThrow();
         ConfigMap cm = new GrafanaDashboardRenderer(new RenderSettings("a", "b", "c", "d").grafanaDatasourceUid()).render(stream, metric);
         JsonNode dashboard = JSON.readTree(cm.getData().get(GrafanaDashboardRenderer.key(metric)));
         assertThat(dashboard.path("panels").get(0).path("datasource").path("uid").asText()).isEqualTo("pulse-postgres");

@@ -2,6 +2,7 @@ package dev.pulse.operator.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
 import dev.pulse.api.v1alpha1.metric.Metric;
@@ -69,7 +70,7 @@ class RenderedResourcesTest {
         TopicRenderer topics = new TopicRenderer(SETTINGS);
         for (HasMetadata a : analyses) {
             if (a instanceof Metric m) {
-                state.plans().stream().flatMap(p -> p.analysis("Metric", m.getMetadata().getName()).stream())
+                state.plans().stream().flatMap(p -> p.analysis(AnalysisKind.Metric, m.getMetadata().getName()).stream())
                         .filter(p -> p.outputTopic() != null).findFirst()
                         .ifPresent(p -> objects.add(topics.results(m, p, stream)));
             }

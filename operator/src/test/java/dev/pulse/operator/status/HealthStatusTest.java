@@ -2,6 +2,7 @@ package dev.pulse.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.operator.health.FreshnessReading;
@@ -167,21 +168,22 @@ class HealthStatusTest {
 
     @Test
     void funnelsAndRetentionsAreAllowedTheTimeTheirResultsTakeToBeFinal() {
-        var funnel = new dev.pulse.api.plan.AnalysisPlan("fn-1", "Funnel", "growth", "checkout", "h", java.util.List.of(), null, null, 60_000, 5_000,
-                null, new dev.pulse.api.plan.FunnelPlan(java.util.List.of(), "ordered", 1_800_000, java.util.List.of(), "uniques"), null, null, null);
+        var funnel = new dev.pulse.api.plan.AnalysisPlan("fn-1", AnalysisKind.Funnel, "growth", "checkout", "h", java.util.List.of(), null, null, 60_000, 5_000,
+                null, new dev.pulse.api.plan.FunnelPlan(java.util.List.of(), dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order.ordered, 1_800_000, java.util.List.of(),
+                        dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy.uniques), null, null, null);
         assertThat(HealthObservation.expectedDelay(funnel, 30_000)).isEqualTo(Duration.ofSeconds(60 + 30 + 1800));
-        var retention = new dev.pulse.api.plan.AnalysisPlan("rt-1", "Retention", "growth", "buyers", "h", java.util.List.of(), null, null, 0, 5_000,
-                null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, "bounded"), null, null);
+        var retention = new dev.pulse.api.plan.AnalysisPlan("rt-1", AnalysisKind.Retention, "growth", "buyers", "h", java.util.List.of(), null, null, 0, 5_000,
+                null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, dev.pulse.api.v1alpha1.retention.RetentionSpec.Mode.bounded), null, null);
         assertThat(HealthObservation.expectedDelay(retention, 30_000)).isEqualTo(Duration.ofDays(8).plusSeconds(30));
     }
 
     @Test
     void theLatestFinalWindowMayBeOneWindowStepOld() {
-        var hourly = new dev.pulse.api.plan.AnalysisPlan("mt-1", "Metric", "growth", "orders", "h", java.util.List.of(), null,
-                new dev.pulse.api.plan.WindowPlan("tumbling", 3_600_000, 0, 0), 60_000, 5_000, null, null, null, null, null);
+        var hourly = new dev.pulse.api.plan.AnalysisPlan("mt-1", AnalysisKind.Metric, "growth", "orders", "h", java.util.List.of(), null,
+                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.tumbling, 3_600_000, 0, 0), 60_000, 5_000, null, null, null, null, null);
         assertThat(HealthObservation.expectedDelay(hourly, 30_000)).isEqualTo(Duration.ofSeconds(3600 + 60 + 30));
-        var hopping = new dev.pulse.api.plan.AnalysisPlan("mt-2", "Metric", "growth", "users", "h", java.util.List.of(), null,
-                new dev.pulse.api.plan.WindowPlan("hopping", 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null);
+        var hopping = new dev.pulse.api.plan.AnalysisPlan("mt-2", AnalysisKind.Metric, "growth", "users", "h", java.util.List.of(), null,
+                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.hopping, 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null);
         assertThat(HealthObservation.expectedDelay(hopping, 30_000)).isEqualTo(Duration.ofSeconds(300 + 30));
     }
 }

@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.anomaly;
 
 import dev.pulse.api.plan.AnomalyPlan;
+import dev.pulse.api.v1alpha1.metric.AnomalySpec;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -24,19 +25,19 @@ public final class AnomalyDetector implements java.io.Serializable {
     /** Seasonal spread floor, relative to the expected value: a few near-equal past seasons must not make every wobble an anomaly. */
     public static final double SEASONAL_MIN_RELATIVE_SPREAD = 0.05;
 
-    private final String algorithm;
+    private final AnomalySpec.Algorithm algorithm;
     private final long seasonMs;
     private final double k;
-    private final String direction;
+    private final AnomalySpec.Direction direction;
     private final long minHistoryMs;
 
     public AnomalyDetector(AnomalyPlan plan) {
         this.algorithm = plan.algorithm();
         this.seasonMs = switch (plan.seasonality()) {
-            case "hourly" -> 3_600_000L;
-            case "daily" -> 86_400_000L;
-            case "weekly" -> 7 * 86_400_000L;
-            default -> 0L;
+            case hourly -> 3_600_000L;
+            case daily -> 86_400_000L;
+            case weekly -> 7 * 86_400_000L;
+            case none -> 0L;
         };
         this.k = plan.deviations();
         this.direction = plan.direction();
@@ -62,9 +63,9 @@ public final class AnomalyDetector implements java.io.Serializable {
             boolean above = value > upper;
             boolean below = value < lower;
             boolean fires = switch (direction) {
-                case "above" -> above;
-                case "below" -> below;
-                default -> above || below;
+                case above -> above;
+                case below -> below;
+                case both -> above || below;
             };
             if (fires) {
                 result = Optional.of(new Anomaly(windowStart, value, expected, lower, upper, (value - expected) / spread));
@@ -78,7 +79,7 @@ public final class AnomalyDetector implements java.io.Serializable {
     /** {expected, spread}, or null when the history cannot give a baseline yet. */
     private double[] band(SeriesHistory h, long windowStart) {
         switch (algorithm) {
-            case "zscore" -> {
+            case zscore -> {
                 int n = Math.min(BASELINE, h.size);
                 if (n < 2) {
                     return null;
@@ -94,7 +95,7 @@ public final class AnomalyDetector implements java.io.Serializable {
                 }
                 return new double[] {mean, Math.sqrt(sq / n)};
             }
-            case "ewma" -> {
+            case ewma -> {
                 return h.size < 2 ? null : new double[] {h.ewmaMean, Math.sqrt(h.ewmaVariance)};
             }
             default -> {

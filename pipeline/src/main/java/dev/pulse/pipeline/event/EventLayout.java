@@ -32,7 +32,7 @@ public final class EventLayout implements Serializable {
         Map<String, FieldKind> kinds = new LinkedHashMap<>();
         for (FieldPlan f : stream.fields()) {
             if (!fields.containsKey(f.name())) {
-                FieldKind kind = FieldKind.ofType(f.type());
+                FieldKind kind = FieldKind.of(f.type());
                 kinds.put(f.name(), kind);
                 switch (kind) {
                     case STRING -> strings++;

@@ -1,23 +1,21 @@
 package dev.pulse.pipeline.filter;
 
 import dev.pulse.api.plan.ConditionPlan;
+import dev.pulse.api.v1alpha1.common.Operator;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.FieldRef;
 import java.util.List;
 
 /**
  * One {@code where} condition, with its values parsed once by the field's type. A missing field
- * behaves like a label selector: In, Eq, Gt, Gte, Lt, Lte and Exists are false; NotIn, Ne and
- * DoesNotExist are true.
+ * behaves like a label selector ({@link Operator#matchesMissing()}).
  */
 final class ConditionPredicate {
-    private enum Op { IN, NOT_IN, EXISTS, DOES_NOT_EXIST, EQ, NE, GT, GTE, LT, LTE }
-
-    private enum Type { STRING, LONG, DOUBLE, BOOLEAN }
-
     private final FieldRef field;
-    private final Op op;
-    private final Type type;
+    private final Operator op;
+    private final boolean matchesMissing;
+    private final FieldType type;
     private final String[] strings;
     private final long[] longs;
     private final double[] doubles;
@@ -25,25 +23,9 @@ final class ConditionPredicate {
 
     ConditionPredicate(ConditionPlan plan, FieldRef field) {
         this.field = field;
-        this.op = switch (plan.operator()) {
-            case "In" -> Op.IN;
-            case "NotIn" -> Op.NOT_IN;
-            case "Exists" -> Op.EXISTS;
-            case "DoesNotExist" -> Op.DOES_NOT_EXIST;
-            case "Eq" -> Op.EQ;
-            case "Ne" -> Op.NE;
-            case "Gt" -> Op.GT;
-            case "Gte" -> Op.GTE;
-            case "Lt" -> Op.LT;
-            case "Lte" -> Op.LTE;
-            default -> throw new IllegalArgumentException("unknown operator '" + plan.operator() + "'");
-        };
-        this.type = switch (plan.type()) {
-            case "long" -> Type.LONG;
-            case "double" -> Type.DOUBLE;
-            case "boolean" -> Type.BOOLEAN;
-            default -> Type.STRING;
-        };
+        this.op = plan.operator();
+        this.matchesMissing = op.matchesMissing();
+        this.type = plan.type();
         List<String> values = plan.values() == null ? List.of() : plan.values();
         int n = values.size();
         strings = new String[n];
@@ -62,21 +44,19 @@ final class ConditionPredicate {
     }
 
     boolean test(Event e) {
-        boolean present = field.isPresent(e);
-        switch (op) {
-            case EXISTS:
-                return present;
-            case DOES_NOT_EXIST:
-                return !present;
-            case NOT_IN:
-            case NE:
-                return !present || !matchesAny(e);
-            case IN:
-            case EQ:
-                return present && matchesAny(e);
-            default:
-                return present && ordered(compare(e));
+        if (!field.isPresent(e)) {
+            return matchesMissing;
         }
+        return switch (op) {
+            case Exists -> true;
+            case DoesNotExist -> false;
+            case NotIn, Ne -> !matchesAny(e);
+            case In, Eq -> matchesAny(e);
+            case Gt -> compareTo(e, 0) > 0;
+            case Gte -> compareTo(e, 0) >= 0;
+            case Lt -> compareTo(e, 0) < 0;
+            case Lte -> compareTo(e, 0) <= 0;
+        };
     }
 
     private boolean matchesAny(Event e) {
@@ -86,20 +66,6 @@ final class ConditionPredicate {
             }
         }
         return false;
-    }
-
-    private int compare(Event e) {
-        return compareTo(e, 0);
-    }
-
-    private boolean ordered(int c) {
-        return switch (op) {
-            case GT -> c > 0;
-            case GTE -> c >= 0;
-            case LT -> c < 0;
-            case LTE -> c <= 0;
-            default -> throw new IllegalStateException();
-        };
     }
 
     /** The event's value compared with value i. */

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.FunnelPlan;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec;
 import dev.pulse.pipeline.PlanPart;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
@@ -30,7 +31,7 @@ public final class FunnelInput extends RichFlatMapFunction<Event, FunnelEvent> {
         FunnelPlan funnel = plan.funnel();
         this.steps = funnel.steps().stream().map(s -> new AnalysisFilter(s.filter(), layout)).toArray(AnalysisFilter[]::new);
         this.exclusions = funnel.exclusions().stream().map(x -> new AnalysisFilter(x.filter(), layout)).toArray(AnalysisFilter[]::new);
-        this.strict = "strict".equals(funnel.order());
+        this.strict = funnel.order() == FunnelSpec.Order.strict;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.FunnelPlan;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order;
 import java.util.function.Consumer;
 
 /**
@@ -10,11 +11,6 @@ import java.util.function.Consumer;
  */
 public final class FunnelMatcher implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    /** Order modes. */
-    public enum Order {
-        ordered, strict, unordered
-    }
-
     private final int stepCount;
     private final Order order;
     private final long conversionWindowMs;
@@ -22,7 +18,7 @@ public final class FunnelMatcher implements java.io.Serializable {
     private final int[] exclusionTo;
 
     public FunnelMatcher(FunnelPlan plan) {
-        this(plan.steps().size(), Order.valueOf(plan.order()), plan.conversionWindowMs(),
+        this(plan.steps().size(), plan.order(), plan.conversionWindowMs(),
                 plan.exclusions().stream().mapToInt(FunnelPlan.ExclusionPlan::fromStep).toArray(),
                 plan.exclusions().stream().mapToInt(FunnelPlan.ExclusionPlan::toStep).toArray());
     }

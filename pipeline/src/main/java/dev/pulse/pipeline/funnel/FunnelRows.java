@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec;
 import dev.pulse.pipeline.metric.DimensionKey;
 import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
 
     public FunnelRows(AnalysisPlan plan, boolean provisional) {
         this.stepCount = plan.funnel().steps().size();
-        this.uniques = "uniques".equals(plan.funnel().countBy());
+        this.uniques = plan.funnel().countBy() == FunnelSpec.CountBy.uniques;
         this.windowMs = plan.window().sizeMs();
         this.conversionWindowMs = plan.funnel().conversionWindowMs();
         this.lateness = plan.allowedLatenessMs();

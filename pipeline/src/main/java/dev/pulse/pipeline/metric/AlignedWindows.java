@@ -1,35 +1,29 @@
 package dev.pulse.pipeline.metric;
 
 import dev.pulse.api.plan.WindowPlan;
+import dev.pulse.api.v1alpha1.common.WindowType;
 import java.io.Serializable;
 
 /**
- * The event-time windows of a metric, aligned to the UTC epoch (ARCHITECTURE §1), identified by
+ * The event-time windows of a metric, aligned to the UTC epoch (docs/semantics.md, "Windows"), identified by
  * their end (unique for every type): tumbling {@code [k·size, (k+1)·size)}; hopping
  * {@code [k·slide, k·slide+size)}; cumulative: in each period {@code [k·size, (k+1)·size)} the
  * windows {@code [k·size, k·size + j·step)}, j = 1…size/step. All half-open.
  */
 public final class AlignedWindows implements Serializable {
     private static final long serialVersionUID = 1L;
-    private enum Type { TUMBLING, HOPPING, CUMULATIVE }
-
-    private final Type type;
+    private final WindowType type;
     private final long size;
     private final long slide;
     private final long step;
 
     public AlignedWindows(WindowPlan plan) {
-        this.type = switch (plan.type()) {
-            case "tumbling" -> Type.TUMBLING;
-            case "hopping" -> Type.HOPPING;
-            case "cumulative" -> Type.CUMULATIVE;
-            default -> throw new IllegalArgumentException("unknown window type '" + plan.type() + "'");
-        };
+        this.type = plan.type();
         this.size = plan.sizeMs();
         this.slide = plan.slideMs();
         this.step = plan.stepMs();
-        if (size <= 0 || (type == Type.HOPPING && (slide <= 0 || size % slide != 0))
-                || (type == Type.CUMULATIVE && (step <= 0 || size % step != 0))) {
+        if (size <= 0 || (type == WindowType.hopping && (slide <= 0 || size % slide != 0))
+                || (type == WindowType.cumulative && (step <= 0 || size % step != 0))) {
             throw new IllegalArgumentException("invalid window " + plan);
         }
     }
@@ -37,20 +31,20 @@ public final class AlignedWindows implements Serializable {
     /** The most windows one event can fall into. */
     public int maxWindows() {
         return switch (type) {
-            case TUMBLING -> 1;
-            case HOPPING -> (int) (size / slide);
-            case CUMULATIVE -> (int) (size / step);
+            case tumbling -> 1;
+            case hopping -> (int) (size / slide);
+            case cumulative -> (int) (size / step);
         };
     }
 
     /** Writes the ends of the windows holding time t into {@code ends}; returns how many. */
     public int endsOf(long t, long[] ends) {
         switch (type) {
-            case TUMBLING -> {
+            case tumbling -> {
                 ends[0] = Math.floorDiv(t, size) * size + size;
                 return 1;
             }
-            case HOPPING -> {
+            case hopping -> {
                 int n = 0;
                 long last = Math.floorDiv(t, slide);
                 for (long k = last; k * slide + size > t; k--) {
@@ -71,6 +65,6 @@ public final class AlignedWindows implements Serializable {
 
     /** The start of the window with the given end. */
     public long startOf(long end) {
-        return type == Type.CUMULATIVE ? Math.floorDiv(end - 1, size) * size : end - size;
+        return type == WindowType.cumulative ? Math.floorDiv(end - 1, size) * size : end - size;
     }
 }

@@ -1,14 +1,28 @@
 package dev.pulse.pipeline.metric;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.util.HashSet;
 
 /**
  * The running aggregate of one window and one group: enough for every aggregation type, with
- * the distinct set and the sketch created only for the types that need them. Kept as an object
- * on the heap state backend and written by {@link MetricAccumulatorSerializer} in checkpoints.
+ * the distinct set and the sketch created only for the types that need them. How an
+ * {@link Observation} updates it and what value it has depend on the aggregation type
+ * ({@link #add}, {@link #value}). Kept as an object on the heap state backend and written by
+ * {@link MetricAccumulatorSerializer} in checkpoints.
+ *
+ * <p>Percentiles use a DDSketch with 1% relative accuracy: the reported value is within 1% of
+ * the exact value at rank ⌊q·(n−1)⌋ of the window's n values (0-based, ascending). Memory is
+ * bounded at {@value #SKETCH_BINS} bins per sign; beyond that range the lowest bins collapse, so
+ * only values more than ~10^17 times smaller than the largest lose accuracy.
  */
-public final class MetricAccumulator {
+public final class MetricAccumulator implements Cloneable {
+    private static final double SKETCH_RELATIVE_ACCURACY = 0.01;
+    private static final int SKETCH_BINS = 2048;
+
     /** Events that passed the filter (for a ratio: either side); a row exists when > 0. */
     long events;
     /** Events with a value of the aggregated field. */
@@ -23,18 +37,75 @@ public final class MetricAccumulator {
     /** Changed since its last provisional emission. */
     boolean dirty;
 
+    static Store sketchStore() {
+        return new CollapsingLowestDenseStore(SKETCH_BINS);
+    }
+
+    /** Adds one observation, as the aggregation type counts it. */
+    void add(AggregationType type, Observation o) {
+        events++;
+        switch (type) {
+            case count -> {
+            }
+            case countDistinct -> {
+                if (o.text != null) {
+                    if (distinct == null) {
+                        distinct = new HashSet<>();
+                    }
+                    distinct.add(o.text);
+                }
+            }
+            case ratio -> {
+                if (o.has(Observation.NUMERATOR)) {
+                    numerator++;
+                }
+                if (o.has(Observation.DENOMINATOR)) {
+                    denominator++;
+                }
+            }
+            default -> {
+                if (o.has(Observation.HAS_NUMBER)) {
+                    double v = o.number;
+                    values++;
+                    sum += v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    if (type == AggregationType.percentile) {
+                        if (sketch == null) {
+                            sketch = DDSketches.collapsingLowestDense(SKETCH_RELATIVE_ACCURACY, SKETCH_BINS);
+                        }
+                        sketch.accept(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The metric's value, or null when undefined (no values; a ratio with denominator 0). */
+    Double value(AggregationType type, double percentile) {
+        return switch (type) {
+            case count -> (double) events;
+            case countDistinct -> (double) (distinct == null ? 0 : distinct.size());
+            case sum -> values == 0 ? null : sum;
+            case avg -> values == 0 ? null : sum / values;
+            case min -> values == 0 ? null : min;
+            case max -> values == 0 ? null : max;
+            case ratio -> denominator == 0 ? null : (double) numerator / denominator;
+            case percentile -> sketch == null || sketch.isEmpty() ? null : sketch.getValueAtQuantile(percentile / 100.0);
+        };
+    }
+
+    /** A deep copy: every field, with its own distinct set and sketch. */
     MetricAccumulator copy() {
-        MetricAccumulator c = new MetricAccumulator();
-        c.events = events;
-        c.values = values;
-        c.sum = sum;
-        c.min = min;
-        c.max = max;
-        c.numerator = numerator;
-        c.denominator = denominator;
+        MetricAccumulator c;
+        try {
+            // field by field, so a field added later cannot be left out
+            c = (MetricAccumulator) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
         c.distinct = distinct == null ? null : new HashSet<>(distinct);
         c.sketch = sketch == null ? null : sketch.copy();
-        c.dirty = dirty;
         return c;
     }
 }

@@ -94,7 +94,7 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
         if (sketchBytes >= 0) {
             byte[] array = new byte[sketchBytes];
             in.readFully(array);
-            a.sketch = DDSketch.decode(ByteArrayInput.wrap(array), MetricAggregation::sketchStore);
+            a.sketch = DDSketch.decode(ByteArrayInput.wrap(array), MetricAccumulator::sketchStore);
         }
         return a;
     }

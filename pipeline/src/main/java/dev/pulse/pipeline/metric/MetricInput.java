@@ -2,6 +2,7 @@ package dev.pulse.pipeline.metric;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.MetricPlan;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.pipeline.PlanPart;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
@@ -31,7 +32,7 @@ public final class MetricInput extends RichFlatMapFunction<Event, Observation> {
         this.layout = layout;
         MetricPlan metric = plan.metric();
         this.filter = new AnalysisFilter(plan.filter(), layout);
-        boolean ratio = MetricAggregation.of(metric.aggregation()) == MetricAggregation.RATIO;
+        boolean ratio = metric.aggregation() == AggregationType.ratio;
         this.numerator = ratio ? new AnalysisFilter(metric.numerator(), layout) : null;
         this.denominator = ratio ? new AnalysisFilter(metric.denominator(), layout) : null;
     }
@@ -45,10 +46,10 @@ public final class MetricInput extends RichFlatMapFunction<Event, Observation> {
             denominator.open();
         }
         dimensions = plan.dimensions().stream().map(layout::field).toArray(FieldRef[]::new);
-        MetricAggregation aggregation = MetricAggregation.of(plan.metric().aggregation());
-        field = plan.metric().field() == null || aggregation == MetricAggregation.COUNT || aggregation == MetricAggregation.RATIO
+        AggregationType aggregation = plan.metric().aggregation();
+        field = plan.metric().field() == null || aggregation == AggregationType.count || aggregation == AggregationType.ratio
                 ? null : layout.field(plan.metric().field());
-        readsNumber = aggregation.readsNumber();
+        readsNumber = aggregation.needsNumericField();
     }
 
     @Override

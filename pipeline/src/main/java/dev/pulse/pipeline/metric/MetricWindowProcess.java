@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.metric;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     private static final long serialVersionUID = 1L;
     private final String analysis;
     private final AlignedWindows windows;
-    private final MetricAggregation aggregation;
+    private final AggregationType aggregation;
     private final double percentile;
     private final long lateness;
     private final long emitEvery;
@@ -57,7 +58,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     public MetricWindowProcess(AnalysisPlan plan, boolean provisional) {
         this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
         this.windows = new AlignedWindows(plan.window());
-        this.aggregation = MetricAggregation.of(plan.metric().aggregation());
+        this.aggregation = plan.metric().aggregation();
         this.percentile = plan.metric().percentile() == null ? 0 : plan.metric().percentile();
         this.lateness = plan.allowedLatenessMs();
         this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
@@ -97,7 +98,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
                 a = new MetricAccumulator();
                 ctx.timerService().registerEventTimeTimer(finalAt);
             }
-            aggregation.add(a, o);
+            a.add(aggregation, o);
             // a window turning dirty needs a provisional emission; one timer per key and interval
             becameDirty |= !a.dirty;
             a.dirty = true;
@@ -170,11 +171,11 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
         r.windowStart = windows.startOf(end);
         r.windowEnd = end;
         r.dimensions = DimensionKey.decode(key, dimensionCount);
-        r.value = aggregation.value(a, percentile);
-        if (aggregation == MetricAggregation.RATIO) {
+        r.value = a.value(aggregation, percentile);
+        if (aggregation == AggregationType.ratio) {
             r.numerator = a.numerator;
             r.denominator = a.denominator;
-        } else if (aggregation == MetricAggregation.AVG) {
+        } else if (aggregation == AggregationType.avg) {
             // the number of values averaged, so the serving store can combine averages exactly
             r.denominator = a.values;
         }

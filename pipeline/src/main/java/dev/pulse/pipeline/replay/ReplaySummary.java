@@ -7,13 +7,12 @@ package dev.pulse.pipeline.replay;
  * @param malformed malformed lines, each reported on the error stream with its file and line
  * @param rows result rows written
  * @param analyses analyses computed
- * @param skipped analyses of a kind this pipeline does not compute yet (each named on the error stream)
  */
-public record ReplaySummary(long events, long malformed, long rows, int analyses, int skipped) {
+public record ReplaySummary(long events, long malformed, long rows, int analyses) {
 
     /** The summary line printed at the end of a replay. */
     public String line() {
         return "replayed " + events + " events (" + malformed + " malformed lines skipped): "
-                + rows + " rows from " + analyses + " analyses" + (skipped > 0 ? ", " + skipped + " not supported yet" : "");
+                + rows + " rows from " + analyses + " analyses";
     }
 }

@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.RetentionPlan;
+import dev.pulse.api.v1alpha1.retention.RetentionSpec;
 
 /**
  * Retention per docs/semantics.md for one actor's events in time order: the first cohort event
@@ -14,7 +15,7 @@ public final class RetentionTracker implements java.io.Serializable {
     private final boolean bounded;
 
     public RetentionTracker(RetentionPlan plan) {
-        this(plan.periodMs(), plan.periods(), "bounded".equals(plan.mode()));
+        this(plan.periodMs(), plan.periods(), plan.mode() == RetentionSpec.Mode.bounded);
     }
 
     public RetentionTracker(long periodMs, int periods, boolean bounded) {

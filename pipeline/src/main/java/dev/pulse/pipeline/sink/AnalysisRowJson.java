@@ -2,6 +2,7 @@ package dev.pulse.pipeline.sink;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
 import dev.pulse.pipeline.funnel.FunnelRow;
@@ -37,7 +38,7 @@ public final class AnalysisRowJson implements Serializable {
 
     public String funnel(FunnelRow row) {
         return write(g -> {
-            key(g, "Funnel", "windowStart", row, true);
+            key(g, AnalysisKind.Funnel.name(), "windowStart", row, true);
             g.writeArrayFieldStart("steps");
             for (int i = 0; i < steps.length; i++) {
                 g.writeStartObject();
@@ -52,7 +53,7 @@ public final class AnalysisRowJson implements Serializable {
     /** A retention row; a period that is not complete is written as null. */
     public String retention(RetentionRow row) {
         return write(g -> {
-            key(g, "Retention", "cohortStart", row, false);
+            key(g, AnalysisKind.Retention.name(), "cohortStart", row, false);
             g.writeNumberField("cohortSize", row.cohortSize);
             g.writeArrayFieldStart("retained");
             for (int k = 0; k < row.retained.length; k++) {

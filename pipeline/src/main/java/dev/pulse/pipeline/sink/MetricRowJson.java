@@ -26,7 +26,7 @@ public final class MetricRowJson implements Serializable {
     private final String[] dimensions;
 
     public MetricRowJson(AnalysisPlan plan) {
-        this(plan.kind(), plan.namespace(), plan.name(), plan.dimensions());
+        this(plan.kind().name(), plan.namespace(), plan.name(), plan.dimensions());
     }
 
     public MetricRowJson(String kind, String namespace, String name, List<String> dimensions) {

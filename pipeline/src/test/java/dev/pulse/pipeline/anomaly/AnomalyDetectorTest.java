@@ -3,12 +3,15 @@ package dev.pulse.pipeline.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.AnomalyPlan;
+import dev.pulse.api.v1alpha1.metric.AnomalySpec.Algorithm;
+import dev.pulse.api.v1alpha1.metric.AnomalySpec.Direction;
+import dev.pulse.api.v1alpha1.metric.AnomalySpec.Seasonality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 class AnomalyDetectorTest {
@@ -16,13 +19,13 @@ class AnomalyDetectorTest {
     private static final long DAY = 24 * HOUR;
 
     /** Hourly values with a daily rhythm and ±5% noise; a spike of ×3 at hour {@code spikeAt}. */
-    private static List<Anomaly> run(String algorithm, int hours, int spikeAt, long minHistory) {
-        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan(algorithm, algorithm.equals("seasonal") ? "daily" : "none", 4, "both", minHistory));
+    private static List<Anomaly> run(Algorithm algorithm, int hours, int spikeAt, long minHistory) {
+        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan(algorithm, algorithm == Algorithm.seasonal ? Seasonality.daily : Seasonality.none, 4, Direction.both, minHistory));
         SeriesHistory h = new SeriesHistory();
         Random random = new Random(11);
         List<Anomaly> found = new ArrayList<>();
         for (int i = 0; i < hours; i++) {
-            double base = algorithm.equals("seasonal") ? 1000 + 500 * Math.sin(2 * Math.PI * (i % 24) / 24) : 1000;
+            double base = algorithm == Algorithm.seasonal ? 1000 + 500 * Math.sin(2 * Math.PI * (i % 24) / 24) : 1000;
             double value = base * (1 + (random.nextDouble() - 0.5) * 0.1);
             if (i == spikeAt) {
                 value *= 3;
@@ -33,8 +36,8 @@ class AnomalyDetectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zscore", "ewma", "seasonal"})
-    void aSpikeIsFlaggedAndNoiseIsNot(String algorithm) {
+    @EnumSource(Algorithm.class)
+    void aSpikeIsFlaggedAndNoiseIsNot(Algorithm algorithm) {
         List<Anomaly> found = run(algorithm, 24 * 6, 24 * 5 + 7, 3 * DAY);
         assertThat(found).singleElement().satisfies(a -> {
             assertThat(a.windowStart()).isEqualTo((24 * 5 + 7) * HOUR);
@@ -45,15 +48,15 @@ class AnomalyDetectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zscore", "ewma", "seasonal"})
-    void nothingFiresBeforeMinHistory(String algorithm) {
+    @EnumSource(Algorithm.class)
+    void nothingFiresBeforeMinHistory(Algorithm algorithm) {
         assertThat(run(algorithm, 24 * 6, 24 * 2, 3 * DAY)).isEmpty();
     }
 
     @Test
     void directionFiltersWhichSideFires() {
-        AnomalyDetector below = new AnomalyDetector(new AnomalyPlan("zscore", "none", 3, "below", 0));
-        AnomalyDetector above = new AnomalyDetector(new AnomalyPlan("zscore", "none", 3, "above", 0));
+        AnomalyDetector below = new AnomalyDetector(new AnomalyPlan(Algorithm.zscore, Seasonality.none, 3, Direction.below, 0));
+        AnomalyDetector above = new AnomalyDetector(new AnomalyPlan(Algorithm.zscore, Seasonality.none, 3, Direction.above, 0));
         SeriesHistory hb = new SeriesHistory();
         SeriesHistory ha = new SeriesHistory();
         for (int i = 0; i < 20; i++) {
@@ -68,7 +71,7 @@ class AnomalyDetectorTest {
 
     @Test
     void zscoreBandIsMeanPlusMinusKStandardDeviations() {
-        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan("zscore", "none", 2, "both", 0));
+        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan(Algorithm.zscore, Seasonality.none, 2, Direction.both, 0));
         SeriesHistory h = new SeriesHistory();
         d.observe(h, 0, 10);
         d.observe(h, HOUR, 20);
@@ -82,7 +85,7 @@ class AnomalyDetectorTest {
 
     @Test
     void seasonalUsesTheMedianOfTheSameSlotAndTheScaledMad() {
-        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan("seasonal", "daily", 3, "both", 0));
+        AnomalyDetector d = new AnomalyDetector(new AnomalyPlan(Algorithm.seasonal, Seasonality.daily, 3, Direction.both, 0));
         SeriesHistory h = new SeriesHistory();
         double[] sameSlot = {100, 110, 90, 105};
         for (int day = 0; day < sameSlot.length; day++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.FieldPlan;
 import dev.pulse.api.plan.StreamPlan;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 public class EventParserTest {
     public static StreamPlan stream(String timestampFormat) {
         return new StreamPlan("growth", "shop-events", "shop-events", "pulse.growth.shop-events", "json", "event", "user_id", "ts",
-                timestampFormat, 5000, 60000, List.of(new FieldPlan("amount", "double"), new FieldPlan("platform", "string"),
-                        new FieldPlan("premium", "boolean"), new FieldPlan("quantity", "long")), 1, false);
+                timestampFormat, 5000, 60000, List.of(new FieldPlan("amount", FieldType.DOUBLE), new FieldPlan("platform", FieldType.STRING),
+                        new FieldPlan("premium", FieldType.BOOLEAN), new FieldPlan("quantity", FieldType.LONG)), 1, false);
     }
 
     private final EventLayout layout = new EventLayout(stream("epochMillis"));

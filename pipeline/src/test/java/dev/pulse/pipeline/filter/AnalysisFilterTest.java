@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.ConditionPlan;
 import dev.pulse.api.plan.FilterPlan;
+import dev.pulse.api.v1alpha1.common.Operator;
+import dev.pulse.api.v1alpha1.eventstream.FieldType;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.event.EventParser;
@@ -22,11 +24,11 @@ class AnalysisFilterTest {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private boolean where(String field, String type, String op, String... values) {
+    private boolean where(String field, FieldType type, Operator op, String... values) {
         return test(new FilterPlan(List.of(), List.of(new ConditionPlan(field, type, op, List.of(values))), null), full);
     }
 
-    private boolean whereOnMissing(String field, String type, String op, String... values) {
+    private boolean whereOnMissing(String field, FieldType type, Operator op, String... values) {
         return test(new FilterPlan(List.of(), List.of(new ConditionPlan(field, type, op, List.of(values))), null), bare);
     }
 
@@ -47,27 +49,27 @@ class AnalysisFilterTest {
 
     @Test
     void whereComparesByTheFieldsType() {
-        assertThat(where("amount", "double", "Gt", "100")).isTrue();
-        assertThat(where("amount", "double", "Lte", "150.5")).isTrue();
-        assertThat(where("amount", "double", "Lt", "150.5")).isFalse();
-        assertThat(where("quantity", "long", "Gte", "2")).isTrue();
-        assertThat(where("quantity", "long", "In", "1", "3")).isFalse();
-        assertThat(where("platform", "string", "In", "android", "ios")).isTrue();
-        assertThat(where("platform", "string", "Ne", "ios")).isFalse();
-        assertThat(where("premium", "boolean", "Eq", "true")).isTrue();
-        assertThat(where("event", "string", "Eq", "purchase")).isTrue();
-        assertThat(where("ts", "long", "Lt", "2")).isTrue();
+        assertThat(where("amount", FieldType.DOUBLE, Operator.Gt, "100")).isTrue();
+        assertThat(where("amount", FieldType.DOUBLE, Operator.Lte, "150.5")).isTrue();
+        assertThat(where("amount", FieldType.DOUBLE, Operator.Lt, "150.5")).isFalse();
+        assertThat(where("quantity", FieldType.LONG, Operator.Gte, "2")).isTrue();
+        assertThat(where("quantity", FieldType.LONG, Operator.In, "1", "3")).isFalse();
+        assertThat(where("platform", FieldType.STRING, Operator.In, "android", "ios")).isTrue();
+        assertThat(where("platform", FieldType.STRING, Operator.Ne, "ios")).isFalse();
+        assertThat(where("premium", FieldType.BOOLEAN, Operator.Eq, "true")).isTrue();
+        assertThat(where("event", FieldType.STRING, Operator.Eq, "purchase")).isTrue();
+        assertThat(where("ts", FieldType.LONG, Operator.Lt, "2")).isTrue();
     }
 
     @Test
     void aMissingFieldBehavesLikeALabelSelector() {
-        for (String op : List.of("In", "Eq", "Gt", "Gte", "Lt", "Lte")) {
-            assertThat(whereOnMissing("amount", "double", op, "1")).as(op).isFalse();
+        for (Operator op : List.of(Operator.In, Operator.Eq, Operator.Gt, Operator.Gte, Operator.Lt, Operator.Lte)) {
+            assertThat(whereOnMissing("amount", FieldType.DOUBLE, op, "1")).as(op.name()).isFalse();
         }
-        assertThat(whereOnMissing("amount", "double", "Exists")).isFalse();
-        assertThat(whereOnMissing("amount", "double", "NotIn", "1")).isTrue();
-        assertThat(whereOnMissing("platform", "string", "Ne", "ios")).isTrue();
-        assertThat(whereOnMissing("premium", "boolean", "DoesNotExist")).isTrue();
+        assertThat(whereOnMissing("amount", FieldType.DOUBLE, Operator.Exists)).isFalse();
+        assertThat(whereOnMissing("amount", FieldType.DOUBLE, Operator.NotIn, "1")).isTrue();
+        assertThat(whereOnMissing("platform", FieldType.STRING, Operator.Ne, "ios")).isTrue();
+        assertThat(whereOnMissing("premium", FieldType.BOOLEAN, Operator.DoesNotExist)).isTrue();
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulse.pipeline.funnel.FunnelMatcher.Order;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.pulse.pipeline.funnel;
 
-import dev.pulse.pipeline.funnel.FunnelMatcher.Order;
+import dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order;
 import java.util.ArrayList;
 import java.util.List;
 

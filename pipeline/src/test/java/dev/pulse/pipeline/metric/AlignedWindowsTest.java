@@ -3,6 +3,7 @@ package dev.pulse.pipeline.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.WindowPlan;
+import dev.pulse.api.v1alpha1.common.WindowType;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class AlignedWindowsTest {
 
     @Test
     void tumblingIsHalfOpenAndAlignedToTheEpoch() {
-        WindowPlan minute = new WindowPlan("tumbling", 60_000, 0, 0);
+        WindowPlan minute = new WindowPlan(WindowType.tumbling, 60_000, 0, 0);
         assertThat(ends(minute, 0)).containsExactly(60_000);
         assertThat(ends(minute, 59_999)).containsExactly(60_000);
         assertThat(ends(minute, 60_000)).containsExactly(120_000);
@@ -28,7 +29,7 @@ class AlignedWindowsTest {
 
     @Test
     void hoppingWindowsHoldingATime() {
-        WindowPlan hop = new WindowPlan("hopping", 3_000, 1_000, 0);
+        WindowPlan hop = new WindowPlan(WindowType.hopping, 3_000, 1_000, 0);
         assertThat(ends(hop, 2_500)).containsExactly(3_000, 4_000, 5_000);
         assertThat(ends(hop, 3_000)).containsExactly(4_000, 5_000, 6_000);
         assertThat(new AlignedWindows(hop).startOf(5_000)).isEqualTo(2_000);
@@ -36,7 +37,7 @@ class AlignedWindowsTest {
 
     @Test
     void cumulativeWindowsGrowByStepWithinTheirPeriod() {
-        WindowPlan cumulative = new WindowPlan("cumulative", 4_000, 0, 1_000);
+        WindowPlan cumulative = new WindowPlan(WindowType.cumulative, 4_000, 0, 1_000);
         assertThat(ends(cumulative, 0)).containsExactly(1_000, 2_000, 3_000, 4_000);
         assertThat(ends(cumulative, 2_500)).containsExactly(3_000, 4_000);
         assertThat(ends(cumulative, 3_999)).containsExactly(4_000);

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.metric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,9 @@ class MetricAccumulatorSerializerTest {
             o.number = i * 1.5 - 100;
             o.text = "u-" + (i % 37);
             o.flags = Observation.HAS_NUMBER | Observation.NUMERATOR;
-            MetricAggregation.PERCENTILE.add(a, o);
-            MetricAggregation.COUNT_DISTINCT.add(a, o);
-            MetricAggregation.RATIO.add(a, o);
+            a.add(AggregationType.percentile, o);
+            a.add(AggregationType.countDistinct, o);
+            a.add(AggregationType.ratio, o);
         }
         a.dirty = true;
         DataOutputSerializer out = new DataOutputSerializer(64);

@@ -8,7 +8,7 @@ import java.util.Optional;
 import lombok.Data;
 import lombok.NoArgsConstructor;
 
-/** Status every Pulse resource carries (ARCHITECTURE §3). */
+/** Status every Pulse resource carries (docs/operations.md, "Conditions and reasons"). */
 @Data
 @NoArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
