@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.ChildJvm;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;

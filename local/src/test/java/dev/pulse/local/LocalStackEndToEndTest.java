@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.local.ShopSessions.Kind;
 import dev.pulse.local.ShopSessions.ShopRecord;
+import dev.pulse.testsupport.KafkaBrokerConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -271,7 +272,7 @@ class LocalStackEndToEndTest {
 
     private void sendHeartbeats(Instant at) throws Exception {
         int partitions;
-        try (Admin admin = KafkaBroker.admin(bootstrap)) {
+        try (Admin admin = KafkaBrokerConfig.admin(bootstrap)) {
             partitions = admin.describeTopics(List.of("shop-events")).allTopicNames().get().get("shop-events").partitions().size();
         }
         try (KafkaProducer<String, String> producer = producer()) {

@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -27,14 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TopicControllerTest {
     @TempDir
     static Path dir;
-    static KafkaBroker kafka;
+    static EmbeddedKafka kafka;
     static ApiServer api;
     static TopicController controller;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free());
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), Ports.free(), Ports.free());
         api = ApiServer.start(Ports.free(), TestHome.crds());
         controller = new TopicController(api.client(), kafka.bootstrapServers(), new Progress(new PrintStream(new ByteArrayOutputStream()))).start();
         admin = kafka.admin();
