@@ -14,6 +14,7 @@ import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingRetention;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,7 +32,7 @@ class ServingSchemaTest {
 
     @BeforeEach
     void connect() throws SQLException {
-        c = TestPostgres.database("schema_" + (++databases));
+        c = PostgresExtension.shared().database("schema_" + (++databases));
     }
 
     @AfterEach
