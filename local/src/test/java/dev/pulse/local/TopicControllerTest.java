@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.ConflictRetry;
 import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -153,18 +154,6 @@ class TopicControllerTest {
 
     /** Edits a KafkaTopic, retrying when the controller's status write got there first (409). */
     private static void editSpec(KubernetesClient client, String name, java.util.function.Consumer<KafkaTopic> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.resources(KafkaTopic.class).inNamespace("default").withName(name).edit(t -> {
-                    change.accept(t);
-                    return t;
-                });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
-                    throw e;
-                }
-            }
-        }
+        ConflictRetry.edit(client.resources(KafkaTopic.class).inNamespace("default").withName(name), change);
     }
 }
