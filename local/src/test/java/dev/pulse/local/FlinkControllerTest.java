@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.ChildJvm;
 import dev.pulse.testsupport.ConflictRetry;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -51,7 +52,7 @@ class FlinkControllerTest {
     @Test
     void runsReportsRestartsUpgradesSuspendsAndStops() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ApiServer api = ApiServer.start(Ports.free(), TestHome.crds());
+        try (ApiServer api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
                 FlinkController flink = new FlinkController(api.client(), fakeLauncher, dir.resolve("pipelines"), dir.resolve("logs"),
                         List.of("--create-tables"), new Progress(new PrintStream(out, true))).timings(300, 1500).start()) {
             KubernetesClient client = api.client();

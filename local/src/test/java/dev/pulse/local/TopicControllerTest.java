@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.ConflictRetry;
 import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -37,7 +38,7 @@ class TopicControllerTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), Ports.free(), Ports.free());
-        api = ApiServer.start(Ports.free(), TestHome.crds());
+        api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
         controller = new TopicController(api.client(), kafka.bootstrapServers(), new Progress(new PrintStream(new ByteArrayOutputStream()))).start();
         admin = kafka.admin();
     }
