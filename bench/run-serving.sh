@@ -5,12 +5,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
+# the bench is a project of its own: it resolves pulse-pipeline, pulse-test-support and their parent
+# from the local repository, so those are installed first (-am: with pulse-parent and pulse-api)
+"$root/mvnw" -q -f "$root/pom.xml" install -DskipTests -pl pipeline,test-support -am
 if [ ! -f "$root/serving/target/quarkus-app/quarkus-run.jar" ]; then
-  "$root/mvnw" -o -q -f "$root/serving/pom.xml" package -DskipTests
+  "$root/mvnw" -q -f "$root/serving/pom.xml" package -DskipTests
 fi
-"$root/mvnw" -o -q -f "$root/api/pom.xml" install -DskipTests
-"$root/mvnw" -o -q -f "$root/pipeline/pom.xml" install -DskipTests
-"$root/mvnw" -o -q -f "$here/pom.xml" package
+"$root/mvnw" -q -f "$here/pom.xml" package
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dbench.root="$root" \
   -cp "$here/target/pulse-bench-0.1.0-SNAPSHOT.jar:$(cat "$here/target/classpath.txt")" \
   dev.pulse.bench.ServingBenchmark "$@"

@@ -11,6 +11,7 @@ import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.pipeline.PipelineJob;
 import dev.pulse.pipeline.PipelineSettings;
+import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class Benchmark {
         System.out.printf("machine: %d cores, %s, Java %s, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        try (BenchKafka kafka = BenchKafka.start(); EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             String jdbc = postgres.getJdbcUrl("postgres", "postgres");
             kafka.createTopic(topic, parallelism);
             long t0 = System.nanoTime();
@@ -107,34 +108,6 @@ public final class Benchmark {
         }
     }
 
-    private static final String FUNNEL = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Funnel
-            metadata: {name: purchase-funnel, namespace: bench}
-            spec:
-              stream: shop-events
-              steps:
-                - {name: viewed, events: [view]}
-                - {name: carted, events: [add_to_cart]}
-                - {name: checkout, events: [checkout_start]}
-                - {name: purchased, events: [purchase]}
-              conversionWindow: 30m
-              dimensions: [platform]
-              window: {type: tumbling, size: 1m}
-            """;
-    private static final String RETENTION = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Retention
-            metadata: {name: buyer-retention, namespace: bench}
-            spec:
-              stream: shop-events
-              cohort: {events: [view]}
-              return: {events: [purchase]}
-              period: 1h
-              periods: 7
-              dimensions: [platform]
-            """;
-
     /**
      * Case (c), issue 4: a 4-step funnel and a 7-period retention against the count metric on the
      * same input, each alone in its generated job; alternating runs, medians compared.
@@ -142,8 +115,8 @@ public final class Benchmark {
     private static void funnelAndRetention(String bootstrap, String topic, String jdbc, int parallelism, long events) throws Exception {
         String count = BenchMetric.ORDERS_BY_PLATFORM.yaml();
         runGeneratedYaml(List.of(count), bootstrap, topic, jdbc, parallelism);
-        runGeneratedYaml(List.of(FUNNEL), bootstrap, topic, jdbc, parallelism);
-        runGeneratedYaml(List.of(RETENTION), bootstrap, topic, jdbc, parallelism);
+        runGeneratedYaml(List.of(BenchAnalyses.FUNNEL), bootstrap, topic, jdbc, parallelism);
+        runGeneratedYaml(List.of(BenchAnalyses.RETENTION), bootstrap, topic, jdbc, parallelism);
         System.out.println();
         System.out.println("case (c): funnel and retention against the count metric, each alone in a generated job");
         List<long[]> counts = new ArrayList<>();
@@ -151,8 +124,8 @@ public final class Benchmark {
         List<long[]> retentions = new ArrayList<>();
         for (int i = 0; i < REPEATS; i++) {
             counts.add(runGeneratedYaml(List.of(count), bootstrap, topic, jdbc, parallelism));
-            funnels.add(runGeneratedYaml(List.of(FUNNEL), bootstrap, topic, jdbc, parallelism));
-            retentions.add(runGeneratedYaml(List.of(RETENTION), bootstrap, topic, jdbc, parallelism));
+            funnels.add(runGeneratedYaml(List.of(BenchAnalyses.FUNNEL), bootstrap, topic, jdbc, parallelism));
+            retentions.add(runGeneratedYaml(List.of(BenchAnalyses.RETENTION), bootstrap, topic, jdbc, parallelism));
             report("  count metric, run " + (i + 1), events, counts.get(i));
             report("  4-step funnel, run " + (i + 1), events, funnels.get(i));
             report("  7-period retention, run " + (i + 1), events, retentions.get(i));

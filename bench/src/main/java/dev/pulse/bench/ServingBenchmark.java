@@ -84,33 +84,6 @@ public final class ServingBenchmark {
               window: {type: tumbling, size: 1m}
               serving: {retention: 30d, rollups: [1h, 1d]}
             """;
-    private static final String FUNNEL = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Funnel
-            metadata: {name: purchase-funnel, namespace: bench}
-            spec:
-              stream: shop-events
-              steps:
-                - {name: viewed, events: [view]}
-                - {name: carted, events: [add_to_cart]}
-                - {name: checkout, events: [checkout_start]}
-                - {name: purchased, events: [purchase]}
-              conversionWindow: 30m
-              dimensions: [platform]
-              window: {type: tumbling, size: 1m}
-            """;
-    private static final String RETENTION = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Retention
-            metadata: {name: buyer-retention, namespace: bench}
-            spec:
-              stream: shop-events
-              cohort: {events: [view]}
-              return: {events: [purchase]}
-              period: 1h
-              periods: 7
-              dimensions: [platform]
-            """;
 
     private ServingBenchmark() {
     }
@@ -126,7 +99,7 @@ public final class ServingBenchmark {
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
         Path jar = root.resolve("serving/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " missing: ./mvnw -o -q -f serving/pom.xml package -DskipTests");
+            throw new IllegalStateException(jar + " missing: ./mvnw -q -f serving/pom.xml package -DskipTests");
         }
         PipelinePlan plan = plan();
         List<String> table = new ArrayList<>();
@@ -176,7 +149,7 @@ public final class ServingBenchmark {
 
     private static PipelinePlan plan() throws Exception {
         List<HasMetadata> resources = new ArrayList<>();
-        for (String yaml : List.of(STREAM, METRIC, FUNNEL, RETENTION)) {
+        for (String yaml : List.of(STREAM, METRIC, BenchAnalyses.FUNNEL, BenchAnalyses.RETENTION)) {
             JsonNode node = YAML.readTree(yaml);
             resources.add(YAML.treeToValue(node, DefinitionValidator.typeOf(node.path("kind").asText())));
         }
@@ -341,8 +314,20 @@ public final class ServingBenchmark {
     }
 
     private static List<String> measure(String base, String jdbc, PipelinePlan plan, long n, Instant end) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).build();
+        // daemon threads, shut down after the measurement: the JVM exits once the table is printed
+        ExecutorService clientPool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "http-client");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return measure(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientPool).build(), base, jdbc, plan, n, end);
+        } finally {
+            clientPool.shutdownNow();
+        }
+    }
+
+    private static List<String> measure(HttpClient http, String base, String jdbc, PipelinePlan plan, long n, Instant end) throws Exception {
         List<Query> queries = queries(end);
         for (Query q : queries) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q.path())).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.pulse.e2e;
 
+import dev.pulse.testsupport.Checkout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ final class Repo {
     }
 
     static Path root() {
-        return Path.of(System.getProperty("pulse.repo", "..")).toAbsolutePath().normalize();
+        return Checkout.root();
     }
 
     static Path chart() {

@@ -1,5 +1,7 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.ChildJvm;
+import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -44,7 +46,7 @@ public final class LocalStack {
     private final Progress progress = new Progress(System.out);
     private final List<AutoCloseable> started = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> TopicController.daemon(r, "stack-timer"));
-    private KafkaBroker kafka;
+    private EmbeddedKafka kafka;
     private Postgres postgres;
     private ApiServer api;
     private ChildJvm operator;
@@ -170,7 +172,7 @@ public final class LocalStack {
         });
 
         progress.step("kafka", "starting the broker (KRaft, data in " + data.resolve("kafka") + ")");
-        kafka = KafkaBroker.start(data.resolve("kafka"), Ports.freeOr(port(ports, "kafka")), Ports.freeOr(port(ports, "kafka.controller")));
+        kafka = EmbeddedKafka.start(data.resolve("kafka"), Ports.freeOr(port(ports, "kafka")), Ports.freeOr(port(ports, "kafka.controller")));
         started.add(kafka);
         progress.step("kafka", "ready on " + kafka.bootstrapServers());
 
@@ -531,7 +533,7 @@ public final class LocalStack {
         }
     }
 
-    private static void savePorts(Path data, KafkaBroker kafka, Postgres pg, ApiServer api) {
+    private static void savePorts(Path data, EmbeddedKafka kafka, Postgres pg, ApiServer api) {
         Properties p = new Properties();
         p.setProperty("kafka", Integer.toString(kafka.port()));
         p.setProperty("postgres", Integer.toString(pg.port()));

@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

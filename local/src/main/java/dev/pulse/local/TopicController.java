@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.KafkaBrokerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -47,7 +48,7 @@ final class TopicController implements AutoCloseable {
 
     TopicController(KubernetesClient client, String bootstrapServers, Progress progress) {
         this.client = client;
-        this.admin = KafkaBroker.admin(bootstrapServers);
+        this.admin = KafkaBrokerConfig.admin(bootstrapServers);
         this.progress = progress;
     }
 

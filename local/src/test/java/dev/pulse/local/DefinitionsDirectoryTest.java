@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.Checkout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,10 +19,10 @@ class DefinitionsDirectoryTest {
 
     @Test
     void savingAndDeletingFilesWorksLikeKubectlApply() throws Exception {
-        Files.copy(TestHome.samples().resolve("01-eventstream-shop-events.yaml"), dir.resolve("01-eventstream-shop-events.yaml"));
-        Files.copy(TestHome.samples().resolve("02-metric-orders-per-minute.yaml"), dir.resolve("02-metric-orders-per-minute.yaml"));
+        Files.copy(Checkout.root().resolve("samples").resolve("01-eventstream-shop-events.yaml"), dir.resolve("01-eventstream-shop-events.yaml"));
+        Files.copy(Checkout.root().resolve("samples").resolve("02-metric-orders-per-minute.yaml"), dir.resolve("02-metric-orders-per-minute.yaml"));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (ApiServer api = ApiServer.start(Ports.free(), TestHome.crds());
+        try (ApiServer api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
                 DefinitionsDirectory defs = new DefinitionsDirectory(api.client(), dir, "default", new Progress(new PrintStream(log, true)))) {
             assertThat(defs.applyAll()).isEqualTo(2);
             var metrics = api.client().genericKubernetesResources(PulseKinds.METRIC.context()).inNamespace("default");

@@ -2,6 +2,9 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.Checkout;
+import dev.pulse.testsupport.ChildJvm;
+import dev.pulse.testsupport.ConflictRetry;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
@@ -49,7 +52,7 @@ class FlinkControllerTest {
     @Test
     void runsReportsRestartsUpgradesSuspendsAndStops() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ApiServer api = ApiServer.start(Ports.free(), TestHome.crds());
+        try (ApiServer api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
                 FlinkController flink = new FlinkController(api.client(), fakeLauncher, dir.resolve("pipelines"), dir.resolve("logs"),
                         List.of("--create-tables"), new Progress(new PrintStream(out, true))).timings(300, 1500).start()) {
             KubernetesClient client = api.client();
@@ -105,16 +108,7 @@ class FlinkControllerTest {
 
     /** An edit like kubectl's: on a conflict with the controller's status writes, read again and retry. */
     private static void edit(KubernetesClient client, java.util.function.UnaryOperator<FlinkDeployment> change) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline").edit(change);
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt > 10) {
-                    throw e;
-                }
-            }
-        }
+        ConflictRetry.edit(client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline"), change::apply);
     }
 
     private static void plan(KubernetesClient client, String json) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.local.ShopSessions.Kind;
 import dev.pulse.local.ShopSessions.ShopRecord;
+import dev.pulse.testsupport.Checkout;
+import dev.pulse.testsupport.KafkaBrokerConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,12 +92,12 @@ class LocalStackEndToEndTest {
     @BeforeAll
     void startStack() throws Exception {
         defs = Files.createDirectories(dir.resolve("defs"));
-        try (Stream<Path> samples = Files.list(TestHome.samples())) {
+        try (Stream<Path> samples = Files.list(Checkout.root().resolve("samples"))) {
             for (Path p : samples.filter(DefinitionsDirectory::isDefinition).toList()) {
                 Files.copy(p, defs.resolve(p.getFileName()));
             }
         }
-        stack = new LocalStack(new LocalStack.Options(TestHome.home(), dir.resolve("data"), defs, 0, false));
+        stack = new LocalStack(new LocalStack.Options(Checkout.root(), dir.resolve("data"), defs, 0, false));
         stack.start();
         Map<String, Object> info = StackFile.read(dir.resolve("data")).orElseThrow();
         client = ApiServer.client(String.valueOf(info.get("apiServer")));
@@ -271,7 +273,7 @@ class LocalStackEndToEndTest {
 
     private void sendHeartbeats(Instant at) throws Exception {
         int partitions;
-        try (Admin admin = KafkaBroker.admin(bootstrap)) {
+        try (Admin admin = KafkaBrokerConfig.admin(bootstrap)) {
             partitions = admin.describeTopics(List.of("shop-events")).allTopicNames().get().get("shop-events").partitions().size();
         }
         try (KafkaProducer<String, String> producer = producer()) {

@@ -2,6 +2,9 @@ package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.Checkout;
+import dev.pulse.testsupport.ConflictRetry;
+import dev.pulse.testsupport.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -27,15 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TopicControllerTest {
     @TempDir
     static Path dir;
-    static KafkaBroker kafka;
+    static EmbeddedKafka kafka;
     static ApiServer api;
     static TopicController controller;
     static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free());
-        api = ApiServer.start(Ports.free(), TestHome.crds());
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), Ports.free(), Ports.free());
+        api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
         controller = new TopicController(api.client(), kafka.bootstrapServers(), new Progress(new PrintStream(new ByteArrayOutputStream()))).start();
         admin = kafka.admin();
     }
@@ -152,18 +155,6 @@ class TopicControllerTest {
 
     /** Edits a KafkaTopic, retrying when the controller's status write got there first (409). */
     private static void editSpec(KubernetesClient client, String name, java.util.function.Consumer<KafkaTopic> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.resources(KafkaTopic.class).inNamespace("default").withName(name).edit(t -> {
-                    change.accept(t);
-                    return t;
-                });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
-                    throw e;
-                }
-            }
-        }
+        ConflictRetry.edit(client.resources(KafkaTopic.class).inNamespace("default").withName(name), change);
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.TableLayout;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,8 +25,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,37 +41,28 @@ class FunnelRetentionStreamingTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    @BeforeAll
-    static void startEngines() throws Exception {
-        StreamingPipelineTest.kafka = EmbeddedKafka.start();
-        StreamingPipelineTest.postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopEngines() throws Exception {
-        StreamingPipelineTest.kafka.close();
-        StreamingPipelineTest.postgres.close();
-    }
+    @RegisterExtension
+    static final StreamingEngines ENGINES = new StreamingEngines();
 
     @Test
     void finalRowsInPostgresEqualTheBruteForceWalk() throws Exception {
         String topic = "shop-events-funnels";
         PipelinePlan plan = TestPlans.compile(FunnelRetentionReplayTest.DEFINITIONS.replace("topic: shop-events}", "topic: " + topic + "}"));
-        String jdbc = StreamingPipelineTest.database("funnels");
-        StreamingPipelineTest.kafka.createTopic(topic, 2);
+        String jdbc = ENGINES.database("funnels");
+        ENGINES.createTopic(topic, 2);
         List<FunnelRetentionReplayTest.Ev> events = new ArrayList<>(FunnelRetentionReplayTest.traffic(new Random(7), 150));
         events.sort(Comparator.comparingLong(FunnelRetentionReplayTest.Ev::time));
-        try (var producer = StreamingPipelineTest.producer()) {
+        try (var producer = ENGINES.producer()) {
             for (int i = 0; i < events.size(); i++) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, i % 2, null,
                         FunnelRetentionReplayTest.json(events.get(i))));
             }
         }
         long end = events.get(events.size() - 1).time() + 24 * HOUR;
-        StreamingPipelineTest.heartbeat(topic, end);
+        ENGINES.heartbeat(topic, end);
 
         StreamExecutionEnvironment env = StreamingPipelineTest.environment(false);
-        PipelineJob.define(env, plan, StreamingPipelineTest.settings(jdbc, null));
+        PipelineJob.define(env, plan, ENGINES.settings(jdbc, null));
         JobClient job = env.executeAsync("funnels and retention");
         try {
             for (AnalysisPlan a : plan.analyses()) {

@@ -6,7 +6,6 @@ import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,16 +35,8 @@ class SavepointUpgradeTest {
     @TempDir
     static Path savepoints;
 
-    @BeforeAll
-    static void startEngines() throws Exception {
-        StreamingPipelineTest.kafka = EmbeddedKafka.start();
-        StreamingPipelineTest.postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopEngines() throws Exception {
-        StreamingPipelineTest.stopEngines();
-    }
+    @RegisterExtension
+    static final StreamingEngines ENGINES = new StreamingEngines();
 
     @Test
     void changingOneMetricKeepsTheOthersState() throws Exception {
@@ -61,22 +50,22 @@ class SavepointUpgradeTest {
         assertThat(after.analysis(AnalysisKind.Metric, "buyers-by-country").orElseThrow().id())
                 .isEqualTo(before.analysis(AnalysisKind.Metric, "buyers-by-country").orElseThrow().id());
 
-        String jdbc = StreamingPipelineTest.database("upgrade");
-        StreamingPipelineTest.kafka.createTopic(topic, 2);
-        StreamingPipelineTest.kafka.createTopic("growth.orders-by-platform.results", 1);
+        String jdbc = ENGINES.database("upgrade");
+        ENGINES.createTopic(topic, 2);
+        ENGINES.createTopic("growth.orders-by-platform.results", 1);
         List<ShopEvent> events = ShopEvents.generate(31, 3000, 120, 4000);
-        StreamingPipelineTest.produce(topic, events.subList(0, 1500), false);
+        ENGINES.produce(topic, events.subList(0, 1500), false);
 
         StreamExecutionEnvironment first = environment(null);
-        PipelineJob.define(first, before, StreamingPipelineTest.settings(jdbc, null));
+        PipelineJob.define(first, before, ENGINES.settings(jdbc, null));
         JobClient job = first.executeAsync("before the change");
         StreamingPipelineTest.await("rows of the first half", () -> ServingRows.read(jdbc, before).size() > 50);
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
 
-        StreamingPipelineTest.produce(topic, events.subList(1500, events.size()), false);
-        StreamingPipelineTest.heartbeat(topic, ShopEvents.T0 + 3_600_000);
+        ENGINES.produce(topic, events.subList(1500, events.size()), false);
+        ENGINES.heartbeat(topic, ShopEvents.T0 + 3_600_000);
         StreamExecutionEnvironment second = environment(savepoint);
-        PipelineJob.define(second, after, StreamingPipelineTest.settings(jdbc, null));
+        PipelineJob.define(second, after, ENGINES.settings(jdbc, null));
         JobClient restored = second.executeAsync("after the change");
         try {
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events).entrySet().stream()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
 import dev.pulse.pipeline.replay.Replay;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -32,16 +30,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,49 +40,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamingPipelineTest {
     private static final long HOUR = 3_600_000;
-    private static final int PARTITIONS = 2;
+    private static final int PARTITIONS = StreamingEngines.PARTITIONS;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
-    static EmbeddedKafka kafka;
-    static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final StreamingEngines ENGINES = new StreamingEngines();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startEngines() throws Exception {
-        kafka = EmbeddedKafka.start();
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopEngines() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Test
     void finalRowsAreExactLateEventsAreCountedAndReplayAgrees() throws Exception {
         String topic = "shop-events-exact";
         PipelinePlan plan = plan(topic);
-        String jdbc = database("exact");
-        kafka.createTopic(topic, PARTITIONS);
-        kafka.createTopic(topic + ".dead", 1);
-        kafka.createTopic("growth.orders-by-platform.results", 1);
+        String jdbc = ENGINES.database("exact");
+        ENGINES.createTopic(topic, PARTITIONS);
+        ENGINES.createTopic(topic + ".dead", 1);
+        ENGINES.createTopic("growth.orders-by-platform.results", 1);
 
         List<ShopEvent> events = ShopEvents.generate(11, 3000, 120, 4000);
-        produce(topic, events, true);
-        heartbeat(topic, ShopEvents.T0 + HOUR);
+        ENGINES.produce(topic, events, true);
+        ENGINES.heartbeat(topic, ShopEvents.T0 + HOUR);
 
         StreamExecutionEnvironment env = environment(false);
-        var metrics = PipelineJob.define(env, plan, settings(jdbc, topic + ".dead"));
+        var metrics = PipelineJob.define(env, plan, ENGINES.settings(jdbc, topic + ".dead"));
         DataStream<String> late = null;
         for (var m : metrics) {
             String name = m.plan().name();
@@ -112,8 +84,8 @@ class StreamingPipelineTest {
             for (int i = 0; i < 20; i++) {
                 tooLate.add(new ShopEvent("purchase", "late-" + i, ShopEvents.T0 + 30_000 + i, "ios", "US", 1000.0, 5L, true, false));
             }
-            produce(topic, tooLate, false);
-            heartbeat(topic, ShopEvents.T0 + 2 * HOUR);
+            ENGINES.produce(topic, tooLate, false);
+            ENGINES.heartbeat(topic, ShopEvents.T0 + 2 * HOUR);
             Map<String, Long> lateByMetric = new HashMap<>();
             long expectedLate = 20L * 8; // every metric but bulk-views takes these events
             long deadline = System.currentTimeMillis() + 60_000;
@@ -148,15 +120,15 @@ class StreamingPipelineTest {
     void aFailureMidStreamRestartsFromTheCheckpointWithExactRows() throws Exception {
         String topic = "shop-events-failure";
         PipelinePlan plan = plan(topic);
-        String jdbc = database("failure");
-        kafka.createTopic(topic, PARTITIONS);
-        kafka.createTopic("growth.orders-by-platform.results", 1);
+        String jdbc = ENGINES.database("failure");
+        ENGINES.createTopic(topic, PARTITIONS);
+        ENGINES.createTopic("growth.orders-by-platform.results", 1);
 
         List<ShopEvent> events = ShopEvents.generate(23, 3000, 120, 4000);
-        produce(topic, events.subList(0, 1500), false);
+        ENGINES.produce(topic, events.subList(0, 1500), false);
 
         StreamExecutionEnvironment env = environment(true);
-        PipelineJob.define(env, plan, settings(jdbc, null));
+        PipelineJob.define(env, plan, ENGINES.settings(jdbc, null));
         JobClient job = env.executeAsync("streaming failure");
         try {
             await("first rows", () -> ServingRows.read(jdbc, plan).size() > 20);
@@ -164,8 +136,8 @@ class StreamingPipelineTest {
             try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'failure' AND pid <> pg_backend_pid()");
             }
-            produce(topic, events.subList(1500, events.size()), false);
-            heartbeat(topic, ShopEvents.T0 + HOUR);
+            ENGINES.produce(topic, events.subList(1500, events.size()), false);
+            ENGINES.heartbeat(topic, ShopEvents.T0 + HOUR);
 
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events);
             awaitQuietly(job, () -> ServingRows.finalCount(jdbc, plan) == expected.size());
@@ -203,74 +175,14 @@ class StreamingPipelineTest {
         return env;
     }
 
-    static PipelineSettings settings(String jdbc, String deadLetterTopic) {
-        return new PipelineSettings(Path.of("plan.json"), kafka.bootstrapServers(), jdbc, null, null, true, 500, 100, 500, deadLetterTopic, false);
-    }
-
-    static String database(String name) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return postgres.getJdbcUrl("postgres", name);
-    }
-
-    /** Events round-robin over the partitions; malformed lines mixed in when asked. */
-    static void produce(String topic, List<ShopEvent> events, boolean withMalformed) {
-        try (KafkaProducer<String, String> p = producer()) {
-            for (int i = 0; i < events.size(); i++) {
-                p.send(new ProducerRecord<>(topic, i % PARTITIONS, null, events.get(i).json()));
-                if (withMalformed && i % 400 == 0 && i / 400 < ShopEvents.MALFORMED.size()) {
-                    p.send(new ProducerRecord<>(topic, i % PARTITIONS, null, ShopEvents.MALFORMED.get(i / 400)));
-                }
-            }
-        }
-    }
-
-    /** An event that no metric takes, on every partition, to move the watermark to {@code ts}. */
-    static void heartbeat(String topic, long ts) {
-        try (KafkaProducer<String, String> p = producer()) {
-            for (int partition = 0; partition < PARTITIONS; partition++) {
-                p.send(new ProducerRecord<>(topic, partition, null, "{\"event\":\"heartbeat\",\"ts\":" + ts + "}"));
-            }
-        }
-    }
-
-    static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    }
-
-    static List<ConsumerRecord<String, String>> consume(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long idleUntil = System.currentTimeMillis() + 5_000;
-            while (System.currentTimeMillis() < idleUntil) {
-                var batch = c.poll(Duration.ofMillis(300));
-                batch.forEach(records::add);
-                if (!batch.isEmpty()) {
-                    idleUntil = System.currentTimeMillis() + 1_500;
-                }
-            }
-        }
-        return records;
-    }
-
     static long count(String topic) {
-        return consume(topic).size();
+        return ENGINES.consume(topic).size();
     }
 
     /** Distinct keys of a result topic whose latest value is final. */
     static long finalKeys(String topic) {
         Map<String, String> latest = new HashMap<>();
-        consume(topic).forEach(r -> latest.put(r.key(), r.value()));
+        ENGINES.consume(topic).forEach(r -> latest.put(r.key(), r.value()));
         return latest.values().stream().filter(v -> v.contains("\"final\":true")).count();
     }
 

@@ -17,6 +17,7 @@ import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import dev.pulse.testsupport.PostgresExtension;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * the range inputs. Its own database, so the catalog of {@link QueryApiTest} is not mixed with this one.
  */
 @QuarkusTest
-@QuarkusTestResource(value = TestPostgres.class, restrictToAnnotatedClass = true,
+@QuarkusTestResource(value = ServingDatabase.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "database", value = "serving_dashboard"))
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -78,7 +79,7 @@ class DashboardBrowserTest {
                     + "(apt-get install -y --no-install-recommends chromium fonts-liberation)");
         }
         base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
-        try (Connection c = TestPostgres.database("serving_dashboard")) {
+        try (Connection c = PostgresExtension.shared().database("serving_dashboard")) {
             ServingSchema.applyAnalyses(c, List.of(ORDERS, CHECKOUT, BUYERS));
             TableLayout orders = TableLayout.of(ORDERS);
             Rows.upsert(c, orders, base, base.plusMillis(MINUTE), new String[] {"ios"}, true, 7.0, null, null);

@@ -13,6 +13,7 @@ import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import dev.pulse.testsupport.PostgresExtension;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The query API over a seeded PostgreSQL: exact answers, routing, cache, errors. Values worked out by hand in comments. */
 @QuarkusTest
-@QuarkusTestResource(value = TestPostgres.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ServingDatabase.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiTest {
     static final AnalysisPlan ORDERS = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE,
@@ -47,7 +48,7 @@ class QueryApiTest {
 
     @BeforeAll
     void seed() throws SQLException {
-        try (Connection c = TestPostgres.database("serving_api")) {
+        try (Connection c = PostgresExtension.shared().database("serving_api")) {
             ServingSchema.applyAnalyses(c, List.of(ORDERS, VISITS, CONVERSION, USERS, CHECKOUT, BUYERS));
             Rows.metric(c, ORDERS, "00:00", dims("ios"), 2.0, null, null, true);
             Rows.metric(c, ORDERS, "00:00", dims("web"), 1.0, null, null, true);
@@ -145,13 +146,13 @@ class QueryApiTest {
         Response second = get(path);
         assertThat(second.header(QueryResource.CACHE_HEADER)).isEqualTo("hit");
         assertThat(second.asString()).isEqualTo(first.asString());
-        try (Connection c = TestPostgres.database("serving_api")) {
+        try (Connection c = PostgresExtension.shared().database("serving_api")) {
             Rows.metric(c, VISITS, "00:02", dims(), 7.0, null, null, true);
         }
         Response third = get(path);
         assertThat(third.header(QueryResource.CACHE_HEADER)).isEqualTo("miss");
         expect(third, 200, "pulse_growth.mt_visits_ffff000001_r1h", points(point("00:00", "01:00", "", "13.0", true)));
-        try (Connection c = TestPostgres.database("serving_api")) {
+        try (Connection c = PostgresExtension.shared().database("serving_api")) {
             Rows.metric(c, VISITS, "00:02", dims(), null, null, null, false); // ignored: a final row stays final
         }
         assertThat(get(path).header(QueryResource.CACHE_HEADER)).isEqualTo("hit");

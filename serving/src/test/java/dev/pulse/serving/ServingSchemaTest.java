@@ -16,6 +16,7 @@ import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import dev.pulse.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,7 +34,7 @@ class ServingSchemaTest {
 
     @BeforeEach
     void connect() throws SQLException {
-        c = TestPostgres.database("schema_" + (++databases));
+        c = PostgresExtension.shared().database("schema_" + (++databases));
     }
 
     @AfterEach

@@ -13,6 +13,7 @@ import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.status.Conditions;
+import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Drift against a batch table on a real PostgreSQL. Raw events live in the "warehouse" database;
@@ -46,6 +48,9 @@ import org.junit.jupiter.api.Test;
  * rows, whose 1d rollup the serving triggers maintain.
  */
 class DriftReconciliationTest {
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = PostgresExtension.shared();
+
     private static final ZoneOffset UTC = ZoneOffset.UTC;
     private static final LocalDate DAY1 = LocalDate.parse("2026-03-01");
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
@@ -60,8 +65,8 @@ class DriftReconciliationTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        serving = TestPostgres.database("drift_serving");
-        warehouse = TestPostgres.database("drift_warehouse");
+        serving = POSTGRES.freshDatabase("drift_serving");
+        warehouse = POSTGRES.freshDatabase("drift_warehouse");
         List<HasMetadata> resources = load("/drift/orders.yaml");
         Compilation compilation = new PlanCompiler(Map.of()).compile(resources);
         assertThat(compilation.problems()).isEmpty();

@@ -13,6 +13,7 @@ import dev.pulse.api.v1alpha1.funnel.Funnel;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.InstalledPlatform;
 import dev.pulse.operator.render.Labels;
+import dev.pulse.testsupport.ConflictRetry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -276,19 +277,7 @@ class PipelineReconcileTest {
 
     /** Edits a resource, retrying when a reconciler's status write got there first (409), as kubectl edit would. */
     private <T extends HasMetadata> void edit(String ns, Class<T> type, String name, java.util.function.Consumer<T> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.resources(type).inNamespace(ns).withName(name).edit(r -> {
-                    change.accept(r);
-                    return r;
-                });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
-                    throw e;
-                }
-            }
-        }
+        ConflictRetry.edit(client.resources(type).inNamespace(ns).withName(name), change);
     }
 
     private Optional<PipelinePlan> plan(String ns) {

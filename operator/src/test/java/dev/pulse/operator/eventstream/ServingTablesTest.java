@@ -9,8 +9,8 @@ import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
-import dev.pulse.operator.drift.TestPostgres;
 import dev.pulse.operator.render.PipelineException;
+import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,8 +18,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ServingTablesTest {
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = PostgresExtension.shared();
+
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     private static PipelinePlan plan() {
@@ -54,8 +58,8 @@ class ServingTablesTest {
     @Test
     void theStreamsTablesAndCatalogEntriesExistBeforeItsPipelineIsDeployed() throws Exception {
         PipelinePlan plan = plan();
-        TestPostgres.database("serving_tables").close();
-        String url = TestPostgres.jdbcUrl("serving_tables");
+        POSTGRES.freshDatabase("serving_tables").close();
+        String url = POSTGRES.jdbcUrl("serving_tables");
         ServingTables.apply(Optional.of(url), Optional.of("postgres"), Optional.empty(), List.of(plan));
         ServingTables.apply(Optional.of(url), Optional.of("postgres"), Optional.empty(), List.of(plan)); // idempotent
         TableLayout detail = TableLayout.of(plan.analyses().get(0));

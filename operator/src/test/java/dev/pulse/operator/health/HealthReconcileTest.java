@@ -16,8 +16,8 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.InstalledPlatform;
 import dev.pulse.operator.drift.DriftCheck;
 import dev.pulse.operator.drift.DriftSchedule;
-import dev.pulse.operator.drift.TestPostgres;
 import dev.pulse.operator.metrics.PulseMetrics;
+import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -212,7 +212,7 @@ class HealthReconcileTest {
         LocalDate latest = DriftSchedule.latestClosed(Instant.now(), ZoneOffset.UTC, Duration.ofHours(2));
         LocalDate before = latest.minusDays(1);
         try (Connection serving = serving();
-                Connection warehouse = DriverManager.getConnection(TestPostgres.jdbcUrl("health_warehouse"), "postgres", "postgres");
+                Connection warehouse = DriverManager.getConnection(PostgresExtension.shared().jdbcUrl("health_warehouse"), "postgres", "postgres");
                 Statement s = warehouse.createStatement()) {
             ServingSchema.applyAnalyses(serving, List.of(orders));
             Instant day = latest.atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -247,7 +247,7 @@ class HealthReconcileTest {
     }
 
     private static Connection serving() throws Exception {
-        return java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl("health_serving"), "postgres", "postgres");
+        return java.sql.DriverManager.getConnection(PostgresExtension.shared().jdbcUrl("health_serving"), "postgres", "postgres");
     }
 
     /** A final row of the Metric's table for the minute window ending at {@code end}. */

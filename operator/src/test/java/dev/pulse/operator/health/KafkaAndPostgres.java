@@ -1,6 +1,7 @@
 package dev.pulse.operator.health;
 
-import dev.pulse.operator.drift.TestPostgres;
+import dev.pulse.testsupport.ChildKafka;
+import dev.pulse.testsupport.PostgresExtension;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.sql.Connection;
 import java.util.Map;
@@ -13,8 +14,8 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             kafka = ChildKafka.start();
-            try (Connection serving = TestPostgres.database("health_serving");
-                    Connection warehouse = TestPostgres.database("health_warehouse")) {
+            try (Connection serving = PostgresExtension.shared().freshDatabase("health_serving");
+                    Connection warehouse = PostgresExtension.shared().freshDatabase("health_warehouse")) {
                 // the serving store (the operator reads its catalog and tables) and a batch source
             }
         } catch (Exception e) {
@@ -22,10 +23,10 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "pulse.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "pulse.jdbc.url", TestPostgres.jdbcUrl("health_serving"),
+                "pulse.jdbc.url", PostgresExtension.shared().jdbcUrl("health_serving"),
                 "pulse.jdbc.user", "postgres",
                 "pulse.jdbc.password", "postgres",
-                "pulse.batch-sources.\"warehouse\".jdbc-url", TestPostgres.jdbcUrl("health_warehouse"),
+                "pulse.batch-sources.\"warehouse\".jdbc-url", PostgresExtension.shared().jdbcUrl("health_warehouse"),
                 "pulse.batch-sources.\"warehouse\".username", "postgres",
                 "pulse.batch-sources.\"warehouse\".password", "postgres");
     }

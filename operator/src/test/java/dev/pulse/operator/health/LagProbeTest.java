@@ -2,6 +2,7 @@ package dev.pulse.operator.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.testsupport.ChildKafka;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

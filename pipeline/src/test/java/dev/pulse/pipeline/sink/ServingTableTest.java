@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.testsupport.PostgresExtension;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,27 +16,24 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared serving table layout on a real PostgreSQL: DDL, upsert, null dimensions, finality. */
 class ServingTableTest {
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = PostgresExtension.perClass();
     static EmbeddedPostgres postgres;
     static final TableLayout LAYOUT = TableLayout.of("pulse_growth", "mt_orders_abc", List.of("d_platform", "d_country"), TableLayout.METRIC_VALUES);
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = POSTGRES.postgres();
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
             ServingSchema.createTable(c, LAYOUT);
             ServingSchema.createTable(c, LAYOUT); // idempotent
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
     }
 
     private static void upsert(Connection c, long start, String platform, String country, Double value, boolean isFinal) throws Exception {

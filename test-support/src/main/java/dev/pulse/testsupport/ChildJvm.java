@@ -1,4 +1,4 @@
-package dev.pulse.local;
+package dev.pulse.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java process the stack started (operator, pipeline, serving API), with its own classpath and
- * its output in a log file. {@link #stop()} ends it and everything it started: TERM, a grace
+ * A Java process started with its own classpath and its output in a log file: the local stack's
+ * operator, pipelines and serving API, a test's Kafka broker. {@link #stop()} ends it and everything it started: TERM, a grace
  * period, then KILL, so no process outlives the stack.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private final String name;
     private final Process process;
     private final Path log;
@@ -29,7 +29,7 @@ final class ChildJvm {
      * @param jvmArgs options before the main class or {@code -jar}
      * @param launch {@code -jar x.jar} or {@code -cp … Main}, then the program's arguments
      */
-    static ChildJvm start(String name, List<String> jvmArgs, List<String> launch, Map<String, String> env, Path workDir, Path log)
+    public static ChildJvm start(String name, List<String> jvmArgs, List<String> launch, Map<String, String> env, Path workDir, Path log)
             throws IOException {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
@@ -44,41 +44,41 @@ final class ChildJvm {
         return new ChildJvm(name, pb.start(), log);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Whether {@link #stop()} was asked for (an exit after that is not a failure). */
-    boolean stopping() {
+    public boolean stopping() {
         return stopping;
     }
 
-    java.util.concurrent.CompletableFuture<Process> onExit() {
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
     /** Peak resident memory of the process in MB (Linux VmHWM), or -1 when unknown. */
-    long peakRssMb() {
+    public long peakRssMb() {
         return peakRssMb(process.pid());
     }
 
-    static long peakRssMb(long pid) {
+    public static long peakRssMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -92,7 +92,7 @@ final class ChildJvm {
     }
 
     /** TERM, wait up to {@code graceSeconds}, then KILL; the process's own children too. */
-    void stop(long graceSeconds) {
+    public void stop(long graceSeconds) {
         stopping = true;
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
