@@ -7,6 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** One line per stream and analysis, from each resource's own status (what kubectl would show). */
 final class StatusBoard {
@@ -16,6 +18,30 @@ final class StatusBoard {
     StatusBoard(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
+    }
+
+    /** Every 5 s until {@code stopped}: the lines, {@code trafficNote} on the first. */
+    void watch(Progress progress, Supplier<String> trafficNote, BooleanSupplier stopped) {
+        while (!stopped.getAsBoolean()) {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (stopped.getAsBoolean()) {
+                return;
+            }
+            try {
+                for (String l : lines(trafficNote.get())) {
+                    progress.line(l);
+                }
+            } catch (RuntimeException e) {
+                if (!stopped.getAsBoolean()) {
+                    progress.error("status", e.getMessage());
+                }
+            }
+        }
     }
 
     List<String> lines(String trafficNote) {
