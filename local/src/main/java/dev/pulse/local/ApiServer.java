@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The in-memory Kubernetes API: fabric8's mock server in CRUD mode (create, get, list, watch,
- * status subresource, patches; no server-side apply, no garbage collection, no validation — see
- * STACK.md), with the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of
- * the operators the stand-ins play.
+ * status subresource, patches; no server-side apply, no garbage collection, no validation), with
+ * the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of the operators the
+ * stand-ins play.
  */
 final class ApiServer implements AutoCloseable {
     /** The mock server logs every request through java.util.logging; held so the level is not lost to GC. */
