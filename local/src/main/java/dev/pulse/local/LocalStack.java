@@ -49,6 +49,8 @@ final class LocalStack {
     private FlinkController flink;
     private TrafficLauncher traffic;
     private volatile boolean stopped;
+    /** Whether this stack wrote stack.json: a second stack refused beside a running one must leave the first's file. */
+    private volatile boolean wroteStackFile;
 
     LocalStack(StackOptions options) {
         this.options = options;
@@ -199,6 +201,7 @@ final class LocalStack {
         stack.put("definitions", options.definitions().toString());
         stack.put("startedAt", Instant.now().toString());
         StackFile.write(data.root(), stack);
+        wroteStackFile = true;
     }
 
     private void printWhereItRuns(String servingUrl) {
@@ -227,7 +230,9 @@ final class LocalStack {
         for (int i = started.size() - 1; i >= 0; i--) {
             close(started.get(i).getClass().getSimpleName(), started.get(i));
         }
-        StackFile.delete(data.root());
+        if (wroteStackFile) {
+            StackFile.delete(data.root());
+        }
         progress.step("stop", "stopped (data kept in " + data.root() + ")");
     }
 
