@@ -3,8 +3,8 @@ package dev.pulse.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pulse get}: the running local stack's resources, like kubectl get. */
 @Command(name = "get", mixinStandardHelpOptions = true,
@@ -13,15 +13,8 @@ import picocli.CommandLine.Parameters;
                 "KIND: eventstreams|es, metrics|mt, funnels|fn, retentions|rt, kafkatopics|kt, flinkdeployments|flinkdep "
                         + "(default: the four Pulse kinds)."})
 final class GetCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "What to list (default: the four Pulse kinds).")
-    String kind;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One resource of that kind.")
-    String name;
-
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", defaultValue = "default",
-            description = "Namespace (default: ${DEFAULT-VALUE}).")
-    String namespace;
+    @Mixin
+    ResourceArguments resource;
 
     @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace.")
     boolean allNamespaces;
@@ -32,7 +25,7 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        StackCommands.Get request = new StackCommands.Get(kind, name, namespace, allNamespaces);
+        StackCommands.Get request = new StackCommands.Get(resource.kind(), resource.name(), resource.namespace, allNamespaces);
         return StackCommands.run(cmd, stack -> stack.get(request, cmd.getOut(), cmd.getErr()));
     }
 }

@@ -67,7 +67,7 @@ final class LocalStack {
             stop();
             return 1;
         }
-        new StatusBoard(api.client(), NAMESPACE).watch(progress, traffic::note, this::stopped);
+        new StatusBoard(api.client()).watch(progress, traffic::note, this::stopped);
         return 0;
     }
 
@@ -148,9 +148,9 @@ final class LocalStack {
         progress.step("apply", applied + " definitions from " + options.definitions() + " applied to namespace " + NAMESPACE
                 + "; watching the directory for changes");
 
-        traffic = new TrafficLauncher(api.client(), NAMESPACE, kafka.bootstrapServers(), progress, readiness);
+        traffic = new TrafficLauncher(api.client(), readiness);
         if (options.rate() > 0) {
-            CompletableFuture.runAsync(() -> traffic.start(kafka::admin, options.rate()));
+            CompletableFuture.runAsync(() -> traffic.start(kafka.bootstrapServers(), kafka::admin, options.rate(), progress));
         }
         timers.scheduleWithFixedDelay(() -> {
             if (!stopped) {

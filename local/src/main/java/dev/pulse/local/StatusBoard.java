@@ -12,12 +12,12 @@ import java.util.function.Supplier;
 
 /** One line per stream and analysis, from each resource's own status (what kubectl would show). */
 final class StatusBoard {
-    private final KubernetesClient client;
-    private final String namespace;
+    private static final String NAMESPACE = LocalStack.NAMESPACE;
 
-    StatusBoard(KubernetesClient client, String namespace) {
+    private final KubernetesClient client;
+
+    StatusBoard(KubernetesClient client) {
         this.client = client;
-        this.namespace = namespace;
     }
 
     /** Every 5 s until {@code stopped}: the lines, {@code trafficNote} on the first. */
@@ -46,11 +46,11 @@ final class StatusBoard {
 
     List<String> lines(String trafficNote) {
         List<String> out = new ArrayList<>();
-        out.add("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  namespace " + namespace
+        out.add("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  namespace " + NAMESPACE
                 + (trafficNote == null ? "" : "  ·  " + trafficNote));
         for (PulseKinds.Kind kind : PulseKinds.PULSE) {
             List<GenericKubernetesResource> items = new ArrayList<>(
-                    client.genericKubernetesResources(kind.context()).inNamespace(namespace).list().getItems());
+                    client.genericKubernetesResources(kind.context()).inNamespace(NAMESPACE).list().getItems());
             items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
             for (GenericKubernetesResource r : items) {
                 out.add(line(kind, r));

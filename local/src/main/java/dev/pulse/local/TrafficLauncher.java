@@ -13,22 +13,20 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class TrafficLauncher implements AutoCloseable {
     private final KubernetesClient client;
-    private final String namespace;
-    private final String bootstrapServers;
-    private final Progress progress;
     private final Readiness readiness;
     private volatile ShopTraffic traffic;
 
-    TrafficLauncher(KubernetesClient client, String namespace, String bootstrapServers, Progress progress, Readiness readiness) {
+    /** @param client the API server the EventStreams are in (namespace {@value LocalStack#NAMESPACE}) */
+    TrafficLauncher(KubernetesClient client, Readiness readiness) {
         this.client = client;
-        this.namespace = namespace;
-        this.bootstrapServers = bootstrapServers;
-        this.progress = progress;
         this.readiness = readiness;
     }
 
-    /** Waits up to 5 minutes for the topic, then sends {@code rate} events per second into it (daily average). */
-    void start(Supplier<Admin> admins, double rate) {
+    /**
+     * Waits up to 5 minutes for the topic, then sends {@code rate} events per second into it (daily
+     * average); reports on the {@code traffic} line of {@code progress}.
+     */
+    void start(String bootstrapServers, Supplier<Admin> admins, double rate, Progress progress) {
         try (Admin admin = admins.get()) {
             String topic = readiness.awaitTopic(admin, this::topic, 300);
             if (topic == null) {
@@ -48,7 +46,7 @@ final class TrafficLauncher implements AutoCloseable {
     /** The topic of the stream named shop-events, else of the first EventStream. */
     private String topic() {
         List<GenericKubernetesResource> streams = client.genericKubernetesResources(PulseKinds.EVENT_STREAM.context())
-                .inNamespace(namespace).list().getItems();
+                .inNamespace(LocalStack.NAMESPACE).list().getItems();
         return streams.stream().sorted(Comparator.comparing((GenericKubernetesResource s) -> !"shop-events".equals(s.getMetadata().getName()))
                 .thenComparing(s -> s.getMetadata().getName()))
                 .map(s -> PulseKinds.path(s.getAdditionalProperties().get("spec"), "kafka", "topic"))

@@ -19,16 +19,10 @@ import picocli.CommandLine;
 class PulseCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    private final CommandLine pulse = new CommandLine(new Pulse()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
 
     @TempDir
     Path dataDir;
-
-    private int run(String... args) {
-        CommandLine cmd = new CommandLine(new Pulse());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        return cmd.execute(args);
-    }
 
     @AfterEach
     void forgetDataDir() {
@@ -37,27 +31,27 @@ class PulseCommandTest {
 
     @Test
     void theHelpListsEveryCommand() {
-        assertThat(run("--help")).isZero();
+        assertThat(pulse.execute("--help")).isZero();
         assertThat(out.toString()).contains("validate", "compile", "replay", "local", "get", "describe");
     }
 
     @Test
     void localTakesItsOptions() {
-        assertThat(run("local", "--help")).isZero();
+        assertThat(pulse.execute("local", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: pulse local", "-f, --filename=DIR", "--rate=N", "--reset", "--data-dir=DIR");
-        assertThat(run("local", "--rate", "-1")).isEqualTo(2);
+        assertThat(pulse.execute("local", "--rate", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--rate must be 0 or more events per second");
     }
 
     @Test
     void getAndDescribeNeedAKnownKindAndARunningStack() {
         System.setProperty("pulse.data", dataDir.toString());
-        assertThat(run("get", "widgets")).isEqualTo(2);
+        assertThat(pulse.execute("get", "widgets")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown kind 'widgets'", "Usage: pulse get");
-        assertThat(run("describe", "metric")).isEqualTo(2);
-        assertThat(run("get", "mt", "-A")).isEqualTo(1);
+        assertThat(pulse.execute("describe", "metric")).isEqualTo(2);
+        assertThat(pulse.execute("get", "mt", "-A")).isEqualTo(1);
         assertThat(err.toString()).contains("pulse get: no local stack is running");
-        assertThat(run("describe", "metric/orders-per-minute")).isEqualTo(1);
+        assertThat(pulse.execute("describe", "metric/orders-per-minute")).isEqualTo(1);
         assertThat(err.toString()).contains("pulse describe: no local stack is running");
     }
 }
