@@ -223,7 +223,10 @@ final class LocalStack {
         }
         stopped = true;
         progress.step("stop", "stopping");
-        measurements.reportPeakMemory(processes());
+        if (!started.isEmpty()) {
+            // not for a stack refused beside a running one: the PostgreSQL there is the other's
+            measurements.reportPeakMemory(processes());
+        }
         timers.shutdownNow();
         close("traffic", traffic);
         close("services", services);
