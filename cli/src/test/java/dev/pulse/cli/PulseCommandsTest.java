@@ -26,6 +26,21 @@ class PulseCommandsTest {
     }
 
     @Test
+    void theHelpListsEveryCommandWithTheLocalStackOnes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("validate", "compile", "replay", "local", "get", "describe");
+        assertThat(run("local", "--help")).isZero();
+        assertThat(out.toString()).contains("-f, --filename=DIR", "--rate=N", "--reset", "--data-dir=DIR");
+    }
+
+    @Test
+    void theLocalStackCommandsSayWhereTheyRun() {
+        // on this module's classpath there is no local module: the pulse script runs them with its classpath
+        assertThat(run("get")).isEqualTo(1);
+        assertThat(err.toString()).contains("pulse get: runs with the local module's classpath: start it with ./pulse get");
+    }
+
+    @Test
     void theSamplesAreValid() {
         assertThat(run("validate", "-f", "../samples")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("definitions valid");

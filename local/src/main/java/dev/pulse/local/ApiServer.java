@@ -1,8 +1,8 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.PlatformCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The in-memory Kubernetes API: fabric8's mock server in CRUD mode (create, get, list, watch,
- * status subresource, patches; no server-side apply, no garbage collection, no validation — see
- * STACK.md), with the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of
- * the operators the stand-ins play.
+ * status subresource, patches; no server-side apply, no garbage collection, no validation), with
+ * the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of the operators the
+ * stand-ins play.
  */
 final class ApiServer implements AutoCloseable {
     /** The mock server logs every request through java.util.logging; held so the level is not lost to GC. */
@@ -92,22 +92,9 @@ final class ApiServer implements AutoCloseable {
                 client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
             }
         }
-        client.resource(platformCrd("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics", "kt")).create();
-        client.resource(platformCrd("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments", "flinkdep")).create();
-    }
-
-    /** A CRD of Strimzi or the Flink operator, schema left open (the mock server validates nothing anyway). */
-    static CustomResourceDefinition platformCrd(String group, String version, String kind, String plural, String shortName) {
-        return new CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName(plural + "." + group).endMetadata()
-                .withNewSpec().withGroup(group).withScope("Namespaced")
-                .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).withShortNames(shortName).endNames()
-                .addNewVersion().withName(version).withServed(true).withStorage(true)
-                .withNewSubresources().withNewStatus().endStatus().endSubresources()
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema().endSchema()
-                .endVersion()
-                .endSpec().build();
+        for (CustomResourceDefinition crd : PlatformCrds.all()) {
+            client.resource(crd).create();
+        }
     }
 
     @Override

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The part of kube-controller-manager the mock API server lacks: when a Pulse resource is deleted,
@@ -20,7 +18,7 @@ final class OwnerGarbageCollector implements AutoCloseable {
     private final KubernetesClient client;
     private final Progress progress;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> TopicController.daemon(r, "garbage-collector"));
+    private final WorkerThread worker = new WorkerThread("garbage-collector");
 
     OwnerGarbageCollector(KubernetesClient client, Progress progress) {
         this.client = client;
@@ -76,6 +74,6 @@ final class OwnerGarbageCollector implements AutoCloseable {
     @Override
     public void close() {
         informers.forEach(SharedIndexInformer::close);
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * PostgreSQL from embedded binaries, its data directory kept between runs (initdb only when the
@@ -36,6 +38,18 @@ final class Postgres implements AutoCloseable {
 
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    }
+
+    /**
+     * The connection as the {@code PULSE_JDBC_*} variables the chart's Secret {@code pulse-serving-db}
+     * gives the operator, the serving API and the pipelines.
+     */
+    Map<String, String> jdbcEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PULSE_JDBC_URL", jdbcUrl());
+        env.put("PULSE_JDBC_USER", USER);
+        env.put("PULSE_JDBC_PASSWORD", "");
+        return env;
     }
 
     java.sql.Connection connect() throws java.sql.SQLException {

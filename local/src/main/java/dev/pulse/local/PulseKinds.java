@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.cli.StackCommands;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
@@ -40,6 +41,11 @@ final class PulseKinds {
         String n = name.toLowerCase(Locale.ROOT);
         return ALL.stream().filter(k -> k.plural().equals(n) || k.names().contains(n) || k.kind().toLowerCase(Locale.ROOT).equals(n))
                 .findFirst();
+    }
+
+    /** The kind {@code name} names, as {@code pulse get/describe} take it. */
+    static Kind named(String name) {
+        return byName(name).orElseThrow(() -> new StackCommands.UnknownKind(name));
     }
 
     static Optional<Kind> byKind(String kind) {

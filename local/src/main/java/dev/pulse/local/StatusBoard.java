@@ -7,24 +7,50 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** One line per stream and analysis, from each resource's own status (what kubectl would show). */
 final class StatusBoard {
-    private final KubernetesClient client;
-    private final String namespace;
+    private static final String NAMESPACE = LocalStack.NAMESPACE;
 
-    StatusBoard(KubernetesClient client, String namespace) {
+    private final KubernetesClient client;
+
+    StatusBoard(KubernetesClient client) {
         this.client = client;
-        this.namespace = namespace;
+    }
+
+    /** Every 5 s until {@code stopped}: the lines, {@code trafficNote} on the first. */
+    void watch(Progress progress, Supplier<String> trafficNote, BooleanSupplier stopped) {
+        while (!stopped.getAsBoolean()) {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (stopped.getAsBoolean()) {
+                return;
+            }
+            try {
+                for (String l : lines(trafficNote.get())) {
+                    progress.line(l);
+                }
+            } catch (RuntimeException e) {
+                if (!stopped.getAsBoolean()) {
+                    progress.error("status", e.getMessage());
+                }
+            }
+        }
     }
 
     List<String> lines(String trafficNote) {
         List<String> out = new ArrayList<>();
-        out.add("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  namespace " + namespace
+        out.add("── " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  namespace " + NAMESPACE
                 + (trafficNote == null ? "" : "  ·  " + trafficNote));
         for (PulseKinds.Kind kind : PulseKinds.PULSE) {
             List<GenericKubernetesResource> items = new ArrayList<>(
-                    client.genericKubernetesResources(kind.context()).inNamespace(namespace).list().getItems());
+                    client.genericKubernetesResources(kind.context()).inNamespace(NAMESPACE).list().getItems());
             items.sort(Comparator.comparing(r -> r.getMetadata().getName()));
             for (GenericKubernetesResource r : items) {
                 out.add(line(kind, r));

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -43,7 +41,7 @@ final class TopicController implements AutoCloseable {
     private final KubernetesClient client;
     private final Admin admin;
     private final Progress progress;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "strimzi-stand-in"));
+    private final WorkerThread worker = new WorkerThread("strimzi-stand-in");
     private SharedIndexInformer<KafkaTopic> informer;
 
     TopicController(KubernetesClient client, String bootstrapServers, Progress progress) {
@@ -222,23 +220,12 @@ final class TopicController implements AutoCloseable {
         }
     }
 
-    static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     @Override
     public void close() {
         if (informer != null) {
             informer.close();
         }
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         admin.close(java.time.Duration.ofSeconds(5));
     }
 }

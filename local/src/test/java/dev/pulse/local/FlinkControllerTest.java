@@ -53,8 +53,8 @@ class FlinkControllerTest {
     void runsReportsRestartsUpgradesSuspendsAndStops() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ApiServer api = ApiServer.start(Ports.free(), Checkout.root().resolve("crds"));
-                FlinkController flink = new FlinkController(api.client(), fakeLauncher, dir.resolve("pipelines"), dir.resolve("logs"),
-                        List.of("--create-tables"), new Progress(new PrintStream(out, true))).timings(300, 1500).start()) {
+                FlinkController flink = new FlinkController(api.client(), new FlinkController.JobSetup(fakeLauncher, dir.resolve("pipelines"),
+                        dir.resolve("logs"), List.of("--create-tables")), new Progress(new PrintStream(out, true))).timings(300, 1500).start()) {
             KubernetesClient client = api.client();
             client.resource(new SecretBuilder().withNewMetadata().withName("pulse-serving-db").withNamespace("default").endMetadata()
                     .withData(Map.of("PULSE_JDBC_URL", Base64.getEncoder().encodeToString("jdbc:postgresql://db/x".getBytes(StandardCharsets.UTF_8))))
@@ -140,7 +140,7 @@ class FlinkControllerTest {
     }
 
     private static Map<String, Object> status(KubernetesClient client) {
-        GenericKubernetesResource r = client.genericKubernetesResources(FlinkController.FLINK_DEPLOYMENTS).inNamespace("default")
+        GenericKubernetesResource r = client.genericKubernetesResources(PulseKinds.FLINK_DEPLOYMENT.context()).inNamespace("default")
                 .withName("shop-pipeline").get();
         return r == null ? Map.of() : PulseKinds.status(r);
     }

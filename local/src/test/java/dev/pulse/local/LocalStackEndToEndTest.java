@@ -97,7 +97,7 @@ class LocalStackEndToEndTest {
                 Files.copy(p, defs.resolve(p.getFileName()));
             }
         }
-        stack = new LocalStack(new LocalStack.Options(Checkout.root(), dir.resolve("data"), defs, 0, false));
+        stack = new LocalStack(new StackOptions(Checkout.root(), dir.resolve("data"), defs, 0, false));
         stack.start();
         Map<String, Object> info = StackFile.read(dir.resolve("data")).orElseThrow();
         client = ApiServer.client(String.valueOf(info.get("apiServer")));

@@ -1,9 +1,10 @@
 package dev.pulse.local;
 
+import dev.pulse.cli.StackCommands;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,55 +14,24 @@ import java.util.Map;
  * {@code pulse describe KIND NAME [-n NS]} against the running local stack, like kubectl describe:
  * the spec, conditions, pipeline, lag, freshness, drift, anomalies, and recent Events.
  */
-public final class DescribeCommand {
-    static final String USAGE = "usage: pulse describe KIND NAME [-n NAMESPACE]\n"
-            + "  KIND: eventstream|es, metric|mt, funnel|fn, retention|rt, kafkatopic|kt, flinkdeployment|flinkdep\n";
-
-    private DescribeCommand() {
+final class ResourceDescription {
+    private ResourceDescription() {
     }
 
-    public static void main(String[] args) {
-        StackConnection.quiet();
-        System.exit(run(args, System.out, System.err));
-    }
-
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        String namespace = LocalStack.NAMESPACE;
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("-n") || args[i].equals("--namespace")) && i + 1 < args.length) {
-                namespace = args[++i];
-            } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                out.print(USAGE);
-                return 0;
-            } else {
-                positional.add(args[i]);
-            }
-        }
-        if (positional.size() == 1 && positional.get(0).contains("/")) {
-            String[] p = positional.get(0).split("/", 2);
-            positional = List.of(p[0], p[1]);
-        }
-        if (positional.size() != 2) {
-            err.print(USAGE);
-            return 2;
-        }
-        var kind = PulseKinds.byName(positional.get(0));
-        if (kind.isEmpty()) {
-            err.print("pulse describe: unknown kind '" + positional.get(0) + "'\n" + USAGE);
-            return 2;
-        }
+    static int print(StackCommands.Describe request, PrintWriter out, PrintWriter err) {
+        PulseKinds.Kind kind = PulseKinds.named(request.kind());
+        String namespace = request.namespace();
         try (KubernetesClient client = StackConnection.connect(StackConnection.dataDir())) {
-            GenericKubernetesResource r = client.genericKubernetesResources(kind.get().context()).inNamespace(namespace)
-                    .withName(positional.get(1)).get();
+            GenericKubernetesResource r = client.genericKubernetesResources(kind.context()).inNamespace(namespace)
+                    .withName(request.name()).get();
             if (r == null) {
-                err.println("Error from server (NotFound): " + kind.get().plural() + " \"" + positional.get(1) + "\" not found");
+                err.println("Error from server (NotFound): " + kind.plural() + " \"" + request.name() + "\" not found");
                 return 1;
             }
             List<Event> events = client.v1().events().inNamespace(namespace).list().getItems().stream()
                     .filter(e -> e.getInvolvedObject() != null && r.getMetadata().getName().equals(e.getInvolvedObject().getName())
                             && r.getKind().equals(e.getInvolvedObject().getKind()))
-                    .sorted(Comparator.comparing(DescribeCommand::eventTime)).toList();
+                    .sorted(Comparator.comparing(ResourceDescription::eventTime)).toList();
             describe(client, r, events, out);
             return 0;
         } catch (IllegalStateException e) {
@@ -70,7 +40,7 @@ public final class DescribeCommand {
         }
     }
 
-    static void describe(KubernetesClient client, GenericKubernetesResource r, List<Event> events, PrintStream out) {
+    static void describe(KubernetesClient client, GenericKubernetesResource r, List<Event> events, PrintWriter out) {
         var yaml = client.getKubernetesSerialization();
         out.printf("Name:         %s%n", r.getMetadata().getName());
         out.printf("Namespace:    %s%n", r.getMetadata().getNamespace());
@@ -102,7 +72,7 @@ public final class DescribeCommand {
                                 str(c.get("lastTransitionTime")), str(c.get("message"))});
                     }
                 }
-                GetCommand.print(rows, out);
+                ResourceTable.print(rows, out);
             }
             for (String section : List.of("pipeline", "lag", "freshness", "drift", "anomalies", "jobStatus")) {
                 Object v = status.get(section);
@@ -127,7 +97,7 @@ public final class DescribeCommand {
                 rows.add(new String[] {"  " + str(e.getType()), str(e.getReason()), eventTime(e),
                         str(e.getCount() == null ? 1 : e.getCount()), str(e.getMessage())});
             }
-            GetCommand.print(rows, out);
+            ResourceTable.print(rows, out);
         }
     }
 
@@ -145,11 +115,11 @@ public final class DescribeCommand {
         return o == null ? "-" : String.valueOf(o).replace('\n', ' ');
     }
 
-    private static void indent(String yaml, PrintStream out) {
+    private static void indent(String yaml, PrintWriter out) {
         indent(yaml, out, "  ");
     }
 
-    private static void indent(String yaml, PrintStream out, String prefix) {
+    private static void indent(String yaml, PrintWriter out, String prefix) {
         for (String line : yaml.split("\n")) {
             if (line.equals("---")) {
                 continue;

@@ -1,8 +1,9 @@
 package dev.pulse.local;
 
+import dev.pulse.cli.StackCommands;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,52 +13,15 @@ import java.util.List;
  * without a kind, every Pulse resource; columns READY, REASON, LAG, FRESHNESS, AGE (and for
  * KafkaTopics and FlinkDeployments what Strimzi and the Flink operator report).
  */
-public final class GetCommand {
-    static final String USAGE = """
-            usage: pulse get [KIND [NAME]] [-n NAMESPACE | -A]
-              KIND: eventstreams|es, metrics|mt, funnels|fn, retentions|rt, kafkatopics|kt, flinkdeployments|flinkdep
-                    (default: the four Pulse kinds)
-            """;
-
-    private GetCommand() {
+final class ResourceTable {
+    private ResourceTable() {
     }
 
-    public static void main(String[] args) {
-        StackConnection.quiet();
-        System.exit(run(args, System.out, System.err));
-    }
-
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        String namespace = LocalStack.NAMESPACE;
-        boolean all = false;
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-n", "--namespace" -> {
-                    if (++i >= args.length) {
-                        err.print("pulse get: -n needs a namespace\n" + USAGE);
-                        return 2;
-                    }
-                    namespace = args[i];
-                }
-                case "-A", "--all-namespaces" -> all = true;
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                default -> positional.add(args[i]);
-            }
-        }
-        List<PulseKinds.Kind> kinds = PulseKinds.PULSE;
-        if (!positional.isEmpty()) {
-            var kind = PulseKinds.byName(positional.get(0));
-            if (kind.isEmpty()) {
-                err.print("pulse get: unknown kind '" + positional.get(0) + "'\n" + USAGE);
-                return 2;
-            }
-            kinds = List.of(kind.get());
-        }
-        String name = positional.size() > 1 ? positional.get(1) : null;
+    static int print(StackCommands.Get request, PrintWriter out, PrintWriter err) {
+        List<PulseKinds.Kind> kinds = request.kind() == null ? PulseKinds.PULSE : List.of(PulseKinds.named(request.kind()));
+        boolean all = request.allNamespaces();
+        String namespace = request.namespace();
+        String name = request.name();
         try (KubernetesClient client = StackConnection.connect(StackConnection.dataDir())) {
             List<String[]> rows = new ArrayList<>();
             rows.add(all ? new String[] {"NAMESPACE", "NAME", "READY", "REASON", "LAG", "FRESHNESS", "AGE"}
@@ -112,7 +76,8 @@ public final class GetCommand {
                 : new String[] {name, ready, reason, lag, fresh, PulseKinds.age(r)};
     }
 
-    static void print(List<String[]> rows, PrintStream out) {
+    /** Rows as columns, each as wide as its widest cell plus 3, the last unpadded. */
+    static void print(List<String[]> rows, PrintWriter out) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -1,0 +1,89 @@
+package dev.pulse.local;
+
+import dev.pulse.testsupport.ChildJvm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator and the serving API as child JVMs with their own classpaths (their Quarkus builds),
+ * pointed at this stack's API server, broker and PostgreSQL, as the chart points them at a
+ * cluster's.
+ */
+final class ChildServices implements AutoCloseable {
+    private final Path home;
+    private final Path logs;
+    private final Map<String, String> jdbcEnvironment;
+    private final List<ChildJvm> started = new ArrayList<>();
+
+    /** @param jdbcEnvironment the serving database as the {@code PULSE_JDBC_*} variables ({@link Postgres#jdbcEnvironment}) */
+    ChildServices(Path home, Path logs, Map<String, String> jdbcEnvironment) {
+        this.home = home;
+        this.logs = logs;
+        this.jdbcEnvironment = jdbcEnvironment;
+    }
+
+    /** The operator, its HTTP port {@code httpPort}; it reads the serving database for freshness and drift. */
+    ChildJvm startOperator(String apiServer, String namespace, String bootstrapServers, int httpPort) throws IOException {
+        Path jar = home.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("the operator is not built (" + jar + " is missing): run ./mvnw -q -B -DskipTests install -pl api,operator");
+        }
+        List<String> jvm = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.kubernetes-client.api-server-url=" + apiServer,
+                "-Dquarkus.kubernetes-client.trust-certs=true",
+                "-Dquarkus.kubernetes-client.namespace=" + namespace,
+                "-Dquarkus.kubernetes-client.devservices.enabled=false",
+                "-Dquarkus.operator-sdk.crd.apply=false",
+                "-Dpulse.kafka.bootstrap-servers=" + bootstrapServers,
+                "-Dpulse.watch-namespaces=" + namespace,
+                "-Dpulse.probes.interval=10s",
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.log.console.color=false");
+        return start("operator", jvm, jar);
+    }
+
+    /** Whether serving/ is in this checkout and built. */
+    boolean servingBuilt() {
+        return Files.exists(servingJar());
+    }
+
+    Path servingJar() {
+        return home.resolve("serving/target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** The serving API (and dashboard) on {@code port}. */
+    ChildJvm startServing(String apiServer, String jdbcUrl, String user, int port) throws IOException {
+        List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
+                "-Dquarkus.datasource.username=" + user, "-Dquarkus.datasource.password=",
+                "-Dquarkus.kubernetes-client.api-server-url=" + apiServer,
+                "-Dquarkus.kubernetes-client.devservices.enabled=false",
+                "-Dquarkus.datasource.devservices.enabled=false");
+        return start("serving", jvm, servingJar());
+    }
+
+    private ChildJvm start(String name, List<String> jvm, Path jar) throws IOException {
+        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toString()), jdbcEnvironment, home, logs.resolve(name + ".log"));
+        started.add(process);
+        return process;
+    }
+
+    /** The services' processes (peak memory figures). */
+    List<ChildJvm> processes() {
+        return List.copyOf(started);
+    }
+
+    /** TERM to each service, the last started first; KILL after 15 s. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).stop(15);
+        }
+    }
+}

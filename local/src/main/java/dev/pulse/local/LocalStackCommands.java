@@ -1,0 +1,43 @@
+package dev.pulse.local;
+
+import dev.pulse.cli.StackCommands;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.function.IntSupplier;
+
+/**
+ * {@code pulse local}, {@code get} and {@code describe}: the {@code pulse} command (cli/) parses
+ * them and finds this class on local's classpath.
+ */
+public final class LocalStackCommands implements StackCommands {
+    @Override
+    public int local(Local request) {
+        Path home = Path.of(System.getProperty("pulse.home", ".")).toAbsolutePath().normalize();
+        StackOptions options = StackOptions.of(home, request.definitions(), request.rate(), request.reset(), request.dataDir());
+        new DataDirectory(options.dataDir()).routeLibraryLogs();
+        LocalStack stack = new LocalStack(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "pulse-local-shutdown"));
+        return stack.run();
+    }
+
+    @Override
+    public int get(Get request, PrintWriter out, PrintWriter err) {
+        return printing(out, err, () -> ResourceTable.print(request, out, err));
+    }
+
+    @Override
+    public int describe(Describe request, PrintWriter out, PrintWriter err) {
+        return printing(out, err, () -> ResourceDescription.print(request, out, err));
+    }
+
+    /** Runs {@code command} with the client libraries' logs down to errors, its output flushed at the end. */
+    private static int printing(PrintWriter out, PrintWriter err, IntSupplier command) {
+        StackConnection.quiet();
+        try {
+            return command.getAsInt();
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}
