@@ -25,8 +25,7 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 
 /**
  * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
- * job's entry point and arguments, parallelism, suspend, the plan mounted from its ConfigMap, and
- * the plan hash. The hash goes on the object (for people) and on the pod template (a spec change,
+ * job's entry point and arguments, parallelism, suspend, allowNonRestoredState, the plan mounted from its ConfigMap, and the plan hash. The hash goes on the object (for people) and on the pod template (a spec change,
  * so the Flink operator upgrades the job through a savepoint when the plan changes).
  */
 public final class FlinkDeploymentRenderer {
@@ -79,6 +78,9 @@ public final class FlinkDeploymentRenderer {
         if (job.getUpgradeMode() == null) {
             job.setUpgradeMode(UpgradeMode.SAVEPOINT);
         }
+        // a changed or removed analysis leaves state in the savepoint that no operator claims: the
+        // restore must skip it instead of failing every analysis of the stream
+        job.setAllowNonRestoredState(true);
         job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY});
         job.setParallelism(plan.stream().parallelism());
         job.setState(plan.stream().suspend() ? JobState.SUSPENDED : JobState.RUNNING);
