@@ -80,8 +80,13 @@ class SavepointUpgradeTest {
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events).entrySet().stream()
                     .filter(e -> !e.getValue().name().equals("revenue"))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            StreamingPipelineTest.await("final rows of the unchanged metrics", () -> ServingRows.read(jdbc, after).values().stream()
-                    .filter(s -> s.isFinal() && !s.row().name().equals("revenue")).count() == expected.size());
+            StreamingPipelineTest.await("final rows of the unchanged metrics", () -> {
+                // a restore the rendered settings refuse (unclaimed state) fails the job at once
+                assertThat(restored.getJobStatus().get().isGloballyTerminalState())
+                        .as("the restored job ended: %s", restored.getJobStatus().get()).isFalse();
+                return ServingRows.read(jdbc, after).values().stream()
+                        .filter(s -> s.isFinal() && !s.row().name().equals("revenue")).count() == expected.size();
+            });
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, after);
             Map<String, ExpectedMetrics.Row> unchanged = stored.entrySet().stream()
                     .filter(e -> !e.getValue().row().name().equals("revenue"))
@@ -92,7 +97,9 @@ class SavepointUpgradeTest {
                     .isNotEmpty()
                     .allMatch(s -> !"DE".equals(s.row().dims().get(1)) && !"FR".equals(s.row().dims().get(1)));
         } finally {
-            restored.cancel().get();
+            if (!restored.getJobStatus().get().isGloballyTerminalState()) {
+                restored.cancel().get();
+            }
         }
     }
 
