@@ -90,8 +90,8 @@ public interface PulseConfig {
 
         /**
          * Secret in the stream's namespace whose keys become the job's environment: the storage's
-         * credentials (e.g. {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}). Named
-         * {@code secret} so its environment variable holds no word that marks a credential.
+         * credentials (e.g. {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}). Only the
+         * name: the operator never reads it.
          */
         Optional<String> secret();
     }

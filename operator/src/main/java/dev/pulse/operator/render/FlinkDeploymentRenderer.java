@@ -27,8 +27,9 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 /**
  * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
  * job's entry point and arguments, parallelism, suspend, allowNonRestoredState, the durable
- * state storage of the operator's configuration (when set), the plan mounted from its ConfigMap, and the plan hash. The hash goes on the object (for people) and on the pod template (a spec change,
- * so the Flink operator upgrades the job through a savepoint when the plan changes).
+ * state storage of the operator's configuration (when set), the plan mounted from its ConfigMap,
+ * and the plan hash. The hash goes on the object (for people) and on the pod template (a spec
+ * change, so the Flink operator upgrades the job through a savepoint when the plan changes).
  */
 public final class FlinkDeploymentRenderer {
     public static final String MAIN_CONTAINER = "flink-main-container";

@@ -44,6 +44,9 @@ public record RenderSettings(String defaultCluster, String bootstrapServers, Str
      * @param credentialsSecret Secret whose keys become the job's environment; null: none
      */
     public record StateStorage(Map<String, String> flinkConfiguration, String credentialsSecret) {
+        public static final String CHECKPOINTS_DIR = "state.checkpoints.dir";
+        public static final String SAVEPOINTS_DIR = "state.savepoints.dir";
+
         /** Nothing over the template: its directories and settings stay. */
         public static final StateStorage TEMPLATE = new StateStorage(Map.of(), null);
 
@@ -59,8 +62,5 @@ public record RenderSettings(String defaultCluster, String bootstrapServers, Str
             savepointsDir.filter(d -> !d.isBlank()).ifPresent(d -> conf.put(SAVEPOINTS_DIR, d));
             return new StateStorage(conf, credentialsSecret.filter(s -> !s.isBlank()).orElse(null));
         }
-
-        public static final String CHECKPOINTS_DIR = "state.checkpoints.dir";
-        public static final String SAVEPOINTS_DIR = "state.savepoints.dir";
     }
 }
