@@ -111,3 +111,8 @@ readinessProbe:
   resources: [events]
   verbs: [create, patch]
 {{- end -}}
+
+{{/* non-empty when the operator reads a properties file (batch sources, the pipelines' further Flink settings) */}}
+{{- define "pulse.operatorConfigFile" -}}
+{{- if or .Values.batchSources .Values.pipelines.state.flinkConfiguration -}}true{{- end -}}
+{{- end -}}

@@ -82,6 +82,9 @@ class PulseCommandsTest {
         assertThat(kinds).containsExactly("KafkaTopic", "ConfigMap", "FlinkDeployment");
         JsonNode deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.path("kind").asText())).findFirst().orElseThrow();
         assertThat(deployment.path("metadata").path("annotations").path("pulse.dev/plan-hash").asText()).isEqualTo(plan.path("hash").asText());
+        assertThat(deployment.at("/spec/job/allowNonRestoredState").isBoolean()).isTrue();
+        assertThat(deployment.at("/spec/job/allowNonRestoredState").booleanValue())
+                .as("a changed or removed analysis leaves unclaimed state in the savepoint").isTrue();
         assertThat(names).containsExactlyInAnyOrder("Metric/orders-per-minute", "Metric/revenue-by-country", "Metric/active-users",
                 "Metric/checkout-conversion", "Metric/order-value-p95", "Funnel/purchase-funnel", "Retention/buyer-retention");
     }

@@ -47,10 +47,17 @@ class ChartTest {
                 "PULSE_LEADER_ELECTION_ENABLED", "QUARKUS_CONFIG_LOCATIONS");
         assertThat(value(container, "PULSE_WATCH_NAMESPACES")).isEqualTo("growth,payments");
         assertThat(value(container, "PULSE_FLINK_IMAGE")).isEqualTo("ghcr.io/pulse-dev/pulse-pipeline:0.1.0-SNAPSHOT");
+        assertThat(value(container, "PULSE_FLINK_STATE_CHECKPOINTS_DIR")).isEqualTo("s3://analytics-flink/checkpoints");
+        assertThat(value(container, "PULSE_FLINK_STATE_SAVEPOINTS_DIR")).isEqualTo("s3://analytics-flink/savepoints");
+        assertThat(value(container, "PULSE_FLINK_STATE_SECRET")).isEqualTo("pulse-flink-state");
+        assertThat(Rendered.full().one("ConfigMap", "pulse-operator-config").at("/data/pulse.properties").asText())
+                .contains("pulse.flink.state.flink-configuration.\"s3.endpoint\"=http://minio.minio.svc:9000\n",
+                        "pulse.flink.state.flink-configuration.\"s3.path.style.access\"=true\n");
 
         JsonNode defaults = Rendered.defaults().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
         assertThat(names(defaults.path("env"))).doesNotContain("PULSE_WATCH_NAMESPACES", "PULSE_LEADER_ELECTION_ENABLED",
-                "PULSE_TEMPLATES_DIRECTORY", "QUARKUS_CONFIG_LOCATIONS");
+                "PULSE_TEMPLATES_DIRECTORY", "QUARKUS_CONFIG_LOCATIONS", "PULSE_FLINK_STATE_CHECKPOINTS_DIR",
+                "PULSE_FLINK_STATE_SAVEPOINTS_DIR", "PULSE_FLINK_STATE_SECRET");
         assertThat(Rendered.defaults().one("Deployment", "pulse-operator").at("/spec/strategy/type").asText())
                 .as("one operator at a time without leader election").isEqualTo("Recreate");
     }
@@ -82,6 +89,14 @@ class ChartTest {
                 "--set", "serving.database.password=hunter2"));
         assertThat(password.exitCode()).isNotZero();
         assertThat(password.stderr()).contains("password");
+
+        Tools.Result storageKey = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "pipelines.state.flinkConfiguration.s3\\.secret-key=hunter2"));
+        assertThat(storageKey.exitCode()).as("storage credentials belong in pipelines.state.credentialsSecret").isNotZero();
+
+        Tools.Result localDir = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "pipelines.state.savepointsDir=/flink-data/savepoints"));
+        assertThat(localDir.exitCode()).as("a directory is a URI with a scheme").isNotZero();
 
         Tools.Result typo = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
                 "--set", "watchNamespace=growth"));

@@ -24,7 +24,9 @@ class DocsTest {
     void installDocCoversTheSteps() {
         String doc = Repo.read(Repo.root().resolve("docs/install.md"));
         assertThat(doc).contains("Strimzi", "Flink Kubernetes Operator", "PostgreSQL", "helm install pulse charts/pulse",
-                "kubectl apply -f charts/pulse/crds/", "kubectl apply -n growth -f samples/", "PULSE_JDBC_PASSWORD");
+                "kubectl apply -f charts/pulse/crds/", "kubectl apply -n growth -f samples/", "PULSE_JDBC_PASSWORD",
+                "checkpointsDir: s3://", "savepointsDir: s3://", "s3.endpoint", "s3.path.style.access", "credentialsSecret:",
+                "AWS_SECRET_ACCESS_KEY", "allowNonRestoredState");
     }
 
     @Test

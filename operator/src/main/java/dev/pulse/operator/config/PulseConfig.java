@@ -65,6 +65,35 @@ public interface PulseConfig {
         /** Image of the pipeline job, used unless a template names its own. */
         @WithDefault("ghcr.io/pulse-dev/pulse-pipeline:0.1.0-SNAPSHOT")
         String image();
+
+        /**
+         * Where every pipeline keeps its checkpoints and savepoints, over its template's settings.
+         * Savepoint upgrades restore from there: on {@code file://} paths without a volume (the
+         * built-in template's) the first upgrade loses all state.
+         */
+        State state();
+    }
+
+    /** The pipelines' durable state storage; each setting left unset keeps the template's value. */
+    interface State {
+        /** {@code state.checkpoints.dir} of every pipeline, e.g. {@code s3://analytics-flink/checkpoints}. */
+        Optional<String> checkpointsDir();
+
+        /** {@code state.savepoints.dir} of every pipeline, e.g. {@code s3://analytics-flink/savepoints}. */
+        Optional<String> savepointsDir();
+
+        /**
+         * Further Flink settings of that storage written into every pipeline's
+         * {@code spec.flinkConfiguration} (e.g. {@code pulse.flink.state.flink-configuration."s3.endpoint"}).
+         */
+        Map<String, String> flinkConfiguration();
+
+        /**
+         * Secret in the stream's namespace whose keys become the job's environment: the storage's
+         * credentials (e.g. {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}). Only the
+         * name: the operator never reads it.
+         */
+        Optional<String> secret();
     }
 
     /** The serving store the pipelines write to. */

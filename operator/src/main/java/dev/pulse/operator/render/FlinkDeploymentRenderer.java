@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,9 +26,10 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 
 /**
  * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
- * job's entry point and arguments, parallelism, suspend, the plan mounted from its ConfigMap, and
- * the plan hash. The hash goes on the object (for people) and on the pod template (a spec change,
- * so the Flink operator upgrades the job through a savepoint when the plan changes).
+ * job's entry point and arguments, parallelism, suspend, allowNonRestoredState, the durable
+ * state storage of the operator's configuration (when set), the plan mounted from its ConfigMap,
+ * and the plan hash. The hash goes on the object (for people) and on the pod template (a spec
+ * change, so the Flink operator upgrades the job through a savepoint when the plan changes).
  */
 public final class FlinkDeploymentRenderer {
     public static final String MAIN_CONTAINER = "flink-main-container";
@@ -79,10 +81,18 @@ public final class FlinkDeploymentRenderer {
         if (job.getUpgradeMode() == null) {
             job.setUpgradeMode(UpgradeMode.SAVEPOINT);
         }
+        // a changed or removed analysis leaves state in the savepoint that no operator claims: the
+        // restore must skip it instead of failing every analysis of the stream
+        job.setAllowNonRestoredState(true);
         job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY});
         job.setParallelism(plan.stream().parallelism());
         job.setState(plan.stream().suspend() ? JobState.SUSPENDED : JobState.RUNNING);
         spec.setJob(job);
+        if (!settings.state().flinkConfiguration().isEmpty()) {
+            Map<String, String> conf = new LinkedHashMap<>(spec.getFlinkConfiguration() == null ? Map.of() : spec.getFlinkConfiguration());
+            conf.putAll(new TreeMap<>(settings.state().flinkConfiguration()));
+            spec.setFlinkConfiguration(conf);
+        }
         spec.setPodTemplate(podTemplate(spec.getPodTemplate(), stream, plan));
         fd.setSpec(spec);
         return fd;
@@ -116,6 +126,12 @@ public final class FlinkDeploymentRenderer {
         var envFrom = new ArrayList<>(main.getEnvFrom() == null ? List.of() : main.getEnvFrom());
         envFrom.removeIf(e -> e.getSecretRef() != null && settings.databaseSecret().equals(e.getSecretRef().getName()));
         envFrom.add(new EnvFromSourceBuilder().withNewSecretRef(settings.databaseSecret(), true).build());
+        String credentials = settings.state().credentialsSecret();
+        if (credentials != null) {
+            envFrom.removeIf(e -> e.getSecretRef() != null && credentials.equals(e.getSecretRef().getName()));
+            // not optional: without its credentials the job could not reach its state storage
+            envFrom.add(new EnvFromSourceBuilder().withNewSecretRef(credentials, false).build());
+        }
         main.setEnvFrom(envFrom);
         spec.setContainers(containers);
 

@@ -1,6 +1,9 @@
 package dev.pulse.operator.render;
 
 import dev.pulse.operator.config.PulseConfig;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What rendering needs from the operator's configuration.
@@ -10,18 +13,54 @@ import dev.pulse.operator.config.PulseConfig;
  * @param image pipeline image, unless the template names one
  * @param databaseSecret Secret with the serving store's connection, given to the job as environment
  * @param grafanaDatasourceUid uid of the Grafana PostgreSQL datasource the dashboards query
+ * @param state the pipelines' durable state storage, over the template's settings
  */
 public record RenderSettings(String defaultCluster, String bootstrapServers, String image, String databaseSecret,
-        String grafanaDatasourceUid) {
+        String grafanaDatasourceUid, StateStorage state) {
     public static final String DEFAULT_GRAFANA_DATASOURCE = "pulse-postgres";
 
-    /** Settings with the default Grafana datasource uid. */
+    /** Settings with the default Grafana datasource uid and the templates' own state storage. */
     public RenderSettings(String defaultCluster, String bootstrapServers, String image, String databaseSecret) {
         this(defaultCluster, bootstrapServers, image, databaseSecret, DEFAULT_GRAFANA_DATASOURCE);
     }
 
+    /** Settings that keep the templates' own state storage. */
+    public RenderSettings(String defaultCluster, String bootstrapServers, String image, String databaseSecret,
+            String grafanaDatasourceUid) {
+        this(defaultCluster, bootstrapServers, image, databaseSecret, grafanaDatasourceUid, StateStorage.TEMPLATE);
+    }
+
     public static RenderSettings from(PulseConfig config) {
+        PulseConfig.State state = config.flink().state();
         return new RenderSettings(config.kafka().defaultCluster(), config.kafka().bootstrapServers(),
-                config.flink().image(), config.serving().databaseSecret(), config.grafana().datasourceUid());
+                config.flink().image(), config.serving().databaseSecret(), config.grafana().datasourceUid(),
+                StateStorage.of(state.checkpointsDir(), state.savepointsDir(), state.flinkConfiguration(), state.secret()));
+    }
+
+    /**
+     * Where pipelines keep checkpoints and savepoints, when the operator's configuration says so.
+     *
+     * @param flinkConfiguration written over every pipeline's {@code spec.flinkConfiguration}; empty: the template's
+     * @param credentialsSecret Secret whose keys become the job's environment; null: none
+     */
+    public record StateStorage(Map<String, String> flinkConfiguration, String credentialsSecret) {
+        public static final String CHECKPOINTS_DIR = "state.checkpoints.dir";
+        public static final String SAVEPOINTS_DIR = "state.savepoints.dir";
+
+        /** Nothing over the template: its directories and settings stay. */
+        public static final StateStorage TEMPLATE = new StateStorage(Map.of(), null);
+
+        public StateStorage {
+            flinkConfiguration = Map.copyOf(flinkConfiguration);
+        }
+
+        /** The directories win over the same keys among the further settings. */
+        public static StateStorage of(Optional<String> checkpointsDir, Optional<String> savepointsDir,
+                Map<String, String> flinkConfiguration, Optional<String> credentialsSecret) {
+            Map<String, String> conf = new TreeMap<>(flinkConfiguration);
+            checkpointsDir.filter(d -> !d.isBlank()).ifPresent(d -> conf.put(CHECKPOINTS_DIR, d));
+            savepointsDir.filter(d -> !d.isBlank()).ifPresent(d -> conf.put(SAVEPOINTS_DIR, d));
+            return new StateStorage(conf, credentialsSecret.filter(s -> !s.isBlank()).orElse(null));
+        }
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -51,6 +53,37 @@ class RenderedResourcesTest {
         }
         assertThat(out).as("golden file %s (rewrite with -Dgolden.update=true)", out).exists();
         assertThat(rendered).isEqualTo(Files.readString(out));
+    }
+
+    /** Chart values pipelines.state.*: the operator's storage settings win over the template's; the rest stays. */
+    @Test
+    void durableStateStorageFromTheOperatorsConfigurationGoesOverTheTemplate() throws IOException {
+        RenderSettings settings = new RenderSettings(SETTINGS.defaultCluster(), SETTINGS.bootstrapServers(), SETTINGS.image(),
+                SETTINGS.databaseSecret(), SETTINGS.grafanaDatasourceUid(), RenderSettings.StateStorage.of(
+                        Optional.of("s3://analytics-flink/checkpoints"), Optional.of("s3://analytics-flink/savepoints"),
+                        Map.of("s3.endpoint", "http://minio.minio.svc:9000", "s3.path.style.access", "true",
+                                "state.savepoints.dir", "s3://overridden-by-savepoints-dir"),
+                        Optional.of("pulse-flink-state")));
+        List<HasMetadata> resources = read(GOLDEN.resolve("in-shop.yaml"));
+        EventStream stream = resources.stream().filter(EventStream.class::isInstance).map(EventStream.class::cast).findFirst().orElseThrow();
+        StreamState state = new StreamCompiler(settings, new PipelineTemplates(Optional.of(Path.of("../pipeline-templates"))))
+                .compile(stream, resources.stream().filter(r -> !(r instanceof EventStream)).toList(), Map.of());
+        assertThat(state.flinkDeployments()).isNotEmpty();
+        for (FlinkDeployment fd : state.flinkDeployments().values()) {
+            Map<String, String> conf = fd.getSpec().getFlinkConfiguration();
+            assertThat(conf).containsEntry("state.checkpoints.dir", "s3://analytics-flink/checkpoints")
+                    .containsEntry("state.savepoints.dir", "s3://analytics-flink/savepoints")
+                    .containsEntry("s3.endpoint", "http://minio.minio.svc:9000")
+                    .containsEntry("s3.path.style.access", "true")
+                    .containsEntry("state.backend.type", "rocksdb")
+                    .containsEntry("execution.checkpointing.interval", "30s");
+            var main = fd.getSpec().getPodTemplate().getSpec().getContainers().get(0);
+            assertThat(main.getEnvFrom()).anySatisfy(e -> {
+                assertThat(e.getSecretRef().getName()).isEqualTo("pulse-flink-state");
+                assertThat(e.getSecretRef().getOptional()).isFalse();
+            });
+            assertThat(fd.getSpec().getJob().getAllowNonRestoredState()).isTrue();
+        }
     }
 
     private static String render(List<HasMetadata> resources) {
