@@ -1,8 +1,14 @@
 package dev.pulse.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +24,7 @@ import java.util.function.Predicate;
  */
 final class ExpectedMetrics {
     private static final long MINUTE = 60_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A result row; {@code dims} holds null for a missing value. */
     record Row(String name, long start, long end, List<String> dims, Double value, Long numerator, Long denominator) {
@@ -140,5 +147,48 @@ final class ExpectedMetrics {
         }
         double tolerance = name.equals("amount-p90") ? 0.01 * Math.abs(expected) + 1e-9 : 1e-9 * Math.max(1, Math.abs(expected));
         return Math.abs(expected - actual) <= tolerance;
+    }
+
+    /** Rows from replay output lines, checking the exact line shape on the way. */
+    static Map<String, Row> parse(String output) throws Exception {
+        Map<String, Row> rows = new HashMap<>();
+        for (String line : output.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            List<String> fields = new ArrayList<>();
+            n.fieldNames().forEachRemaining(fields::add);
+            boolean ratio = n.has("numerator");
+            assertThat(fields).containsExactlyElementsOf(ratio
+                    ? List.of("kind", "namespace", "name", "windowStart", "windowEnd", "dimensions", "value", "numerator", "denominator")
+                    : List.of("kind", "namespace", "name", "windowStart", "windowEnd", "dimensions", "value"));
+            assertThat(n.get("kind").asText()).isEqualTo("Metric");
+            assertThat(n.get("namespace").asText()).isEqualTo("growth");
+            assertThat(n.get("windowStart").asText()).endsWith("Z");
+            assertThat(n.get("value").isNull() || n.get("value").isDouble()).as(line).isTrue();
+            List<String> dims = new ArrayList<>();
+            n.get("dimensions").elements().forEachRemaining(d -> dims.add(d.isNull() ? null : d.asText()));
+            Row r = new Row(n.get("name").asText(),
+                    Instant.parse(n.get("windowStart").asText()).toEpochMilli(), Instant.parse(n.get("windowEnd").asText()).toEpochMilli(),
+                    dims, n.get("value").isNull() ? null : n.get("value").asDouble(),
+                    ratio ? n.get("numerator").asLong() : null, ratio ? n.get("denominator").asLong() : null);
+            assertThat(rows.put(r.key(), r)).as("one row per window and group: " + line).isNull();
+        }
+        return rows;
+    }
+
+    /** The rows are the expected ones: same keys, values that agree, same ratio counts. */
+    static void assertSameRows(Map<String, Row> expected, Map<String, Row> actual) {
+        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (Row e : expected.values()) {
+            Row a = actual.get(e.key());
+            assertThat(agree(e.name(), e.value(), a.value())).as(e + " vs " + a).isTrue();
+            assertThat(a.numerator()).as(e.key()).isEqualTo(e.numerator());
+            if (e.numerator() != null || (a.denominator() != null && e.denominator() != null)) {
+                // ratios always; an avg's value count where both sides carry it (replay lines do not)
+                assertThat(a.denominator()).as(e.key()).isEqualTo(e.denominator());
+            }
+        }
     }
 }

@@ -47,29 +47,29 @@ class FunnelRetentionStreamingTest {
     @Test
     void finalRowsInPostgresEqualTheBruteForceWalk() throws Exception {
         String topic = "shop-events-funnels";
-        PipelinePlan plan = TestPlans.compile(FunnelRetentionReplayTest.DEFINITIONS.replace("topic: shop-events}", "topic: " + topic + "}"));
+        PipelinePlan plan = TestPlans.compile(FunnelRetentionTraffic.DEFINITIONS.replace("topic: shop-events}", "topic: " + topic + "}"));
         String jdbc = ENGINES.database("funnels");
         ENGINES.createTopic(topic, 2);
-        List<FunnelRetentionReplayTest.Ev> events = new ArrayList<>(FunnelRetentionReplayTest.traffic(new Random(7), 150));
-        events.sort(Comparator.comparingLong(FunnelRetentionReplayTest.Ev::time));
+        List<FunnelRetentionTraffic.Ev> events = new ArrayList<>(FunnelRetentionTraffic.traffic(new Random(7), 150));
+        events.sort(Comparator.comparingLong(FunnelRetentionTraffic.Ev::time));
         try (var producer = ENGINES.producer()) {
             for (int i = 0; i < events.size(); i++) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, i % 2, null,
-                        FunnelRetentionReplayTest.json(events.get(i))));
+                        FunnelRetentionTraffic.json(events.get(i))));
             }
         }
         long end = events.get(events.size() - 1).time() + 24 * HOUR;
         ENGINES.heartbeat(topic, end);
 
-        StreamExecutionEnvironment env = StreamingPipelineTest.environment(false);
+        StreamExecutionEnvironment env = StreamingEngines.environment(false);
         PipelineJob.define(env, plan, ENGINES.settings(jdbc, null));
         JobClient job = env.executeAsync("funnels and retention");
         try {
             for (AnalysisPlan a : plan.analyses()) {
                 Set<JsonNode> expected = a.funnel() != null
-                        ? FunnelRetentionReplayTest.expectedFunnel(a, events)
-                        : FunnelRetentionReplayTest.expectedRetention(a, events, end);
-                StreamingPipelineTest.await(a.name() + " final rows", () -> finalRows(jdbc, a).size() == expected.size());
+                        ? FunnelRetentionTraffic.expectedFunnel(a, events)
+                        : FunnelRetentionTraffic.expectedRetention(a, events, end);
+                StreamingEngines.await(a.name() + " final rows", () -> finalRows(jdbc, a).size() == expected.size());
                 assertThat(finalRows(jdbc, a)).as(a.name()).containsExactlyInAnyOrderElementsOf(expected);
             }
         } finally {

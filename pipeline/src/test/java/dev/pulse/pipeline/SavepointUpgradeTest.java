@@ -50,7 +50,7 @@ class SavepointUpgradeTest {
     @Test
     void changingOneMetricKeepsTheOthersState() throws Exception {
         String topic = "shop-events-upgrade";
-        PipelinePlan before = StreamingPipelineTest.plan(topic);
+        PipelinePlan before = StreamingEngines.plan(topic);
         PipelinePlan after = TestPlans.compile(ShopEvents.DEFINITIONS.replace("topic: shop-events,", "topic: " + topic + ",")
                 .replace("values: [FR]", "values: [FR, DE]"));
         AnalysisPlan revenueBefore = before.analysis(AnalysisKind.Metric, "revenue").orElseThrow();
@@ -68,7 +68,7 @@ class SavepointUpgradeTest {
         StreamExecutionEnvironment first = environment(null);
         PipelineJob.define(first, before, ENGINES.settings(jdbc, null));
         JobClient job = first.executeAsync("before the change");
-        StreamingPipelineTest.await("rows of the first half", () -> ServingRows.read(jdbc, before).size() > 50);
+        StreamingEngines.await("rows of the first half", () -> ServingRows.read(jdbc, before).size() > 50);
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
 
         ENGINES.produce(topic, events.subList(1500, events.size()), false);
@@ -80,7 +80,7 @@ class SavepointUpgradeTest {
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events).entrySet().stream()
                     .filter(e -> !e.getValue().name().equals("revenue"))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            StreamingPipelineTest.await("final rows of the unchanged metrics", () -> {
+            StreamingEngines.await("final rows of the unchanged metrics", () -> {
                 // a restore the rendered settings refuse (unclaimed state) fails the job at once
                 assertThat(restored.getJobStatus().get().isGloballyTerminalState())
                         .as("the restored job ended: %s", restored.getJobStatus().get()).isFalse();
@@ -91,7 +91,7 @@ class SavepointUpgradeTest {
             Map<String, ExpectedMetrics.Row> unchanged = stored.entrySet().stream()
                     .filter(e -> !e.getValue().row().name().equals("revenue"))
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().row()));
-            ReplayTest.assertSameRows(expected, unchanged);
+            ExpectedMetrics.assertSameRows(expected, unchanged);
             // the changed metric starts afresh in its own table, with the new filter
             assertThat(stored.values().stream().filter(s -> s.row().name().equals("revenue")))
                     .isNotEmpty()

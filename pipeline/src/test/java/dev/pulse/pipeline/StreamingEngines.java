@@ -1,5 +1,6 @@
 package dev.pulse.pipeline;
 
+import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
 import dev.pulse.testsupport.EmbeddedKafka;
 import dev.pulse.testsupport.PostgresExtension;
@@ -9,6 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -111,5 +117,38 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
             }
         }
         return records;
+    }
+
+    /** The test stream's definitions (ShopEvents) over another topic. */
+    static PipelinePlan plan(String topic) {
+        return TestPlans.compile(ShopEvents.DEFINITIONS.replace("topic: shop-events,", "topic: " + topic + ","));
+    }
+
+    /** A streaming environment without generic types, checkpointing every 500 ms, with or without restarts. */
+    static StreamExecutionEnvironment environment(boolean restarts) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        if (restarts) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(PARTITIONS);
+        env.enableCheckpointing(500);
+        return env;
+    }
+
+    /** Waits for the condition for at most three minutes. */
+    static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!condition.call()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
     }
 }

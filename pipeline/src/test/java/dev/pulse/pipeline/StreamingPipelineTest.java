@@ -13,17 +13,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -55,7 +50,7 @@ class StreamingPipelineTest {
     @Test
     void finalRowsAreExactLateEventsAreCountedAndReplayAgrees() throws Exception {
         String topic = "shop-events-exact";
-        PipelinePlan plan = plan(topic);
+        PipelinePlan plan = StreamingEngines.plan(topic);
         String jdbc = ENGINES.database("exact");
         ENGINES.createTopic(topic, PARTITIONS);
         ENGINES.createTopic(topic + ".dead", 1);
@@ -65,7 +60,7 @@ class StreamingPipelineTest {
         ENGINES.produce(topic, events, true);
         ENGINES.heartbeat(topic, ShopEvents.T0 + HOUR);
 
-        StreamExecutionEnvironment env = environment(false);
+        StreamExecutionEnvironment env = StreamingEngines.environment(false);
         var metrics = PipelineJob.define(env, plan, ENGINES.settings(jdbc, topic + ".dead"));
         DataStream<String> late = null;
         for (var m : metrics) {
@@ -77,7 +72,7 @@ class StreamingPipelineTest {
         JobClient job = env.executeAsync("streaming exact");
         try {
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events);
-            await("final rows", () -> ServingRows.finalCount(jdbc, plan) == expected.size());
+            StreamingEngines.await("final rows", () -> ServingRows.finalCount(jdbc, plan) == expected.size());
 
             // events for windows long final: late, counted, not in any row
             List<ShopEvent> tooLate = new ArrayList<>();
@@ -99,7 +94,7 @@ class StreamingPipelineTest {
 
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, plan);
             assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
-            ReplayTest.assertSameRows(expected, ServingRows.rowsOf(stored));
+            ExpectedMetrics.assertSameRows(expected, ServingRows.rowsOf(stored));
 
             assertThat(finalKeys("growth.orders-by-platform.results"))
                     .isEqualTo(expected.values().stream().filter(r -> r.name().equals("orders-by-platform")).count());
@@ -109,7 +104,7 @@ class StreamingPipelineTest {
             Path file = Files.write(dir.resolve("events.jsonl"), events.stream().map(ShopEvent::json).toList());
             StringWriter out = new StringWriter();
             Replay.run(List.of(plan), List.of(file), out, new PrintStream(PrintStream.nullOutputStream()));
-            ReplayTest.assertSameRows(ServingRows.rowsOf(stored), ReplayTest.parse(out.toString()));
+            ExpectedMetrics.assertSameRows(ServingRows.rowsOf(stored), ExpectedMetrics.parse(out.toString()));
         } finally {
             job.cancel().get();
             lateEvents.close();
@@ -119,7 +114,7 @@ class StreamingPipelineTest {
     @Test
     void aFailureMidStreamRestartsFromTheCheckpointWithExactRows() throws Exception {
         String topic = "shop-events-failure";
-        PipelinePlan plan = plan(topic);
+        PipelinePlan plan = StreamingEngines.plan(topic);
         String jdbc = ENGINES.database("failure");
         ENGINES.createTopic(topic, PARTITIONS);
         ENGINES.createTopic("growth.orders-by-platform.results", 1);
@@ -127,11 +122,11 @@ class StreamingPipelineTest {
         List<ShopEvent> events = ShopEvents.generate(23, 3000, 120, 4000);
         ENGINES.produce(topic, events.subList(0, 1500), false);
 
-        StreamExecutionEnvironment env = environment(true);
+        StreamExecutionEnvironment env = StreamingEngines.environment(true);
         PipelineJob.define(env, plan, ENGINES.settings(jdbc, null));
         JobClient job = env.executeAsync("streaming failure");
         try {
-            await("first rows", () -> ServingRows.read(jdbc, plan).size() > 20);
+            StreamingEngines.await("first rows", () -> ServingRows.read(jdbc, plan).size() > 20);
             long killedAt = System.currentTimeMillis();
             try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'failure' AND pid <> pg_backend_pid()");
@@ -142,7 +137,7 @@ class StreamingPipelineTest {
             Map<String, ExpectedMetrics.Row> expected = ExpectedMetrics.compute(events);
             awaitQuietly(job, () -> ServingRows.finalCount(jdbc, plan) == expected.size());
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, plan);
-            ReplayTest.assertSameRows(expected, ServingRows.rowsOf(stored));
+            ExpectedMetrics.assertSameRows(expected, ServingRows.rowsOf(stored));
             assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
             try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = 'failure' AND backend_start > to_timestamp("
@@ -153,26 +148,6 @@ class StreamingPipelineTest {
         } finally {
             job.cancel().get();
         }
-    }
-
-    static PipelinePlan plan(String topic) {
-        return TestPlans.compile(ShopEvents.DEFINITIONS.replace("topic: shop-events,", "topic: " + topic + ","));
-    }
-
-    static StreamExecutionEnvironment environment(boolean restarts) {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        if (restarts) {
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        } else {
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(PARTITIONS);
-        env.enableCheckpointing(500);
-        return env;
     }
 
     static long count(String topic) {
@@ -191,16 +166,6 @@ class StreamingPipelineTest {
         long deadline = System.currentTimeMillis() + 180_000;
         while (!condition.call() && System.currentTimeMillis() < deadline) {
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job ended: " + job.getJobStatus().get()).isFalse();
-            Thread.sleep(250);
-        }
-    }
-
-    static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!condition.call()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
             Thread.sleep(250);
         }
     }
