@@ -1,6 +1,7 @@
 package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pulse.testsupport.Checkout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -39,10 +40,10 @@ class DefinitionsDirectoryTest {
             defs.watch();
             Path metricFile = dir.resolve("02-metric-orders-per-minute.yaml");
             Files.writeString(metricFile, Files.readString(metricFile).replace("dimensions: [platform]", "dimensions: [platform, country]"));
-            TopicControllerTest.await(() -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 GenericKubernetesResource now = metrics.withName("orders-per-minute").get();
                 return now.getMetadata().getGeneration() == 2L;
-            }, Duration.ofSeconds(30));
+            });
             assertThat(PulseKinds.path(metrics.withName("orders-per-minute").get().getAdditionalProperties().get("spec"), "dimensions"))
                     .asList().containsExactly("platform", "country");
 
@@ -57,9 +58,9 @@ class DefinitionsDirectoryTest {
                       aggregation: {type: count}
                       window: {type: tumbling, size: 1m}
                     """);
-            TopicControllerTest.await(() -> metrics.withName("views").get() != null, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.withName("views").get() != null);
             Files.delete(metricFile);
-            TopicControllerTest.await(() -> metrics.withName("orders-per-minute").get() == null, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.withName("orders-per-minute").get() == null);
             assertThat(metrics.withName("views").get()).isNotNull();
 
             // a broken file is reported and changes nothing

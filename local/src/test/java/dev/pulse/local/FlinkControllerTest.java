@@ -1,6 +1,7 @@
 package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.ChildJvm;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * suspended, stopped on deletion.
  */
 class FlinkControllerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(40);
+
     @TempDir
     Path dir;
 
@@ -63,7 +66,7 @@ class FlinkControllerTest {
             client.resource(deployment("h1", JobState.RUNNING)).create();
             Path workDir = dir.resolve("pipelines/default/shop-pipeline");
 
-            await(() -> "STABLE".equals(lifecycle(client)) && "RUNNING".equals(jobState(client)));
+            await().atMost(TIMEOUT).until(() -> "STABLE".equals(lifecycle(client)) && "RUNNING".equals(jobState(client)));
             assertThat(Files.readString(workDir.resolve("plan.json"))).isEqualTo("{\"version\":1}");
             List<Path> started = started(workDir);
             assertThat(started).hasSize(1);
@@ -74,9 +77,9 @@ class FlinkControllerTest {
 
             // the process dies: FAILED with the reason, then a restart
             Files.writeString(workDir.resolve("crash"), "");
-            await(() -> "FAILED".equals(lifecycle(client)));
+            await().atMost(TIMEOUT).until(() -> "FAILED".equals(lifecycle(client)));
             assertThat(String.valueOf(status(client).get("error"))).contains("exited with code 3").contains("simulated crash");
-            await(() -> started(workDir).size() == 2 && "RUNNING".equals(jobState(client)));
+            await().atMost(TIMEOUT).until(() -> started(workDir).size() == 2 && "RUNNING".equals(jobState(client)));
 
             // a new plan: the job restarts with it
             plan(client, "{\"version\":2}");
@@ -84,7 +87,7 @@ class FlinkControllerTest {
                 fd.getSpec().getPodTemplate().getMetadata().setAnnotations(Map.of("pulse.dev/plan-hash", "h2"));
                 return fd;
             });
-            await(() -> started(workDir).size() == 3);
+            await().atMost(TIMEOUT).until(() -> started(workDir).size() == 3);
             assertThat(Files.readString(workDir.resolve("plan.json"))).isEqualTo("{\"version\":2}");
             assertThat(alive(workDir)).isEqualTo(1);
 
@@ -93,16 +96,16 @@ class FlinkControllerTest {
                 fd.getSpec().getJob().setState(JobState.SUSPENDED);
                 return fd;
             });
-            await(() -> "SUSPENDED".equals(lifecycle(client)) && alive(workDir) == 0);
+            await().atMost(TIMEOUT).until(() -> "SUSPENDED".equals(lifecycle(client)) && alive(workDir) == 0);
             edit(client, fd -> {
                 fd.getSpec().getJob().setState(JobState.RUNNING);
                 return fd;
             });
-            await(() -> "RUNNING".equals(jobState(client)) && alive(workDir) == 1);
+            await().atMost(TIMEOUT).until(() -> "RUNNING".equals(jobState(client)) && alive(workDir) == 1);
 
             // deletion stops the job
             client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline").delete();
-            await(() -> alive(workDir) == 0);
+            await().atMost(TIMEOUT).until(() -> alive(workDir) == 0);
         }
     }
 
@@ -169,7 +172,4 @@ class FlinkControllerTest {
                 .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).count();
     }
 
-    private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-        TopicControllerTest.await(c, Duration.ofSeconds(40));
-    }
 }

@@ -1,6 +1,7 @@
 package dev.pulse.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.ConflictRetry;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Strimzi stand-in on the in-memory API server and a real broker. */
 class TopicControllerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     @TempDir
     static Path dir;
     static EmbeddedKafka kafka;
@@ -71,13 +73,13 @@ class TopicControllerTest {
         KubernetesClient client = api.client();
         client.resource(topic("orders", "shop.orders_v1", 3)).create();
 
-        await(() -> topicExists("shop.orders_v1"));
+        await().atMost(TIMEOUT).until(() -> topicExists("shop.orders_v1"));
         TopicDescription d = describe("shop.orders_v1");
         assertThat(d.partitions()).hasSize(3);
         String retention = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "shop.orders_v1")))
                 .all().get(10, TimeUnit.SECONDS).values().iterator().next().get("retention.ms").value();
         assertThat(retention).isEqualTo("3600000");
-        await(() -> ready("orders", "True"));
+        await().atMost(TIMEOUT).until(() -> ready("orders", "True"));
         KafkaTopic kt = client.resources(KafkaTopic.class).inNamespace("default").withName("orders").get();
         assertThat(kt.getStatus().getTopicName()).isEqualTo("shop.orders_v1");
         assertThat(kt.getStatus().getObservedGeneration()).isEqualTo(kt.getMetadata().getGeneration());
@@ -85,17 +87,17 @@ class TopicControllerTest {
 
         // more partitions: the topic grows
         editSpec(client, "orders", t -> t.getSpec().setPartitions(5));
-        await(() -> partitions("shop.orders_v1") == 5);
+        await().atMost(TIMEOUT).until(() -> partitions("shop.orders_v1") == 5);
 
         // fewer partitions: not supported, as in Strimzi
         editSpec(client, "orders", t -> t.getSpec().setPartitions(2));
-        await(() -> ready("orders", "False"));
+        await().atMost(TIMEOUT).until(() -> ready("orders", "False"));
         assertThat(client.resources(KafkaTopic.class).inNamespace("default").withName("orders").get().getStatus().getConditions().get(0)
                 .getReason()).isEqualTo("NotSupported");
         assertThat(partitions("shop.orders_v1")).isEqualTo(5);
 
         client.resources(KafkaTopic.class).inNamespace("default").withName("orders").delete();
-        await(() -> !topicExists("shop.orders_v1"));
+        await().atMost(TIMEOUT).until(() -> !topicExists("shop.orders_v1"));
     }
 
     @Test
@@ -103,7 +105,7 @@ class TopicControllerTest {
         KubernetesClient client = api.client();
         KafkaTopic t = topic("keep", "keep-me", 1);
         client.resource(t).create();
-        await(() -> topicExists("keep-me"));
+        await().atMost(TIMEOUT).until(() -> topicExists("keep-me"));
         editSpec(client, "keep", k -> k.getMetadata().setAnnotations(Map.of(TopicController.MANAGED, "false")));
         Thread.sleep(500);
         client.resources(KafkaTopic.class).inNamespace("default").withName("keep").delete();
@@ -136,20 +138,6 @@ class TopicControllerTest {
             return describe(name).partitions().size();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        await(condition, Duration.ofSeconds(30));
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(100);
         }
     }
 
