@@ -177,7 +177,12 @@ class PipelineReconcileTest {
         String ns = namespace();
         create(ns, EventStream.class, STREAM);
         create(ns, Metric.class, METRIC);
-        FlinkDeployment fd = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE), Optional::isPresent).orElseThrow();
+        // the pipeline may first be deployed without the Metric: wait for the one whose plan holds it,
+        // so no plan update of the operator's races the status written below
+        PipelinePlan withMetric = eventually().until(() -> plan(ns),
+                p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "big-orders").isPresent()).orElseThrow();
+        eventually().until(() -> planHashOfPipeline(ns), h -> withMetric.hash().equals(h));
+        FlinkDeployment fd = get(ns, FlinkDeployment.class, PIPELINE).orElseThrow();
 
         setFlinkStatus(fd, "STABLE", "RUNNING");
         String afterStatus = get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getMetadata().getResourceVersion();
