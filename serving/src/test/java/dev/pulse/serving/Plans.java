@@ -34,7 +34,7 @@ final class Plans {
         return new AnalysisPlan("mt-" + ns + "-" + name + "-" + hash, AnalysisKind.Metric, ns, name, hash, dims, FilterPlan.ALL,
                 new WindowPlan(WindowType.tumbling, windowMs, 0, 0), 0, 5000,
                 new MetricPlan(aggregation, null, null, null, null, null, a), null, null,
-                serving(ns, "mt", name, hash, dims, rollups, retentionMs), null);
+                serving(ns, "mt", name, hash, dims, rollups, retentionMs), null, null);
     }
 
     static AnalysisPlan funnel(String ns, String name, String hash, List<String> steps, CountBy countBy, List<String> dims, long windowMs) {
@@ -42,14 +42,14 @@ final class Plans {
                 30 * MINUTE, List.of(), countBy);
         return new AnalysisPlan("fn-" + ns + "-" + name + "-" + hash, AnalysisKind.Funnel, ns, name, hash, dims, null,
                 new WindowPlan(WindowType.tumbling, windowMs, 0, 0), 0, 5000, null, f, null,
-                serving(ns, "fn", name, hash, dims, List.of(), 30 * DAY), null);
+                serving(ns, "fn", name, hash, dims, List.of(), 30 * DAY), null, null);
     }
 
     static AnalysisPlan retention(String ns, String name, String hash, int periods, List<String> dims) {
         RetentionPlan r = new RetentionPlan(FilterPlan.ALL, FilterPlan.ALL, DAY, periods, RetentionSpec.Mode.bounded);
         return new AnalysisPlan("rt-" + ns + "-" + name + "-" + hash, AnalysisKind.Retention, ns, name, hash, dims, null,
                 new WindowPlan(WindowType.tumbling, DAY, 0, 0), 0, 5000, null, null, r,
-                serving(ns, "rt", name, hash, dims, List.of(), 400 * DAY), null);
+                serving(ns, "rt", name, hash, dims, List.of(), 400 * DAY), null, null);
     }
 
     private static ServingPlan serving(String ns, String prefix, String name, String hash, List<String> dims, List<Long> rollups,

@@ -3,6 +3,7 @@ package dev.pulse.api.compile;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.AnomalyPlan;
+import dev.pulse.api.plan.BackfillPlan;
 import dev.pulse.api.plan.FilterPlan;
 import dev.pulse.api.plan.FunnelPlan;
 import dev.pulse.api.plan.MetricPlan;
@@ -12,6 +13,7 @@ import dev.pulse.api.plan.ServingPlan;
 import dev.pulse.api.plan.WindowPlan;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.Serving;
 import dev.pulse.api.v1alpha1.common.Window;
@@ -32,10 +34,13 @@ import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.api.v1alpha1.retention.RetentionSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -317,7 +322,29 @@ final class AnalysisCompiler {
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
         ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
-                metric, funnel, retention, servingPlan, outputTopic);
+                metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()));
+    }
+
+    /** {@code spec.backfill}: earliest (default), none, a duration or an RFC 3339 time; unpinned (the operator pins it). */
+    private BackfillPlan backfill(Backfill b) {
+        String from = b == null || b.getFrom() == null ? "earliest" : b.getFrom();
+        if (from.equals("earliest")) {
+            return BackfillPlan.EARLIEST;
+        }
+        if (from.equals("none")) {
+            return new BackfillPlan(BackfillPlan.Mode.none, null, null, null, null);
+        }
+        Optional<Duration> d = Durations.parse(from);
+        if (d.isPresent()) {
+            return new BackfillPlan(BackfillPlan.Mode.duration, null, d.get().toMillis(), null, null);
+        }
+        try {
+            long at = OffsetDateTime.parse(from).toInstant().toEpochMilli();
+            return new BackfillPlan(BackfillPlan.Mode.time, at, null, null, null);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            p.add("spec.backfill.from", "'" + from + "' is not earliest, none, a duration (e.g. 3d) or an RFC 3339 time (e.g. 2026-11-01T00:00:00Z)");
+            return BackfillPlan.EARLIEST;
+        }
     }
 
     private ServingPlan serving(Serving serving, WindowPlan window, String ns, String prefix, String name, String hash, List<String> dimensions) {

@@ -106,7 +106,7 @@ public final class PlanCompiler {
             problems.addAll(p.list());
             String pipeline = pipelineName(ctx.stream, a);
             if (p.isEmpty()) {
-                ctx.add(pipeline, plan, used);
+                ctx.add(pipeline, pinnedAsBefore(pipeline, plan), used);
             } else {
                 previous(pipeline, a).ifPresent(prev -> ctx.add(pipeline, prev, ctx.usedByPrevious(pipeline)));
             }
@@ -120,6 +120,23 @@ public final class PlanCompiler {
         problems.sort(Comparator.comparing(Problem::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(Problem::resource).thenComparing(Problem::field));
         return new Compilation(List.copyOf(plans), List.copyOf(problems));
+    }
+
+    /**
+     * The analysis with the backfill pins of the same version in the previous plan of its pipeline:
+     * a version keeps its hand-over for as long as it runs there (changing only spec.backfill of a
+     * running version changes nothing).
+     */
+    private AnalysisPlan pinnedAsBefore(String pipeline, AnalysisPlan plan) {
+        PipelinePlan prev = previousPlans.get(pipeline);
+        if (prev == null) {
+            return plan;
+        }
+        return prev.analyses().stream()
+                .filter(a -> a.id().equals(plan.id()) && a.backfill() != null && a.backfill().pinned())
+                .findFirst()
+                .map(a -> plan.withBackfill(a.backfill()))
+                .orElse(plan);
     }
 
     private Optional<AnalysisPlan> previous(String pipeline, HasMetadata a) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param semanticHash hash of everything that changes results (not description, owner, serving, cadence)
  * @param filter the analysis's own filter (Metrics); funnels and retention filter per step/side
  * @param outputTopic Kafka topic for results, or null
+ * @param backfill how this version gets its history (not part of the semantic hash); null in plans older than backfill
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnalysisPlan(
@@ -28,5 +29,12 @@ public record AnalysisPlan(
         FunnelPlan funnel,
         RetentionPlan retention,
         ServingPlan serving,
-        String outputTopic) {
+        String outputTopic,
+        BackfillPlan backfill) {
+
+    /** This analysis with another backfill (pinned, carried over). */
+    public AnalysisPlan withBackfill(BackfillPlan b) {
+        return new AnalysisPlan(id, kind, namespace, name, semanticHash, dimensions, filter, window, allowedLatenessMs, emitEveryMs,
+                metric, funnel, retention, serving, outputTopic, b);
+    }
 }

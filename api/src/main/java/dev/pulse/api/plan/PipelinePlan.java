@@ -22,6 +22,38 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
         return new PipelinePlan(apiVersion, pipeline, newHash, stream, analyses);
     }
 
+    /** Whether some analysis's backfill still needs pinning (see {@link BackfillPlan}). */
+    public boolean needsPinning() {
+        return analyses.stream().anyMatch(a -> a.backfill() != null && !a.backfill().pinned());
+    }
+
+    /**
+     * This plan, sealed again, with every unpinned analysis pinned at {@code nowMs} and the
+     * partitions' current end offsets as its hand-over. A version that served before (going back
+     * to an earlier definition) resumes: it backfills from the end of its latest final window
+     * instead of its declared start.
+     *
+     * @param endOffsets partition to end offset of the stream's topic, read just now
+     * @param latestFinalWindowEnd per analysis id, the end of the latest final window its tables hold (epoch ms), if any
+     */
+    public PipelinePlan pinned(long nowMs, java.util.Map<Integer, Long> endOffsets, java.util.Map<String, Long> latestFinalWindowEnd) {
+        List<AnalysisPlan> out = new java.util.ArrayList<>();
+        for (AnalysisPlan a : analyses) {
+            BackfillPlan b = a.backfill();
+            if (b == null || b.pinned()) {
+                out.add(a);
+                continue;
+            }
+            Long resume = latestFinalWindowEnd.get(a.id());
+            if (resume != null && b.mode() != BackfillPlan.Mode.none) {
+                long declared = b.mode() == BackfillPlan.Mode.duration ? nowMs - b.durationMs() : b.countFromMs();
+                b = new BackfillPlan(BackfillPlan.Mode.time, Math.max(resume, declared), null, null, null);
+            }
+            out.add(a.withBackfill(b.pin(nowMs, endOffsets)));
+        }
+        return PlanJson.sealed(new PipelinePlan(apiVersion, pipeline, null, stream, List.copyOf(out)));
+    }
+
     /** The analysis with the given kind and name, if in the plan. */
     public java.util.Optional<AnalysisPlan> analysis(AnalysisKind kind, String name) {
         return analyses.stream().filter(a -> a.kind() == kind && a.name().equals(name)).findFirst();

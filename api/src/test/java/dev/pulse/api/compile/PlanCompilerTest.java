@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.BackfillPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.v1alpha1.eventstream.FieldType;
@@ -147,5 +148,54 @@ class PlanCompilerTest {
         assertThat(notBool.problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("spec.expression"));
         Compilation unknown = compile(STREAM, ORDERS + "  expression: \"colour == 'red'\"\n");
         assertThat(unknown.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("colour"));
+    }
+
+    @Test
+    void backfillFromIsCompiledUnpinnedAndOutsideTheSemanticHash() {
+        AnalysisPlan earliest = onlyPlan(compile(STREAM, ORDERS)).analyses().get(0);
+        assertThat(earliest.backfill()).isEqualTo(BackfillPlan.EARLIEST);
+        AnalysisPlan none = onlyPlan(compile(STREAM, ORDERS + "  backfill: {from: none}\n")).analyses().get(0);
+        assertThat(none.backfill().mode()).isEqualTo(BackfillPlan.Mode.none);
+        assertThat(none.id()).isEqualTo(earliest.id());
+        AnalysisPlan days = onlyPlan(compile(STREAM, ORDERS + "  backfill: {from: 3d}\n")).analyses().get(0);
+        assertThat(days.backfill().durationMs()).isEqualTo(3 * 86_400_000L);
+        AnalysisPlan time = onlyPlan(compile(STREAM, ORDERS + "  backfill: {from: \"2026-11-01T01:00:00+01:00\"}\n")).analyses().get(0);
+        assertThat(time.backfill().fromMs()).isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
+        assertThat(List.of(earliest, none, days, time)).allMatch(a -> !a.backfill().pinned());
+
+        Compilation bad = compile(STREAM, ORDERS + "  backfill: {from: \"2026-13-01T00:00:00Z\"}\n");
+        assertThat(bad.problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.backfill.from");
+            assertThat(p.message()).contains("2026-13-01T00:00:00Z").contains("RFC 3339");
+        });
+    }
+
+    @Test
+    void pinsAreKeptWhileTheVersionRunsAndANewVersionIsPinnedAgain() {
+        PipelinePlan first = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
+        assertThat(first.needsPinning()).isTrue();
+        PipelinePlan pinned = first.pinned(1_000_000L, Map.of(0, 10L, 1, 20L), Map.of());
+        assertThat(pinned.needsPinning()).isFalse();
+        assertThat(pinned.hash()).isEqualTo(PlanJson.sha256(pinned.withHash(null))).isNotEqualTo(first.hash());
+        assertThat(pinned.analyses()).allSatisfy(a -> {
+            assertThat(a.backfill().pinnedAtMs()).isEqualTo(1_000_000L);
+            assertThat(a.backfill().handOver()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(0, 10L, 1, 20L)));
+        });
+
+        // the funnel changes, the metric does not: only the funnel needs a new hand-over
+        String changedFunnel = with(FUNNEL, "name: carted", "name: in-cart");
+        PipelinePlan next = onlyPlan(new PlanCompiler(Map.of(pinned.pipeline(), pinned)).compile(load(STREAM, ORDERS, changedFunnel)));
+        AnalysisPlan orders = next.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        AnalysisPlan funnel = next.analysis(AnalysisKind.Funnel, "checkout").orElseThrow();
+        assertThat(orders.backfill()).isEqualTo(pinned.analysis(AnalysisKind.Metric, "orders").orElseThrow().backfill());
+        assertThat(funnel.backfill().pinned()).isFalse();
+
+        // going back to a version that served before resumes from its latest final window
+        PipelinePlan resumed = next.pinned(2_000_000L, Map.of(0, 30L, 1, 40L), Map.of(funnel.id(), 1_500_000L));
+        BackfillPlan b = resumed.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().backfill();
+        assertThat(b.mode()).isEqualTo(BackfillPlan.Mode.time);
+        assertThat(b.countFromMs()).isEqualTo(1_500_000L);
+        assertThat(b.finalFromMs()).isEqualTo(1_500_000L);
+        assertThat(b.handOver()).containsEntry(0, 30L).containsEntry(1, 40L);
     }
 }

@@ -170,20 +170,20 @@ class HealthStatusTest {
     void funnelsAndRetentionsAreAllowedTheTimeTheirResultsTakeToBeFinal() {
         var funnel = new dev.pulse.api.plan.AnalysisPlan("fn-1", AnalysisKind.Funnel, "growth", "checkout", "h", java.util.List.of(), null, null, 60_000, 5_000,
                 null, new dev.pulse.api.plan.FunnelPlan(java.util.List.of(), dev.pulse.api.v1alpha1.funnel.FunnelSpec.Order.ordered, 1_800_000, java.util.List.of(),
-                        dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy.uniques), null, null, null);
+                        dev.pulse.api.v1alpha1.funnel.FunnelSpec.CountBy.uniques), null, null, null, null);
         assertThat(HealthObservation.expectedDelay(funnel, 30_000)).isEqualTo(Duration.ofSeconds(60 + 30 + 1800));
         var retention = new dev.pulse.api.plan.AnalysisPlan("rt-1", AnalysisKind.Retention, "growth", "buyers", "h", java.util.List.of(), null, null, 0, 5_000,
-                null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, dev.pulse.api.v1alpha1.retention.RetentionSpec.Mode.bounded), null, null);
+                null, null, new dev.pulse.api.plan.RetentionPlan(null, null, 86_400_000, 7, dev.pulse.api.v1alpha1.retention.RetentionSpec.Mode.bounded), null, null, null);
         assertThat(HealthObservation.expectedDelay(retention, 30_000)).isEqualTo(Duration.ofDays(8).plusSeconds(30));
     }
 
     @Test
     void theLatestFinalWindowMayBeOneWindowStepOld() {
         var hourly = new dev.pulse.api.plan.AnalysisPlan("mt-1", AnalysisKind.Metric, "growth", "orders", "h", java.util.List.of(), null,
-                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.tumbling, 3_600_000, 0, 0), 60_000, 5_000, null, null, null, null, null);
+                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.tumbling, 3_600_000, 0, 0), 60_000, 5_000, null, null, null, null, null, null);
         assertThat(HealthObservation.expectedDelay(hourly, 30_000)).isEqualTo(Duration.ofSeconds(3600 + 60 + 30));
         var hopping = new dev.pulse.api.plan.AnalysisPlan("mt-2", AnalysisKind.Metric, "growth", "users", "h", java.util.List.of(), null,
-                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.hopping, 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null);
+                new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.hopping, 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null, null);
         assertThat(HealthObservation.expectedDelay(hopping, 30_000)).isEqualTo(Duration.ofSeconds(300 + 30));
     }
 }

@@ -17,4 +17,6 @@ public interface AnalysisSpec {
     String getFreshnessObjective();
 
     PipelineOptions getPipeline();
+
+    Backfill getBackfill();
 }

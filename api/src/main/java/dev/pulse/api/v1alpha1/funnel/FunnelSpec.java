@@ -3,6 +3,7 @@ package dev.pulse.api.v1alpha1.funnel;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.PipelineOptions;
 import dev.pulse.api.v1alpha1.common.Serving;
@@ -77,6 +78,9 @@ public class FunnelSpec implements AnalysisSpec {
 
     @JsonPropertyDescription("Where the funnel runs: its stream's shared pipeline or its own.")
     private PipelineOptions pipeline;
+
+    @JsonPropertyDescription("How much history a new version of the funnel is computed over before it replaces the previous one. Default: from earliest.")
+    private Backfill backfill;
 
     /** Funnel order modes. */
     public enum Order {

@@ -3,6 +3,7 @@ package dev.pulse.api.v1alpha1.metric;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.EventFilter;
 import dev.pulse.api.v1alpha1.common.PipelineOptions;
@@ -83,4 +84,7 @@ public class MetricSpec implements AnalysisSpec, EventFilter {
 
     @JsonPropertyDescription("Where the metric runs: its stream's shared pipeline or its own.")
     private PipelineOptions pipeline;
+
+    @JsonPropertyDescription("How much history a new version of the metric is computed over before it replaces the previous one. Default: from earliest.")
+    private Backfill backfill;
 }

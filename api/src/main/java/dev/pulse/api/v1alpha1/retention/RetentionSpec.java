@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.Filter;
 import dev.pulse.api.v1alpha1.common.PipelineOptions;
@@ -71,6 +72,9 @@ public class RetentionSpec implements AnalysisSpec {
 
     @JsonPropertyDescription("Where the retention runs: its stream's shared pipeline or its own.")
     private PipelineOptions pipeline;
+
+    @JsonPropertyDescription("How much history a new version of the retention is computed over before it replaces the previous one. Default: from earliest.")
+    private Backfill backfill;
 
     /** Whether a return must fall in its own period. */
     public enum Mode {
