@@ -54,6 +54,20 @@ public record BackfillPlan(Mode mode, Long fromMs, Long durationMs, Long pinnedA
         return pinned() && mode != Mode.none;
     }
 
+    /**
+     * Identifies one bounded read of history: pinned versions with the same hand-over share it
+     * (one read of the topic for every version applied together).
+     */
+    @JsonIgnore
+    public String historyId() {
+        return PlanJson.sha256(handOver).substring(0, 10);
+    }
+
+    /** The consumer group the history read commits its progress to (the operator reads it as backfill progress). */
+    public String historyGroup(StreamPlan stream) {
+        return stream.consumerGroup() + ".backfill-" + historyId();
+    }
+
     /** The first event time that counts in this version (Long.MIN_VALUE: no bound). */
     @JsonIgnore
     public long countFromMs() {
