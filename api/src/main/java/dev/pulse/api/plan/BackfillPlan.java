@@ -68,6 +68,19 @@ public record BackfillPlan(Mode mode, Long fromMs, Long durationMs, Long pinnedA
         return stream.consumerGroup() + ".backfill-" + historyId();
     }
 
+    /** How far before the first event time that counts the history read starts, by Kafka record timestamp: an event's time may be ahead of its record's. */
+    public static final long HISTORY_START_MARGIN_MS = 3_600_000L;
+
+    /**
+     * The Kafka record timestamp the history read starts at, Long.MIN_VALUE for the earliest
+     * retained record.
+     */
+    @JsonIgnore
+    public long historyStartMs() {
+        long from = countFromMs();
+        return from == Long.MIN_VALUE ? Long.MIN_VALUE : from - HISTORY_START_MARGIN_MS;
+    }
+
     /** The first event time that counts in this version (Long.MIN_VALUE: no bound). */
     @JsonIgnore
     public long countFromMs() {

@@ -21,6 +21,7 @@ import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.status.AnalysisObservation;
 import dev.pulse.operator.status.AnalysisStatusFactory;
+import dev.pulse.operator.status.BackfillObservation;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
@@ -132,8 +133,14 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         AnalysisPlan deployedPlan = deployed.flatMap(p -> p.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName())).orElse(null);
         HealthObservation health = health(analysis, ns, streamName, deployed.orElse(null), deployedPlan);
         DriftStep drift = drift(analysis, deployedPlan);
+        BackfillObservation backfill = backfill(ns, streamName, deployedPlan);
         AnalysisStatus next = statuses.status(analysis.getStatus(), analysis.getMetadata().getGeneration(), observation, health,
-                drift == null ? null : drift.status());
+                drift == null ? null : drift.status(), backfill);
+        String servedBefore = analysis.getStatus() == null ? null : analysis.getStatus().getServingVersion();
+        if (servedBefore != null && next.getServingVersion() != null && !servedBefore.equals(next.getServingVersion())) {
+            events.normal(analysis, Reasons.CUT_OVER, "the API now answers from version " + next.getServingVersion()
+                    + " (was " + servedBefore + ")");
+        }
         metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
         UpdateControl<A> control = StatusPatch.ifChanged(analysis, next);
         Duration after = flink ? null : WAIT_FOR_FLINK;
@@ -148,6 +155,22 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         metrics.reconcileError(analysis.getMetadata().getNamespace(), analysis.getKind(), analysis.getMetadata().getName());
         LOG.debugf(e, "reconciling %s %s/%s failed", analysis.getKind(), analysis.getMetadata().getNamespace(), analysis.getMetadata().getName());
         return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /** Where the deployed version stands on its history, from the latest probe round; null when not probed yet. */
+    private BackfillObservation backfill(String ns, String streamName, AnalysisPlan deployed) {
+        if (deployed == null || streamName == null) {
+            return null;
+        }
+        Optional<StreamHealth> round = probes.latest(ns, streamName);
+        if (round.isEmpty()) {
+            return null;
+        }
+        StreamHealth h = round.get();
+        var b = deployed.backfill();
+        var reading = b != null && b.readsHistory() ? h.backfills().get(b.historyId()) : null;
+        var served = h.freshness().get(StreamHealth.key(deployed.kind().name(), deployed.name()));
+        return new BackfillObservation(deployed.semanticHash(), b, reading, served == null ? null : served.version());
     }
 
     /** What the latest probe round of the stream says about this analysis. */

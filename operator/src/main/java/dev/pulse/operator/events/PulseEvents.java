@@ -33,6 +33,10 @@ public class PulseEvents {
         emit(about, "Warning", reason, message);
     }
 
+    public void normal(HasMetadata about, String reason, String message) {
+        emit(about, "Normal", reason, message);
+    }
+
     private void emit(HasMetadata about, String type, String reason, String message) {
         var meta = about.getMetadata();
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
@@ -43,13 +44,23 @@ public class StreamCompiler {
     private final TopicRenderer topics;
     private final FlinkDeploymentRenderer pipelines;
     private final GrafanaDashboardRenderer dashboards;
+    private final BiFunction<EventStream, PipelinePlan, PipelinePlan> pinning;
 
     @Inject
-    public StreamCompiler(PulseConfig config) {
-        this(RenderSettings.from(config), new PipelineTemplates(config.templates().directory().map(Path::of)));
+    public StreamCompiler(PulseConfig config, HandOver handOver) {
+        this(RenderSettings.from(config), new PipelineTemplates(config.templates().directory().map(Path::of)), handOver::pin);
     }
 
+    /** A compiler that leaves plans unpinned (rendering only). */
     public StreamCompiler(RenderSettings settings, PipelineTemplates templates) {
+        this(settings, templates, (stream, plan) -> plan);
+    }
+
+    /**
+     * @param pinning pins the new versions of a compiled plan before it is rendered ({@link HandOver})
+     */
+    public StreamCompiler(RenderSettings settings, PipelineTemplates templates, BiFunction<EventStream, PipelinePlan, PipelinePlan> pinning) {
+        this.pinning = pinning;
         this.settings = settings;
         this.templates = templates;
         this.topics = new TopicRenderer(settings);
@@ -86,6 +97,7 @@ public class StreamCompiler {
         List<PipelinePlan> plans = compilation.plans().stream()
                 .filter(p -> ns.equals(p.stream().namespace()) && name.equals(p.stream().name()))
                 .sorted(Comparator.comparing((PipelinePlan p) -> !p.pipeline().equals(shared)).thenComparing(PipelinePlan::pipeline))
+                .map(p -> pinning.apply(stream, p))
                 .toList();
         try {
             String template = stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null

@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code latest_update}, kept current by {@code ServingSchema.refresh}). Bound values only.
  */
 public final class CatalogFreshness {
-    private static final String SQL = "SELECT kind, name, latest_final_window_end, latest_update FROM " + Catalog.QUALIFIED
+    private static final String SQL = "SELECT kind, name, latest_final_window_end, latest_update, version FROM " + Catalog.QUALIFIED
             + " WHERE namespace = ? AND status = ? AND (kind || '/' || name) = ANY (?)";
 
     private CatalogFreshness() {
@@ -41,7 +41,7 @@ public final class CatalogFreshness {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     out.put(StreamHealth.key(r.getString(1), r.getString(2)),
-                            new FreshnessReading(instant(r.getTimestamp(3)), instant(r.getTimestamp(4))));
+                            new FreshnessReading(instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), r.getString(5)));
                 }
             }
         }

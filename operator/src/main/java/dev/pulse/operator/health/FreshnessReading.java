@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param latestFinalWindowEnd end of the latest final window of its active table version, or null when none is final yet
  * @param latestUpdate the latest write into that table (provisional or final), or null
+ * @param version the active version (semantic hash): the one the serving API answers from
  */
-public record FreshnessReading(Instant latestFinalWindowEnd, Instant latestUpdate) {
+public record FreshnessReading(Instant latestFinalWindowEnd, Instant latestUpdate, String version) {
 }

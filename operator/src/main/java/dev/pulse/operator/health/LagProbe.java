@@ -112,6 +112,73 @@ public final class LagProbe implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The end offset of every partition of the topic, read now: a new version's hand-over. Empty
+     * when the topic does not exist yet (nothing to read before the hand-over).
+     *
+     * @throws ExecutionException, TimeoutException when Kafka does not answer
+     */
+    public Map<Integer, Long> endOffsets(String bootstrap, String topic) throws ExecutionException, TimeoutException, InterruptedException {
+        Admin admin = admins.computeIfAbsent(bootstrap, this::admin);
+        TopicDescription description;
+        try {
+            description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Map.of();
+            }
+            throw e;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        get(admin.listOffsets(latest).all()).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        return out;
+    }
+
+    /**
+     * Progress of a history read: its group's committed offsets against its start offsets (the
+     * earliest retained, or the first at or after {@code startTimestampMs}) and the hand-over.
+     *
+     * @param startTimestampMs Long.MIN_VALUE to start at the earliest retained record
+     */
+    public BackfillReading history(String bootstrap, String topic, String group, Map<Integer, Long> handOver, long startTimestampMs) {
+        Instant now = clock.instant();
+        try {
+            Admin admin = admins.computeIfAbsent(bootstrap, this::admin);
+            List<TopicPartition> partitions = new ArrayList<>();
+            handOver.keySet().forEach(p -> partitions.add(new TopicPartition(topic, p)));
+            Map<TopicPartition, OffsetSpec> starts = new HashMap<>();
+            partitions.forEach(tp -> starts.put(tp, startTimestampMs == Long.MIN_VALUE ? OffsetSpec.earliest() : OffsetSpec.forTimestamp(startTimestampMs)));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> first = get(admin.listOffsets(starts).all());
+            Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(
+                    Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(partitions))).partitionsToOffsetAndMetadata(group));
+            long done = 0;
+            long total = 0;
+            boolean finished = true;
+            for (TopicPartition tp : partitions) {
+                long end = handOver.get(tp.partition());
+                // no record at or after the start time: offset -1, nothing to read
+                long from = first.get(tp).offset() < 0 ? end : Math.min(first.get(tp).offset(), end);
+                OffsetAndMetadata c = committed.get(tp);
+                long at = c == null ? from : Math.min(Math.max(c.offset(), from), end);
+                total += end - from;
+                done += at - from;
+                finished &= at >= end;
+            }
+            return new BackfillReading(done, total, finished, now, null);
+        } catch (ExecutionException e) {
+            return BackfillReading.failed(now, String.valueOf(e.getCause() == null ? e : e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            return BackfillReading.failed(now, "Kafka at " + bootstrap + " did not answer within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BackfillReading.failed(now, "interrupted");
+        } catch (RuntimeException e) {
+            return BackfillReading.failed(now, String.valueOf(e.getMessage()));
+        }
+    }
+
     /** Forgets the offset history of a topic (its stream was deleted). */
     public void forget(String topic) {
         timelines.keySet().removeIf(k -> k.partition().topic().equals(topic));

@@ -1,5 +1,7 @@
 package dev.pulse.operator.health;
 
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.BackfillPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
@@ -16,7 +18,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +52,23 @@ public class StreamProbes {
      *
      * @param analyses {@link StreamHealth#key} of every analysis in its plans
      */
-    public record Target(String namespace, String stream, String bootstrap, String topic, List<String> groups, List<String> analyses) {
+    public record Target(String namespace, String stream, String bootstrap, String topic, List<String> groups, List<String> analyses,
+            Map<String, History> histories) {
         String key() {
             return namespace + "/" + stream;
         }
     }
 
+    /** One history read of a stream's plans: its consumer group, hand-over and start (Long.MIN_VALUE: earliest). */
+    record History(String group, Map<Integer, Long> handOver, long startMs) {
+    }
+
+    /** How long after Kafka failed to give a hand-over the operator waits before it asks again. */
+    private static final Duration HAND_OVER_RETRY = Duration.ofSeconds(30);
+
     private final PulseConfig config;
     private final Clock clock;
+    private final Map<String, Instant> handOverFailures = new ConcurrentHashMap<>();
     private final TopicRenderer topics;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final Map<String, StreamHealth> latest = new ConcurrentHashMap<>();
@@ -102,18 +116,57 @@ public class StreamProbes {
         if (plans.isEmpty()) {
             return;
         }
-        String pattern = config.probes().kafkaBootstrapServers().orElse(config.kafka().bootstrapServers());
         Set<String> groups = new LinkedHashSet<>();
         List<String> analyses = new ArrayList<>();
+        Map<String, History> histories = new LinkedHashMap<>();
         for (PipelinePlan p : plans) {
             groups.add(p.stream().consumerGroup());
             p.analyses().forEach(a -> analyses.add(StreamHealth.key(a.kind().name(), a.name())));
+            for (AnalysisPlan a : p.analyses()) {
+                BackfillPlan b = a.backfill();
+                if (b != null && b.readsHistory()) {
+                    History before = histories.get(b.historyId());
+                    long start = before == null ? b.historyStartMs() : Math.min(before.startMs(), b.historyStartMs());
+                    histories.put(b.historyId(), new History(b.historyGroup(p.stream()), b.handOver(), start));
+                }
+            }
         }
         Target t = new Target(stream.getMetadata().getNamespace(), stream.getMetadata().getName(),
-                pattern.replace("{cluster}", topics.cluster(stream)), plans.get(0).stream().topic(), List.copyOf(groups), List.copyOf(analyses));
+                bootstrap(stream), plans.get(0).stream().topic(), List.copyOf(groups), List.copyOf(analyses), Map.copyOf(histories));
         Target before = targets.put(t.key(), t);
         if (before != null && !before.topic().equals(t.topic())) {
             lag.forget(before.topic());
+        }
+    }
+
+    /** The Kafka address the operator reads the stream's topic at. */
+    public String bootstrap(EventStream stream) {
+        String pattern = config.probes().kafkaBootstrapServers().orElse(config.kafka().bootstrapServers());
+        return pattern.replace("{cluster}", topics.cluster(stream));
+    }
+
+    /**
+     * The end offset of each partition of the stream's topic now (a new version's hand-over),
+     * or empty when Kafka does not answer; after a failure, empty without asking for
+     * {@link #HAND_OVER_RETRY}, so reconciles do not wait on an unreachable broker each time.
+     */
+    public Optional<Map<Integer, Long>> endOffsets(EventStream stream, String topic) {
+        String bootstrap = bootstrap(stream);
+        Instant failed = handOverFailures.get(bootstrap);
+        if (failed != null && failed.plus(HAND_OVER_RETRY).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        try {
+            Optional<Map<Integer, Long>> out = Optional.of(lag.endOffsets(bootstrap, topic));
+            handOverFailures.remove(bootstrap);
+            return out;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.warnf("cannot read the end offsets of %s at %s: %s", topic, bootstrap, e.getMessage());
+            handOverFailures.put(bootstrap, clock.instant());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
@@ -156,8 +209,10 @@ public class StreamProbes {
         readCatalog(all, freshness, freshnessErrors);
         for (Target t : all) {
             Map<String, LagReading> lags = lag.probe(t.bootstrap(), t.topic(), t.groups());
+            Map<String, BackfillReading> backfills = new LinkedHashMap<>();
+            t.histories().forEach((id, hist) -> backfills.put(id, lag.history(t.bootstrap(), t.topic(), hist.group(), hist.handOver(), hist.startMs())));
             StreamHealth h = new StreamHealth(t.namespace(), t.stream(), clock.instant(), lags,
-                    freshness.getOrDefault(t.key(), Map.of()), freshnessErrors.get(t.key()));
+                    freshness.getOrDefault(t.key(), Map.of()), freshnessErrors.get(t.key()), Map.copyOf(backfills));
             latest.put(t.key(), h);
             for (Consumer<StreamHealth> l : listeners) {
                 try {

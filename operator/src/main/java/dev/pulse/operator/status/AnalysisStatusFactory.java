@@ -39,6 +39,18 @@ public class AnalysisStatusFactory {
      */
     public AnalysisStatus status(AnalysisStatus previous, long generation, AnalysisObservation o, HealthObservation health,
             dev.pulse.operator.drift.DriftStatusFactory drift) {
+        return status(previous, generation, o, health, drift, null);
+    }
+
+    /**
+     * The status as above, with where the deployed version stands on its history: while it
+     * backfills, {@code status.backfill} and, if nothing worse holds, {@code Ready=False} reason
+     * {@code Backfilling}; {@code status.servingVersion} from the catalog.
+     *
+     * @param backfill the deployed version's backfill, or null when unknown
+     */
+    public AnalysisStatus status(AnalysisStatus previous, long generation, AnalysisObservation o, HealthObservation health,
+            dev.pulse.operator.drift.DriftStatusFactory drift, BackfillObservation backfill) {
         Condition valid = o.validity() == Validity.VALID
                 ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "compiled into pipeline " + o.pipeline().flinkDeployment())
                 : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
@@ -54,6 +66,18 @@ public class AnalysisStatusFactory {
             conditions.add(h.fresh());
             if (Conditions.isTrue(ready) && Conditions.FALSE.equals(h.fresh().getStatus())) {
                 conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, h.fresh().getReason(), h.fresh().getMessage()));
+            }
+        }
+        next.setBackfill(null);
+        if (backfill != null) {
+            if (backfill.servingVersion() != null) {
+                next.setServingVersion(backfill.servingVersion());
+            }
+            if (backfill.backfilling() && o.validity() == Validity.VALID) {
+                next.setBackfill(backfill.status(clock.instant()));
+                if (Conditions.isTrue(conditions.get(0))) {
+                    conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, Reasons.BACKFILLING, backfill.message()));
+                }
             }
         }
         if (drift != null) {
@@ -104,6 +128,7 @@ public class AnalysisStatusFactory {
             next.setFreshness(previous.getFreshness());
             next.setDrift(previous.getDrift());
             next.setAnomalies(previous.getAnomalies());
+            next.setServingVersion(previous.getServingVersion());
         }
         return next;
     }

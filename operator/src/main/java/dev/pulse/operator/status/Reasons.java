@@ -17,6 +17,8 @@ public final class Reasons {
     public static final String STRIMZI_NOT_INSTALLED = "StrimziNotInstalled";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
     public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
+    public static final String BACKFILLING = "Backfilling";
+    public static final String CUT_OVER = "CutOver";
     public static final String READY = "Ready";
     // Fresh
     public static final String FRESH = "Fresh";

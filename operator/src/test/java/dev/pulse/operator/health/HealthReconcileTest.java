@@ -258,25 +258,33 @@ class HealthReconcileTest {
     private static void upsert(Connection c, AnalysisPlan plan, Instant end, String platform, double value) throws Exception {
         TableLayout t = TableLayout.of(plan);
         try (PreparedStatement p = c.prepareStatement(t.upsertSql())) {
-            p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
-            p.setTimestamp(2, Timestamp.from(end));
-            p.setString(3, platform);
-            p.setDouble(4, value);
-            p.setObject(5, null);
-            p.setObject(6, null);
-            p.setBoolean(7, true);
+            int i = 1;
+            p.setTimestamp(i++, Timestamp.from(end.minusSeconds(60)));
+            p.setTimestamp(i++, Timestamp.from(end));
+            // the first dimension (platform) set, any further one missing
+            for (int d = 0; d < plan.dimensions().size(); d++) {
+                p.setString(i++, d == 0 ? platform : null);
+            }
+            p.setDouble(i++, value);
+            p.setObject(i++, null);
+            p.setObject(i++, null);
+            p.setBoolean(i, true);
             p.executeUpdate();
         }
     }
 
     private static void produce(int n) {
+        produce("health-events", n);
+    }
+
+    private static void produce(String topic, int n) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndPostgres.kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>("health-events", "u" + i, "{\"event\":\"purchase\"}"));
+                producer.send(new ProducerRecord<>(topic, "u" + i, "{\"event\":\"purchase\"}"));
             }
             producer.flush();
         }
@@ -284,17 +292,112 @@ class HealthReconcileTest {
 
     /** What the job's checkpoint does: commits the group's offsets (here: at the end of every partition). */
     private static void commitToEnd(String group, String topic) throws Exception {
+        Map<Integer, Long> ends = endOffsets(topic);
+        commit(group, topic, ends);
+    }
+
+    private static Map<Integer, Long> endOffsets(String topic) throws Exception {
         try (Admin admin = KafkaAndPostgres.kafka.admin()) {
             List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
             var ends = admin.listOffsets(Map.of(partitions.get(0), OffsetSpec.latest(), partitions.get(1), OffsetSpec.latest())).all().get();
-            Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
-            ends.forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+            Map<Integer, Long> out = new java.util.TreeMap<>();
+            ends.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            return out;
+        }
+    }
+
+    private static void commit(String group, String topic, Map<Integer, Long> offsets) throws Exception {
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>();
+            offsets.forEach((p, o) -> out.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
+            admin.alterConsumerGroupOffsets(group, out).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     private Metric metric(String ns) {
         return client.resources(Metric.class).inNamespace(ns).withName("orders").get();
+    }
+
+    private static final String BACKFILL_STREAM = STREAM.replace("topic: health-events", "topic: backfill-events");
+
+    /**
+     * A new version is pinned at the topic's end offsets when first applied, reports the progress
+     * of its history read (the job's history group, committed here as the job's checkpoints would)
+     * as Ready=False Backfilling, and the API switches to it only once it has reached the old
+     * version's latest final window, with a CutOver Event.
+     */
+    @Test
+    void aNewVersionIsPinnedReportsItsBackfillAndCutsOverWhenItHasCaughtUp() throws Exception {
+        String ns = "backfill";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("backfill-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        produce("backfill-events", 300);
+        Map<Integer, Long> atFirstApply = endOffsets("backfill-events");
+        create(ns, EventStream.class, BACKFILL_STREAM);
+        create(ns, Metric.class, METRIC);
+        AnalysisPlan first = eventually().until(() -> plan(ns).flatMap(p -> p.analysis(AnalysisKind.Metric, "orders")), Optional::isPresent)
+                .orElseThrow();
+        assertThat(first.backfill().pinned()).isTrue();
+        assertThat(first.backfill().handOver()).containsExactlyEntriesOf(atFirstApply);
+        PipelinePlan firstPlan = plan(ns).orElseThrow();
+        String firstGroup = first.backfill().historyGroup(firstPlan.stream());
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
+
+        // nothing of the history read yet: Backfilling, 0 of 300
+        Metric reading = eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getBackfill() != null
+                && m.getStatus().getBackfill().getRecordsTotal() != null);
+        assertThat(reading.getStatus().getBackfill().getRecordsTotal()).isEqualTo(300L);
+        assertThat(reading.getStatus().getBackfill().getRecordsDone()).isZero();
+        assertThat(reading.getStatus().getBackfill().getVersion()).isEqualTo(first.semanticHash());
+        assertThat(reading.getStatus().getBackfill().getHandOver()).containsEntry("0", atFirstApply.get(0)).containsEntry("1", atFirstApply.get(1));
+        assertThat(condition(reading.getStatus(), Condition.READY).getReason()).isEqualTo("Backfilling");
+
+        // one partition read: progress in between
+        commit(firstGroup, "backfill-events", Map.of(0, atFirstApply.get(0)));
+        Metric half = eventually().until(() -> metric(ns), m -> m.getStatus().getBackfill() != null
+                && atFirstApply.get(0).equals(m.getStatus().getBackfill().getRecordsDone()));
+        assertThat(half.getStatus().getBackfill().getProgress()).isBetween(0.0, 1.0);
+
+        // history read and a fresh final window: the version is served and Ready; traffic after the hand-over changes nothing
+        produce("backfill-events", 50);
+        commit(firstGroup, "backfill-events", atFirstApply);
+        try (Connection serving = serving()) {
+            upsert(serving, first, Instant.now().truncatedTo(ChronoUnit.MINUTES));
+        }
+        Metric served = eventually().until(() -> metric(ns), m -> m.getStatus().getBackfill() == null
+                && "True".equals(condition(m.getStatus(), Condition.READY).getStatus()));
+        assertThat(served.getStatus().getServingVersion()).isEqualTo(first.semanticHash());
+
+        // a new version (another allowed lateness): pinned at the end offsets of its own apply
+        Map<Integer, Long> atChange = endOffsets("backfill-events");
+        Metric edited = metric(ns);
+        edited.getSpec().setAllowedLateness("2m");
+        client.resource(edited).update();
+        AnalysisPlan second = eventually().until(() -> plan(ns).flatMap(p -> p.analysis(AnalysisKind.Metric, "orders")),
+                a -> a.isPresent() && !a.get().id().equals(first.id())).orElseThrow();
+        assertThat(second.backfill().handOver()).containsExactlyEntriesOf(atChange);
+        String secondGroup = second.backfill().historyGroup(plan(ns).orElseThrow().stream());
+        commit(secondGroup, "backfill-events", atChange);
+
+        // its history is read, but it has no final window yet: the API keeps answering from the first version
+        Metric catchingUp = eventually().until(() -> metric(ns), m -> m.getStatus().getBackfill() != null
+                && second.semanticHash().equals(m.getStatus().getBackfill().getVersion())
+                && "Backfilling".equals(condition(m.getStatus(), Condition.READY).getReason())
+                && Double.valueOf(1.0).equals(m.getStatus().getBackfill().getProgress()));
+        assertThat(catchingUp.getStatus().getServingVersion()).isEqualTo(first.semanticHash());
+        assertThat(condition(catchingUp.getStatus(), Condition.READY).getMessage()).contains(first.semanticHash());
+
+        // it reaches the first version's latest final window: one switch, recorded as an Event
+        try (Connection serving = serving()) {
+            upsert(serving, second, Instant.now().truncatedTo(ChronoUnit.MINUTES), "ios", 1);
+        }
+        Metric cutOver = eventually().until(() -> metric(ns), m -> second.semanticHash().equals(m.getStatus().getServingVersion())
+                && m.getStatus().getBackfill() == null);
+        assertThat(condition(cutOver.getStatus(), Condition.READY).getReason()).isNotEqualTo("Backfilling");
+        eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems(),
+                events -> events.stream().anyMatch(e -> "CutOver".equals(e.getReason()) && e.getMessage().contains(second.semanticHash())));
     }
 
     private <T extends HasMetadata> void create(String ns, Class<T> type, String yaml) {

@@ -41,7 +41,7 @@ class HealthStatusTest {
     /** A round at {@code at}: lag records and seconds, and the latest final window {@code behind} seconds before it. */
     private static HealthObservation round(Instant at, long records, long lagSeconds, Long behind) {
         return new HealthObservation(at, new LagReading(GROUP, records, lagSeconds, true, at, null),
-                new FreshnessReading(behind == null ? null : at.minusSeconds(behind), at.minusSeconds(2)), null, OBJECTIVE, DELAY, 60_000);
+                new FreshnessReading(behind == null ? null : at.minusSeconds(behind), at.minusSeconds(2), "h"), null, OBJECTIVE, DELAY, 60_000);
     }
 
     private AnalysisStatus next(AnalysisStatus previous, PipelineObservation p, HealthObservation h) {
@@ -161,7 +161,7 @@ class HealthStatusTest {
     void aFailedLagReadingKeepsTheLastMeasuredLag() {
         AnalysisStatus first = next(null, RUNNING, round(T0, 500, 20, 95L));
         HealthObservation kafkaDown = new HealthObservation(T0.plusSeconds(30), LagReading.failed(GROUP, T0.plusSeconds(30), "timeout"),
-                new FreshnessReading(T0.minusSeconds(95), T0), null, OBJECTIVE, DELAY, 60_000);
+                new FreshnessReading(T0.minusSeconds(95), T0, "h"), null, OBJECTIVE, DELAY, 60_000);
         AnalysisStatus second = next(first, RUNNING, kafkaDown);
         assertThat(second.getLag()).isEqualTo(first.getLag());
     }

@@ -17,4 +17,10 @@ public class AnalysisStatus extends PulseStatus {
 
     @JsonPropertyDescription("Anomaly detection on the series (Metrics with anomaly).")
     private AnomalyStatus anomalies;
+
+    @JsonPropertyDescription("While a new version computes its history (Ready=False, reason Backfilling); absent otherwise.")
+    private BackfillStatus backfill;
+
+    @JsonPropertyDescription("The version (semantic hash) the serving API answers from.")
+    private String servingVersion;
 }

@@ -1,0 +1,75 @@
+package dev.pulse.operator.eventstream;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.serving.Catalog;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.operator.health.StreamProbes;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Pins the new versions of a plan before it is deployed (see {@code BackfillPlan}): when they were
+ * applied and, per partition, the topic's end offset at that moment, the hand-over between the
+ * version's bounded history read and the live pipeline. A version that served before (going back
+ * to an earlier definition) resumes from the end of its latest final window, read from the
+ * serving catalog. When Kafka cannot be read the plan stays unpinned (the version counts from where
+ * the pipeline resumes, as before backfill existed) and pinning is tried again on the next
+ * reconcile, which then restarts the pipeline with the history read.
+ */
+@ApplicationScoped
+public class HandOver {
+    private static final Logger LOG = Logger.getLogger(HandOver.class);
+
+    private final StreamProbes probes;
+    private final PulseConfig config;
+    private final Clock clock;
+
+    public HandOver(StreamProbes probes, PulseConfig config, Clock clock) {
+        this.probes = probes;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The plan with its new versions pinned, or as it is when nothing needs pinning or Kafka cannot be read. */
+    public PipelinePlan pin(EventStream stream, PipelinePlan plan) {
+        if (!plan.needsPinning()) {
+            return plan;
+        }
+        Optional<Map<Integer, Long>> ends = probes.endOffsets(stream, plan.stream().topic());
+        if (ends.isEmpty()) {
+            return plan;
+        }
+        return plan.pinned(clock.millis(), ends.get(), latestFinalWindowEnds(plan));
+    }
+
+    /** Per analysis id of the plan, the end of the latest final window its version's tables hold. */
+    private Map<String, Long> latestFinalWindowEnds(PipelinePlan plan) {
+        Map<String, Long> out = new HashMap<>();
+        if (config.jdbc().url().isEmpty()) {
+            return out;
+        }
+        try (Connection c = DriverManager.getConnection(config.jdbc().url().get(), config.jdbc().user().orElse(null),
+                config.jdbc().password().orElse(null))) {
+            for (Catalog.Entry e : Catalog.read(c)) {
+                for (AnalysisPlan a : plan.analyses()) {
+                    if (e.latestFinalWindowEnd() != null && e.namespace().equals(a.namespace()) && e.kind() == a.kind()
+                            && e.name().equals(a.name()) && e.version().equals(a.semanticHash())) {
+                        out.put(a.id(), e.latestFinalWindowEnd().toEpochMilli());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("cannot read the serving catalog for the versions of %s: %s", plan.pipeline(), e.getMessage());
+        }
+        return out;
+    }
+}
