@@ -70,6 +70,11 @@ final class ResourceTable {
         } else {
             ready = PulseKinds.ready(r);
             reason = PulseKinds.reason(r);
+            Object progress = PulseKinds.path(PulseKinds.status(r), "backfill", "progress");
+            if (progress instanceof Number p) {
+                // a new version computing its history: how far its history read is
+                reason = reason + " " + Math.round(p.doubleValue() * 100) + "%";
+            }
         }
         String name = kind.names().get(0) + "/" + r.getMetadata().getName();
         return all ? new String[] {r.getMetadata().getNamespace(), name, ready, reason, lag, fresh, PulseKinds.age(r)}
