@@ -57,10 +57,14 @@ for ns in pulse-system "$NS"; do
 done
 
 step "Pulse from charts/pulse"
+# A throwaway cluster with no object storage: the local stack's default template, which allows the
+# pipelines' state on their pods' disks (pulse.dev/ephemeral-state); without it, or durable
+# pipelines.state values, every stream with analyses is refused with EphemeralState.
 helm upgrade --install pulse "$ROOT/charts/pulse" -n pulse-system --wait \
   --set image.operator.tag="$TAG" --set image.serving.tag="$TAG" --set image.pipeline.tag="$TAG" \
   --set image.pullPolicy=Never --set "watchNamespaces={$NS}" \
-  --set kafka.bootstrapServers="{cluster}-kafka-bootstrap.kafka.svc:9092"
+  --set kafka.bootstrapServers="{cluster}-kafka-bootstrap.kafka.svc:9092" \
+  --set-file pipelineTemplates.default="$ROOT/local/pipeline-templates/default.yaml"
 
 step "samples into $NS"
 "$ROOT/pulse" validate -f "$ROOT/samples/" -n "$NS"

@@ -14,6 +14,13 @@ import java.util.Map;
  * cluster's.
  */
 final class ChildServices implements AutoCloseable {
+    /**
+     * The operator's pipeline templates, in the checkout: the built-in {@code default} with the
+     * annotation that allows state on this machine's disk (the stack sets no durable state storage,
+     * and without it every stream with analyses would be refused with EphemeralState).
+     */
+    static final String TEMPLATES = "local/pipeline-templates";
+
     private final Path home;
     private final Path logs;
     private final Map<String, String> jdbcEnvironment;
@@ -40,6 +47,7 @@ final class ChildServices implements AutoCloseable {
                 "-Dquarkus.operator-sdk.crd.apply=false",
                 "-Dpulse.kafka.bootstrap-servers=" + bootstrapServers,
                 "-Dpulse.watch-namespaces=" + namespace,
+                "-Dpulse.templates.directory=" + home.resolve(TEMPLATES),
                 "-Dpulse.probes.interval=10s",
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.http.host=127.0.0.1",

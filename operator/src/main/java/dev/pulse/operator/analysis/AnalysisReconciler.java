@@ -18,6 +18,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.events.PulseEvents;
 import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.eventstream.StreamCompiler;
+import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.status.AnalysisObservation;
 import dev.pulse.operator.status.AnalysisStatusFactory;
@@ -56,6 +58,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
 
     @Inject
     PulseEvents events;
+
+    @Inject
+    StreamCompiler compiler;
 
     @Inject
     StreamProbes probes;
@@ -120,10 +125,13 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             } else if (!own.isEmpty()) {
                 observation = new AnalysisObservation(Validity.INVALID_SPEC, InvalidSpec.describe(own), null, deployedId, observed);
             } else {
-                AnalysisPlan plan = compilation.plans().stream().filter(p -> p.pipeline().equals(pipeline)).findFirst()
-                        .flatMap(p -> p.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName())).orElseThrow();
+                PipelinePlan compiled = compilation.plans().stream().filter(p -> p.pipeline().equals(pipeline)).findFirst().orElseThrow();
+                AnalysisPlan plan = compiled.analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName()).orElseThrow();
                 reconcileValid(analysis, stream.get(), plan, context);
-                observation = new AnalysisObservation(Validity.VALID, null, plan.id(), deployedId, observed);
+                // what keeps the stream's reconciler from deploying this pipeline (same template, same check)
+                Optional<PipelineException> blocked = compiler.blocked(stream.get(), compiled);
+                observation = new AnalysisObservation(Validity.VALID, null, plan.id(), deployedId, observed,
+                        blocked.map(PipelineException::reason).orElse(null), blocked.map(PipelineException::getMessage).orElse(null));
             }
         }
 

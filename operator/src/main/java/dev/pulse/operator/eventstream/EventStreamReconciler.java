@@ -1,6 +1,7 @@
 package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
@@ -14,6 +15,7 @@ import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
 import dev.pulse.operator.render.PipelineException;
+import dev.pulse.operator.status.Conditions;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
@@ -43,7 +45,9 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 /**
  * EventStream → its KafkaTopic, plan ConfigMaps, FlinkDeployments and Grafana dashboard ConfigMaps. Recompiles when the stream
  * or any analysis reading it changes. An invalid stream changes nothing: the workflow is invoked
- * only for a stream that compiles, so the last valid pipeline keeps running.
+ * only for a stream that compiles, so the last valid pipeline keeps running. Nor does a valid stream
+ * whose pipelines cannot be rendered or must not run (a missing template, state that would not be
+ * durable): Ready=False with the reason, a Warning Event, and what runs stays as it is.
  */
 @ControllerConfiguration(name = "eventstream")
 @Workflow(explicitInvocation = true, dependents = {
@@ -115,6 +119,10 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         StreamObservation observation = observe(stream, state, strimzi, flink, context);
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
+        }
+        PipelineException blocked = state.blocked();
+        if (blocked != null && !Conditions.saysFalse(stream.getStatus(), Condition.READY, blocked.reason(), blocked.getMessage())) {
+            events.warning(stream, blocked.reason(), blocked.getMessage());
         }
         PulseStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation);
         UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);

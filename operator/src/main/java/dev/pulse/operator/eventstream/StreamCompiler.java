@@ -16,6 +16,7 @@ import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PipelineTemplates;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.render.RenderSettings;
+import dev.pulse.operator.render.StateDurability;
 import dev.pulse.operator.render.TopicRenderer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
@@ -100,14 +102,12 @@ public class StreamCompiler {
                 .map(p -> pinning.apply(stream, p))
                 .toList();
         try {
-            String template = stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null
-                    ? dev.pulse.api.compile.Defaults.TEMPLATE : stream.getSpec().getPipeline().getTemplate();
             Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
             Map<String, FlinkDeployment> deployments = new LinkedHashMap<>();
             Map<String, ConfigMap> dashboardMaps = new LinkedHashMap<>();
             for (PipelinePlan plan : plans) {
                 configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
-                deployments.put(plan.pipeline(), pipelines.render(stream, plan, templates.load(template)));
+                deployments.put(plan.pipeline(), pipeline(stream, plan));
                 for (AnalysisPlan analysis : plan.analyses()) {
                     ConfigMap dashboard = dashboards.render(stream, analysis);
                     dashboardMaps.putIfAbsent(dashboard.getMetadata().getName(), dashboard);
@@ -118,6 +118,34 @@ public class StreamCompiler {
         } catch (PipelineException e) {
             return StreamState.blocked(plans, e);
         }
+    }
+
+    /**
+     * The FlinkDeployment of one of the stream's pipelines, rendered from the stream's template.
+     *
+     * @throws PipelineException when it cannot be rendered (no such template, not a FlinkDeployment)
+     *     or must not run (a stateful pipeline whose state would not survive its pods: {@link StateDurability})
+     */
+    public FlinkDeployment pipeline(EventStream stream, PipelinePlan plan) {
+        String template = templateOf(stream);
+        FlinkDeployment fd = pipelines.render(stream, plan, templates.load(template));
+        StateDurability.requireDurable(fd, plan, template);
+        return fd;
+    }
+
+    /** Why the given pipeline of the stream cannot run, if it cannot: what an analysis in it reports. */
+    public Optional<PipelineException> blocked(EventStream stream, PipelinePlan plan) {
+        try {
+            pipeline(stream, plan);
+            return Optional.empty();
+        } catch (PipelineException e) {
+            return Optional.of(e);
+        }
+    }
+
+    private static String templateOf(EventStream stream) {
+        return stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null
+                ? dev.pulse.api.compile.Defaults.TEMPLATE : stream.getSpec().getPipeline().getTemplate();
     }
 
     public RenderSettings settings() {

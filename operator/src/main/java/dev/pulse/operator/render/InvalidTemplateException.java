@@ -1,5 +1,7 @@
 package dev.pulse.operator.render;
 
+import dev.pulse.operator.status.Reasons;
+
 /** A pipeline template is not a readable FlinkDeployment. */
 public final class InvalidTemplateException extends PipelineException {
     public InvalidTemplateException(String message, Throwable cause) {
@@ -8,6 +10,6 @@ public final class InvalidTemplateException extends PipelineException {
 
     @Override
     public String reason() {
-        return "InvalidTemplate";
+        return Reasons.INVALID_TEMPLATE;
     }
 }

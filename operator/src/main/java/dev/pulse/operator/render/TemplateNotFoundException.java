@@ -1,5 +1,7 @@
 package dev.pulse.operator.render;
 
+import dev.pulse.operator.status.Reasons;
+
 /** A stream names a pipeline template that does not exist. */
 public final class TemplateNotFoundException extends PipelineException {
     public TemplateNotFoundException(String message) {
@@ -8,6 +10,6 @@ public final class TemplateNotFoundException extends PipelineException {
 
     @Override
     public String reason() {
-        return "TemplateNotFound";
+        return Reasons.TEMPLATE_NOT_FOUND;
     }
 }

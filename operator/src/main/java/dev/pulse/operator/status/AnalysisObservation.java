@@ -8,7 +8,16 @@ package dev.pulse.operator.status;
  * @param currentAnalysisId the id the current definition compiles to, or null when invalid
  * @param deployedAnalysisId the id of this analysis in its pipeline's plan ConfigMap, or null when absent
  * @param pipeline its pipeline's FlinkDeployment
+ * @param blockedReason why its valid definition cannot run in its pipeline (the stream's reason, e.g.
+ *     EphemeralState or TemplateNotFound), or null
+ * @param blockedMessage what to do about it
  */
 public record AnalysisObservation(Validity validity, String validityMessage, String currentAnalysisId,
-        String deployedAnalysisId, PipelineObservation pipeline) {
+        String deployedAnalysisId, PipelineObservation pipeline, String blockedReason, String blockedMessage) {
+
+    /** An analysis whose pipeline is not blocked. */
+    public AnalysisObservation(Validity validity, String validityMessage, String currentAnalysisId, String deployedAnalysisId,
+            PipelineObservation pipeline) {
+        this(validity, validityMessage, currentAnalysisId, deployedAnalysisId, pipeline, null, null);
+    }
 }

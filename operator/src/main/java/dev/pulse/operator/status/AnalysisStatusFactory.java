@@ -108,6 +108,9 @@ public class AnalysisStatusFactory {
         if (o.validity() != Validity.VALID) {
             return Conditions.of(type, Conditions.FALSE, valid.getReason(), valid.getMessage());
         }
+        if (o.blockedReason() != null) {
+            return Conditions.of(type, Conditions.FALSE, o.blockedReason(), o.blockedMessage());
+        }
         if (o.pipeline().presence() == PipelineObservation.Presence.FLINK_NOT_INSTALLED) {
             return Conditions.of(type, Conditions.FALSE, running.getReason(), running.getMessage());
         }

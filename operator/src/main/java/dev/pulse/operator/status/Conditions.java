@@ -1,6 +1,7 @@
 package dev.pulse.operator.status;
 
 import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ public final class Conditions {
 
     public static boolean isTrue(Condition c) {
         return c != null && TRUE.equals(c.getStatus());
+    }
+
+    /** Whether the status already says {@code type=False} for this reason with this message (so telling it again is no news). */
+    public static boolean saysFalse(PulseStatus status, String type, String reason, String message) {
+        return status != null && status.condition(type).map(c -> FALSE.equals(c.getStatus())
+                && Objects.equals(c.getReason(), reason) && Objects.equals(c.getMessage(), message)).orElse(false);
     }
 
     /**

@@ -16,6 +16,10 @@ public final class Reasons {
     public static final String FLINK_OPERATOR_NOT_INSTALLED = "FlinkOperatorNotInstalled";
     public static final String STRIMZI_NOT_INSTALLED = "StrimziNotInstalled";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
+    // a valid stream whose pipelines cannot be rendered (render.PipelineException)
+    public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
+    public static final String INVALID_TEMPLATE = "InvalidTemplate";
+    public static final String EPHEMERAL_STATE = "EphemeralState";
     public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
     public static final String BACKFILLING = "Backfilling";
     public static final String CUT_OVER = "CutOver";

@@ -47,7 +47,8 @@ class GrafanaDashboardRendererTest {
             resources.add(YAML.unmarshal(doc, KINDS.get((String) raw.get("kind"))));
         }
         stream = resources.stream().filter(EventStream.class::isInstance).map(EventStream.class::cast).findFirst().orElseThrow();
-        RenderSettings settings = new RenderSettings("analytics", "b:9092", "img", "db", "my-postgres");
+        RenderSettings settings = new RenderSettings("analytics", "b:9092", "img", "db", "my-postgres", RenderSettings.StateStorage.of(
+                Optional.of("s3://pulse-test/checkpoints"), Optional.of("s3://pulse-test/savepoints"), Map.of(), Optional.empty()));
         state = new StreamCompiler(settings, new PipelineTemplates(Optional.of(Path.of("../pipeline-templates"))))
                 .compile(stream, resources.stream().filter(r -> !(r instanceof EventStream)).toList(), Map.of());
         assertThat(state.deployable()).isTrue();

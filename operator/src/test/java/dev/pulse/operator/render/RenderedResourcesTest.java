@@ -34,8 +34,11 @@ class RenderedResourcesTest {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "EventStream", EventStream.class, "Metric", Metric.class, "Funnel", Funnel.class, "Retention", Retention.class);
+    /** As the chart with pipelines.state set: the built-in template's file:// directories alone are refused (EphemeralState). */
     private static final RenderSettings SETTINGS = new RenderSettings("analytics", "{cluster}-kafka-bootstrap.kafka:9092",
-            "ghcr.io/pulse-dev/pulse-pipeline:test", "pulse-serving-db");
+            "ghcr.io/pulse-dev/pulse-pipeline:test", "pulse-serving-db", RenderSettings.DEFAULT_GRAFANA_DATASOURCE,
+            RenderSettings.StateStorage.of(Optional.of("s3://pulse-test/checkpoints"), Optional.of("s3://pulse-test/savepoints"),
+                    Map.of(), Optional.empty()));
 
     static Stream<String> inputs() throws IOException {
         try (Stream<Path> files = Files.list(GOLDEN)) {
@@ -84,6 +87,26 @@ class RenderedResourcesTest {
             });
             assertThat(fd.getSpec().getJob().getAllowNonRestoredState()).isTrue();
         }
+    }
+
+    /** Chart values pipelines.state unset: the built-in template's file:// directories are on no volume, so nothing is rendered. */
+    @Test
+    void withoutDurableStateStorageTheBuiltInTemplatesPipelinesAreRefused() throws IOException {
+        RenderSettings templateOnly = new RenderSettings(SETTINGS.defaultCluster(), SETTINGS.bootstrapServers(), SETTINGS.image(),
+                SETTINGS.databaseSecret());
+        List<HasMetadata> resources = read(GOLDEN.resolve("in-shop.yaml"));
+        EventStream stream = resources.stream().filter(EventStream.class::isInstance).map(EventStream.class::cast).findFirst().orElseThrow();
+        StreamState state = new StreamCompiler(templateOnly, new PipelineTemplates(Optional.of(Path.of("../pipeline-templates"))))
+                .compile(stream, resources.stream().filter(r -> !(r instanceof EventStream)).toList(), Map.of());
+        assertThat(state.problems()).isEmpty();
+        assertThat(state.deployable()).isFalse();
+        assertThat(state.flinkDeployments()).isEmpty();
+        assertThat(state.planConfigMaps()).isEmpty();
+        assertThat(state.blocked()).isInstanceOfSatisfying(EphemeralStateException.class, e -> {
+            assertThat(e.reason()).isEqualTo("EphemeralState");
+            assertThat(e.getMessage()).startsWith("pipeline shop-events-pipeline ")
+                    .contains("state.checkpoints.dir 'file:///flink-data/checkpoints'");
+        });
     }
 
     private static String render(List<HasMetadata> resources) {

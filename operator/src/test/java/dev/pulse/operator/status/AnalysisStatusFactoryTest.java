@@ -95,6 +95,25 @@ class AnalysisStatusFactoryTest {
     }
 
     @Test
+    void aBlockedPipelineMakesAValidRunningAnalysisUnReadyWithTheStreamsReason() {
+        AnalysisStatus ready = at(T0).status(null, 1, valid(RUNNING));
+        AnalysisStatus blocked = at(T1).status(ready, 1, new AnalysisObservation(Validity.VALID, null, "mt-1", "mt-1", RUNNING,
+                Reasons.EPHEMERAL_STATE, "pipeline shop-events-pipeline keeps its state where a pod replacement loses it"));
+        Condition r = condition(blocked, Condition.READY);
+        assertThat(r.getStatus()).isEqualTo("False");
+        assertThat(r.getReason()).isEqualTo("EphemeralState");
+        assertThat(r.getMessage()).startsWith("pipeline shop-events-pipeline");
+        assertThat(r.getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
+        // valid, and the job that already runs still runs
+        assertThat(condition(blocked, Condition.VALID).getStatus()).isEqualTo("True");
+        assertThat(condition(blocked, Condition.PIPELINE_RUNNING).getStatus()).isEqualTo("True");
+        // an invalid definition is told first
+        AnalysisStatus invalid = at(T1).status(null, 1, new AnalysisObservation(Validity.INVALID_SPEC, "spec.window: required", null,
+                null, RUNNING, Reasons.EPHEMERAL_STATE, "blocked"));
+        assertThat(condition(invalid, Condition.READY).getReason()).isEqualTo("InvalidSpec");
+    }
+
+    @Test
     void flinkOperatorMissingIsAClearReason() {
         AnalysisStatus s = at(T0).status(null, 1, valid(PipelineObservation.flinkNotInstalled("p")));
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("FlinkOperatorNotInstalled");
