@@ -2,7 +2,7 @@
 -- (Lua 5.1; tested in e2e/ with LuaJ). One script for all four: they share the status contract.
 -- Healthy: Ready=True and status.observedGeneration == metadata.generation.
 -- Progressing: not yet reconciled, an older generation observed, Ready Unknown, a transient
--- Ready=False reason, or catching up (Fresh=False reason CatchingUp).
+-- Ready=False reason (a new version backfilling among them), or catching up (Fresh=False reason CatchingUp).
 -- Degraded: Ready=False with any other (failure) reason. Suspended: an EventStream with
 -- spec.suspend true, or a Ready/PipelineRunning reason Suspended (the analyses of a suspended stream).
 local hs = {}
@@ -22,7 +22,7 @@ end
 -- Ready=False reasons that pass by themselves; every other reason is a failure.
 local transient = {
   PlanPending = true, Deploying = true, PipelinePending = true,
-  CatchingUp = true, Reconciling = true, Upgrading = true,
+  CatchingUp = true, Reconciling = true, Upgrading = true, Backfilling = true,
 }
 
 local generation = obj.metadata.generation
