@@ -25,6 +25,9 @@ public interface PulseConfig {
     /** The periodic health probes (lag, freshness) and the daily drift check. */
     Probes probes();
 
+    /** How definition changes roll a stream's pipelines. */
+    Upgrade upgrade();
+
     /**
      * The serving database as the operator reads it (freshness from the catalog, streaming day
      * totals for drift): the chart puts the serving Secret's {@code PULSE_JDBC_URL},
@@ -129,6 +132,16 @@ public interface PulseConfig {
     }
 
     /** The health probes. */
+    interface Upgrade {
+        /**
+         * Changes to one stream's definitions that reach the operator within this long of each
+         * other restart its pipelines once: a changed plan is rolled out when no further change
+         * has arrived for this long (0s: at once). A stream's first plan is deployed at once.
+         */
+        @WithDefault("10s")
+        Duration batchWindow();
+    }
+
     interface Probes {
         /** Whether the periodic probes run at all. */
         @WithDefault("true")

@@ -76,9 +76,11 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final StreamProbes probes;
     private final PulseMetrics metrics;
     private final ServingTables servingTables;
+    private final UpgradeBatch batch;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics, ServingTables servingTables) {
+            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch) {
+        this.batch = batch;
         this.compiler = compiler;
         this.statuses = statuses;
         this.events = events;
@@ -108,7 +110,9 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
         StreamState state = compiler.compile(stream, context);
         StreamWorkflow.put(context, state);
-        if (state.deployable()) {
+        Duration hold = state.deployable() ? batch.holdFor(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
+                StreamCompiler.deployedPlans(context).values(), state.plans()) : Duration.ZERO;
+        if (state.deployable() && hold.isZero()) {
             servingTables.apply(state.plans());
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
@@ -126,6 +130,10 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         }
         PulseStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation);
         UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
+        if (!hold.isZero()) {
+            // more changes may follow within the batch window: roll the pipelines out once, then
+            return control.rescheduleAfter(hold);
+        }
         return strimzi && flink ? control : control.rescheduleAfter(WAIT_FOR_PLATFORM);
     }
 

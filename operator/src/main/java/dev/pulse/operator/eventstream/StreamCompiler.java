@@ -75,11 +75,16 @@ public class StreamCompiler {
         analyses.addAll(context.getSecondaryResources(Metric.class));
         analyses.addAll(context.getSecondaryResources(Funnel.class));
         analyses.addAll(context.getSecondaryResources(Retention.class));
+        return compile(stream, analyses, deployedPlans(context));
+    }
+
+    /** The plans in the stream's ConfigMaps, by pipeline. */
+    static Map<String, PipelinePlan> deployedPlans(Context<EventStream> context) {
         Map<String, PipelinePlan> previous = new HashMap<>();
         for (ConfigMap cm : context.getSecondaryResources(ConfigMap.class)) {
             PlanConfigMapRenderer.plan(cm).ifPresent(p -> previous.put(p.pipeline(), p));
         }
-        return compile(stream, analyses, previous);
+        return previous;
     }
 
     /** The stream's state from the given analyses (those of other streams are ignored) and previous plans. */
