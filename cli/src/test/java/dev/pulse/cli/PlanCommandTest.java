@@ -90,6 +90,15 @@ class PlanCommandTest {
     }
 
     @Test
+    void theDocsShowWhatTheCasesPrint() throws IOException {
+        String doc = Files.readString(Path.of("../docs/changes.md"));
+        for (String name : List.of("new-version", "settings-only-moved")) {
+            String out = Files.readString(CASES.resolve(name).resolve("expected.txt")).replaceFirst("^exit 0\n", "");
+            assertThat(doc).as("docs/changes.md shows the output of case %s (copy it from its expected.txt)", name).contains("```text\n" + out + "```");
+        }
+    }
+
+    @Test
     void invalidDefinitionsPrintTheValidateProblemsAndExitOne() {
         Run run = plan("plan", "-f", side("invalid", "after"), "--against", side("invalid", "before"));
         Run validate = plan("validate", "-f", side("invalid", "after"));
