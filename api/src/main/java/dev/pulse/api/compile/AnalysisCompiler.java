@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Checks one analysis against its stream and compiles it into an {@link AnalysisPlan}. */
 final class AnalysisCompiler {
@@ -338,7 +339,7 @@ final class AnalysisCompiler {
     /** The schema fields this analysis reads besides the event type, actor and timestamp, sorted by name. */
     private List<FieldPlan> fieldsRead() {
         List<FieldPlan> out = new ArrayList<>();
-        for (String f : new java.util.TreeSet<>(usedFields)) {
+        for (String f : new TreeSet<>(usedFields)) {
             if (!PlanCompiler.isBuiltIn(streamSemantics, f)) {
                 schema.type(f).ifPresent(t -> out.add(new FieldPlan(f, t)));
             }

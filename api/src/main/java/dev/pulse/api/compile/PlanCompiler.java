@@ -222,7 +222,7 @@ public final class PlanCompiler {
             String idle = wm == null || wm.getIdleTimeout() == null ? Defaults.IDLE_TIMEOUT : wm.getIdleTimeout();
             int parallelism = spec.getPipeline() == null || spec.getPipeline().getParallelism() == null
                     ? Defaults.PARALLELISM : spec.getPipeline().getParallelism();
-            StreamPlan.Semantics s = semantics;
+            StreamPlan.Semantics s = semantics; // one definition of these settings, for the plan and for every version
             return new StreamPlan(stream.getMetadata().getNamespace(), stream.getMetadata().getName(), s.topic(), consumerGroup(stream),
                     s.format(), s.eventTypeField(), s.actorField(), s.timestampField(), s.timestampFormat(), s.maxOutOfOrdernessMs(),
                     StreamChecks.millis(idle), List.copyOf(fields), parallelism, Boolean.TRUE.equals(spec.getSuspend()));

@@ -5,13 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * How every analysis and pipeline changes between two sets of plans: the one classification of
- * definition changes (docs/changes.md). {@code pulse plan} prints it; the operator acts on the
+ * definition changes (docs/changes.md). {@code pulse plan} prints it; the operator, which holds the
+ * previous plans (its plan ConfigMaps) and compiles the next ones, calls {@link #between} for the
  * same classes. It compares compiled plans, never YAML, so it sees exactly what a job would run:
  * a version is the semantic hash, everything else in the plan is a setting, and backfill pins
  * (when and where the operator handed a version over) are not a change.
@@ -35,33 +37,32 @@ public record PlanChanges(List<AnalysisChange> analyses, List<PipelineChange> pi
     }
 
     /** The change of one analysis, if it is in either set. */
-    public java.util.Optional<AnalysisChange> of(AnalysisKind kind, String namespace, String name) {
+    public Optional<AnalysisChange> of(AnalysisKind kind, String namespace, String name) {
         return analyses.stream().filter(c -> c.kind() == kind && c.namespace().equals(namespace) && c.name().equals(name)).findFirst();
     }
 
     /** The change of one pipeline, if it is in either set. */
-    public java.util.Optional<PipelineChange> pipeline(String namespace, String pipeline) {
+    public Optional<PipelineChange> pipeline(String namespace, String pipeline) {
         return pipelines.stream().filter(p -> p.namespace().equals(namespace) && p.pipeline().equals(pipeline)).findFirst();
     }
 
     private static AnalysisChange classify(AnalysisChange.Placement b, AnalysisChange.Placement a) {
-        AnalysisChange.Placement any = a != null ? a : b;
-        AnalysisPlan id = any.analysis();
+        AnalysisPlan analysis = (a != null ? a : b).analysis();
         if (b == null) {
-            return change(AnalysisChange.Type.New, id, List.of(), null, a);
+            return change(AnalysisChange.Type.New, analysis, List.of(), null, a);
         }
         if (a == null) {
-            return change(AnalysisChange.Type.Removed, id, List.of(), b, null);
+            return change(AnalysisChange.Type.Removed, analysis, List.of(), b, null);
         }
         List<String> moved = moved(b, a);
         if (!b.analysis().semanticHash().equals(a.analysis().semanticHash())) {
             List<String> fields = new ArrayList<>(SemanticFields.between(b, a));
             fields.addAll(moved);
-            return change(AnalysisChange.Type.NewVersion, id, fields, b, a);
+            return change(AnalysisChange.Type.NewVersion, analysis, fields, b, a);
         }
         List<String> settings = new ArrayList<>(moved);
         settings.addAll(settings(b, a));
-        return change(settings.isEmpty() ? AnalysisChange.Type.Unchanged : AnalysisChange.Type.SettingsOnly, id, settings, b, a);
+        return change(settings.isEmpty() ? AnalysisChange.Type.Unchanged : AnalysisChange.Type.SettingsOnly, analysis, settings, b, a);
     }
 
     private static AnalysisChange change(AnalysisChange.Type type, AnalysisPlan a, List<String> changed, AnalysisChange.Placement before,
