@@ -23,6 +23,11 @@ final class Definitions {
 
     /** Loads and validates the definitions; prints every problem to {@code err}, one per line. */
     DefinitionValidator.Result validate(PrintWriter err) throws IOException {
+        return validate(paths, namespace, err);
+    }
+
+    /** Loads and validates the definitions of {@code paths}; prints every problem to {@code err}, one per line. */
+    static DefinitionValidator.Result validate(List<Path> paths, String namespace, PrintWriter err) throws IOException {
         List<String> unreadable = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {

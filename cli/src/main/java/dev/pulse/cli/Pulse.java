@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code pulse} command. {@code local}, {@code get} and {@code describe} run the local module
- * ({@link StackCommands}); the {@code pulse} script gives them its classpath.
+ * The {@code pulse} command. {@code local}, {@code get}, {@code describe} and {@code plan} (without
+ * {@code --against}) run the local module ({@link StackCommands}); the {@code pulse} script gives
+ * them its classpath.
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",
-        subcommands = {ValidateCommand.class, CompileCommand.class, ReplayCommand.class, LocalCommand.class, GetCommand.class,
+        subcommands = {ValidateCommand.class, CompileCommand.class, PlanCommand.class, ReplayCommand.class, LocalCommand.class, GetCommand.class,
                 DescribeCommand.class, CommandLine.HelpCommand.class})
 public final class Pulse implements Runnable {
     @CommandLine.Spec

@@ -28,7 +28,7 @@ class PulseCommandsTest {
     @Test
     void theHelpListsEveryCommandWithTheLocalStackOnes() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("validate", "compile", "replay", "local", "get", "describe");
+        assertThat(out.toString()).contains("validate", "compile", "plan", "replay", "local", "get", "describe");
         assertThat(run("local", "--help")).isZero();
         assertThat(out.toString()).contains("-f, --filename=DIR", "--rate=N", "--reset", "--data-dir=DIR");
     }

@@ -1,13 +1,16 @@
 package dev.pulse.local;
 
+import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.cli.StackCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * {@code pulse local}, {@code get} and {@code describe}: the {@code pulse} command (cli/) parses
- * them and finds this class on local's classpath.
+ * {@code pulse local}, {@code get}, {@code describe} and {@code plan} against the running stack:
+ * the {@code pulse} command (cli/) parses them and finds this class on local's classpath.
  */
 public final class LocalStackCommands implements StackCommands {
     @Override
@@ -28,6 +31,12 @@ public final class LocalStackCommands implements StackCommands {
     @Override
     public int describe(Describe request, PrintWriter out, PrintWriter err) {
         return printing(out, err, () -> ResourceDescription.print(request, out, err));
+    }
+
+    @Override
+    public Optional<Running> running(List<PipelinePlan> after, PrintWriter err) {
+        StackConnection.quiet();
+        return RunningDefinitions.read(StackConnection.dataDir(), after, err, System.currentTimeMillis());
     }
 
     /** Runs {@code command} with the client libraries' logs down to errors, its output flushed at the end. */

@@ -4,12 +4,14 @@ import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.AnomalyPlan;
 import dev.pulse.api.plan.BackfillPlan;
+import dev.pulse.api.plan.FieldPlan;
 import dev.pulse.api.plan.FilterPlan;
 import dev.pulse.api.plan.FunnelPlan;
 import dev.pulse.api.plan.MetricPlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.plan.RetentionPlan;
 import dev.pulse.api.plan.ServingPlan;
+import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.plan.WindowPlan;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
@@ -43,6 +45,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Checks one analysis against its stream and compiles it into an {@link AnalysisPlan}. */
 final class AnalysisCompiler {
@@ -52,10 +55,14 @@ final class AnalysisCompiler {
     private final Problems p;
     private final FilterCompiler filters;
     private final Duration kafkaRetention;
+    private final StreamPlan.Semantics streamSemantics;
+    private final Set<String> usedFields;
 
-    AnalysisCompiler(EventStream stream, StreamSchema schema, Problems problems, Set<String> usedFields) {
+    AnalysisCompiler(EventStream stream, StreamSchema schema, StreamPlan.Semantics streamSemantics, Problems problems, Set<String> usedFields) {
         this.stream = stream;
         this.schema = schema;
+        this.streamSemantics = streamSemantics;
+        this.usedFields = usedFields;
         this.p = problems;
         this.filters = new FilterCompiler(schema, problems, usedFields);
         String retention = stream.getSpec().getKafka().getRetention();
@@ -315,6 +322,10 @@ final class AnalysisCompiler {
                 metric.percentile(), metric.numerator(), metric.denominator(), null));
         semantic.put("funnel", funnel);
         semantic.put("retention", retention);
+        // the stream's settings that decide which events count, and the types of the fields this
+        // analysis reads (a retyped field makes other records malformed): docs/changes.md
+        semantic.put("stream", streamSemantics);
+        semantic.put("fields", fieldsRead());
         String hash = PlanJson.sha256(semantic).substring(0, 10);
         String ns = a.getMetadata().getNamespace();
         String name = a.getMetadata().getName();
@@ -323,6 +334,17 @@ final class AnalysisCompiler {
         ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
                 metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()));
+    }
+
+    /** The schema fields this analysis reads besides the event type, actor and timestamp, sorted by name. */
+    private List<FieldPlan> fieldsRead() {
+        List<FieldPlan> out = new ArrayList<>();
+        for (String f : new TreeSet<>(usedFields)) {
+            if (!PlanCompiler.isBuiltIn(streamSemantics, f)) {
+                schema.type(f).ifPresent(t -> out.add(new FieldPlan(f, t)));
+            }
+        }
+        return out;
     }
 
     /** {@code spec.backfill}: earliest (default), none, a duration or an RFC 3339 time; unpinned (the operator pins it). */

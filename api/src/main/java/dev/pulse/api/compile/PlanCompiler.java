@@ -102,7 +102,7 @@ public final class PlanCompiler {
                 continue;
             }
             Set<String> used = new TreeSet<>();
-            AnalysisPlan plan = new AnalysisCompiler(ctx.stream, ctx.schema, p, used).compile(a);
+            AnalysisPlan plan = new AnalysisCompiler(ctx.stream, ctx.schema, ctx.semantics, p, used).compile(a);
             problems.addAll(p.list());
             String pipeline = pipelineName(ctx.stream, a);
             if (p.isEmpty()) {
@@ -175,12 +175,14 @@ public final class PlanCompiler {
     private final class StreamContext {
         final EventStream stream;
         final StreamSchema schema;
+        final StreamPlan.Semantics semantics;
         final Map<String, List<AnalysisPlan>> analysesByPipeline = new TreeMap<>();
         final Map<String, Set<String>> fieldsByPipeline = new HashMap<>();
 
         StreamContext(EventStream stream) {
             this.stream = stream;
             this.schema = new StreamSchema(stream);
+            this.semantics = semantics(stream);
             analysesByPipeline.put(pipelineName(stream), new ArrayList<>());
         }
 
@@ -211,26 +213,36 @@ public final class PlanCompiler {
         StreamPlan streamPlan(Set<String> used) {
             EventStreamSpec spec = stream.getSpec();
             List<FieldPlan> fields = new ArrayList<>();
-            Set<String> builtIn = Set.of(spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField());
             for (String f : new TreeSet<>(used)) {
-                if (!builtIn.contains(f)) {
+                if (!isBuiltIn(semantics, f)) {
                     schema.type(f).ifPresent(t -> fields.add(new FieldPlan(f, t)));
                 }
             }
             var wm = spec.getWatermark();
-            String ooo = wm == null || wm.getMaxOutOfOrderness() == null ? Defaults.MAX_OUT_OF_ORDERNESS : wm.getMaxOutOfOrderness();
             String idle = wm == null || wm.getIdleTimeout() == null ? Defaults.IDLE_TIMEOUT : wm.getIdleTimeout();
             int parallelism = spec.getPipeline() == null || spec.getPipeline().getParallelism() == null
                     ? Defaults.PARALLELISM : spec.getPipeline().getParallelism();
-            String ns = stream.getMetadata().getNamespace();
-            String name = stream.getMetadata().getName();
-            return new StreamPlan(ns, name, spec.getKafka().getTopic(), consumerGroup(stream),
-                    spec.getFormat() == null ? "json" : spec.getFormat().name(),
-                    spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField(),
-                    spec.getTimestamp().getFormat() == null ? "epochMillis" : spec.getTimestamp().getFormat().name(),
-                    StreamChecks.millis(ooo), StreamChecks.millis(idle), List.copyOf(fields), parallelism,
-                    Boolean.TRUE.equals(spec.getSuspend()));
+            StreamPlan.Semantics s = semantics; // one definition of these settings, for the plan and for every version
+            return new StreamPlan(stream.getMetadata().getNamespace(), stream.getMetadata().getName(), s.topic(), consumerGroup(stream),
+                    s.format(), s.eventTypeField(), s.actorField(), s.timestampField(), s.timestampFormat(), s.maxOutOfOrdernessMs(),
+                    StreamChecks.millis(idle), List.copyOf(fields), parallelism, Boolean.TRUE.equals(spec.getSuspend()));
         }
+    }
+
+    /** The settings of a (valid) stream that decide which events count, with defaults applied. */
+    private static StreamPlan.Semantics semantics(EventStream stream) {
+        EventStreamSpec spec = stream.getSpec();
+        var wm = spec.getWatermark();
+        String ooo = wm == null || wm.getMaxOutOfOrderness() == null ? Defaults.MAX_OUT_OF_ORDERNESS : wm.getMaxOutOfOrderness();
+        return new StreamPlan.Semantics(spec.getKafka().getTopic(), spec.getFormat() == null ? "json" : spec.getFormat().name(),
+                spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField(),
+                spec.getTimestamp().getFormat() == null ? "epochMillis" : spec.getTimestamp().getFormat().name(),
+                StreamChecks.millis(ooo));
+    }
+
+    /** The event type, actor and timestamp fields: every plan reads them, so {@code fields} lists them nowhere. */
+    static boolean isBuiltIn(StreamPlan.Semantics stream, String field) {
+        return field.equals(stream.eventTypeField()) || field.equals(stream.actorField()) || field.equals(stream.timestampField());
     }
 
     /** The consumer group of a stream's pipeline; the operator reads lag from it. */

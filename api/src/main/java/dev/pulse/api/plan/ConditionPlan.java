@@ -13,4 +13,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ConditionPlan(String field, FieldType type, Operator operator, List<String> values) {
+    /** No values are left out of plan JSON: read back, they are empty again. */
+    public ConditionPlan {
+        values = values == null ? List.of() : values;
+    }
 }

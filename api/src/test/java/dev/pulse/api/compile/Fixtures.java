@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Resources from YAML text, for compiler tests. */
-final class Fixtures {
+public final class Fixtures {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    static final String STREAM = """
+    public static final String STREAM = """
             apiVersion: pulse.dev/v1alpha1
             kind: EventStream
             metadata: {name: shop-events, namespace: growth}
@@ -34,7 +34,7 @@ final class Fixtures {
                 - {name: first_order, type: boolean}
             """;
 
-    static final String ORDERS = """
+    public static final String ORDERS = """
             apiVersion: pulse.dev/v1alpha1
             kind: Metric
             metadata: {name: orders, namespace: growth}
@@ -50,7 +50,7 @@ final class Fixtures {
               window: {type: tumbling, size: 1m}
             """;
 
-    static final String FUNNEL = """
+    public static final String FUNNEL = """
             apiVersion: pulse.dev/v1alpha1
             kind: Funnel
             metadata: {name: checkout, namespace: growth}
@@ -65,7 +65,7 @@ final class Fixtures {
               dimensions: [country]
               window: {type: tumbling, size: 1h}
             """;
-    static final String RETENTION = """
+    public static final String RETENTION = """
             apiVersion: pulse.dev/v1alpha1
             kind: Retention
             metadata: {name: buyers, namespace: growth}
@@ -80,7 +80,7 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static List<HasMetadata> load(String... yamls) {
+    public static List<HasMetadata> load(String... yamls) {
         List<HasMetadata> out = new ArrayList<>();
         for (String yaml : yamls) {
             for (String doc : yaml.split("(?m)^---\\s*$")) {
@@ -99,7 +99,7 @@ final class Fixtures {
     }
 
     /** The YAML with one line replaced, for variations. */
-    static String with(String yaml, String from, String to) {
+    public static String with(String yaml, String from, String to) {
         if (!yaml.contains(from)) {
             throw new IllegalArgumentException("fixture has no '" + from + "'");
         }

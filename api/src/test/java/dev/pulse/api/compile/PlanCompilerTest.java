@@ -75,6 +75,38 @@ class PlanCompilerTest {
     }
 
     @Test
+    void theStreamSettingsThatDecideWhichEventsCountArePartOfEveryVersion() {
+        PipelinePlan base = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
+        List<String> ids = base.analyses().stream().map(AnalysisPlan::id).toList();
+        // each of these changes which events count or where they fall: every analysis gets a new version
+        for (String[] change : new String[][] {
+                {"format: epochMillis", "format: epochSeconds"},
+                {"timestamp: {field: ts,", "timestamp: {field: sent_at,"},
+                {"eventTypeField: event", "eventTypeField: type"},
+                {"actorField: user_id", "actorField: device_id"},
+                {"topic: shop-events,", "topic: shop-events-v2,"},
+                {"  eventTypeField: event\n", "  eventTypeField: event\n  watermark: {maxOutOfOrderness: 2m}\n"}}) {
+            PipelinePlan changed = onlyPlan(compile(with(STREAM, change[0], change[1]), ORDERS, FUNNEL));
+            assertThat(changed.analyses()).as(change[1]).extracting(AnalysisPlan::id).doesNotContainAnyElementsOf(ids);
+        }
+        // the idle timeout, parallelism and suspension change when a job computes, not what: same versions
+        String timing = with(STREAM, "  eventTypeField: event\n",
+                "  eventTypeField: event\n  watermark: {maxOutOfOrderness: 30s, idleTimeout: 5m}\n  pipeline: {parallelism: 4}\n  suspend: true\n");
+        assertThat(onlyPlan(compile(timing, ORDERS, FUNNEL)).analyses()).extracting(AnalysisPlan::id).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void retypingAFieldMakesANewVersionOfTheAnalysesThatReadIt() {
+        PipelinePlan base = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
+        // platform is the orders metric's dimension; the funnel reads country, not platform
+        PipelinePlan retyped = onlyPlan(compile(with(STREAM, "{name: platform, type: string}", "{name: platform, type: long}"), ORDERS, FUNNEL));
+        assertThat(retyped.analysis(AnalysisKind.Metric, "orders").orElseThrow().id())
+                .isNotEqualTo(base.analysis(AnalysisKind.Metric, "orders").orElseThrow().id());
+        assertThat(retyped.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id())
+                .isEqualTo(base.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().id());
+    }
+
+    @Test
     void aChangeToOneAnalysisChangesThePlanHashButNotTheOtherIds() {
         PipelinePlan before = onlyPlan(compile(STREAM, ORDERS, FUNNEL));
         PipelinePlan after = onlyPlan(compile(STREAM, with(ORDERS, "size: 1m", "size: 5m"), FUNNEL));
