@@ -1,6 +1,9 @@
 package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.compile.PlanCompiler;
+import dev.pulse.api.plan.AnalysisChange;
+import dev.pulse.api.plan.PipelineChange;
+import dev.pulse.api.plan.PlanChanges;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
@@ -38,6 +41,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
@@ -110,9 +114,11 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
         StreamState state = compiler.compile(stream, context);
         StreamWorkflow.put(context, state);
+        var deployed = StreamCompiler.deployedPlans(context).values();
         Duration hold = state.deployable() ? batch.holdFor(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
-                StreamCompiler.deployedPlans(context).values(), state.plans()) : Duration.ZERO;
+                deployed, state.plans()) : Duration.ZERO;
         if (state.deployable() && hold.isZero()) {
+            announce(stream, PlanChanges.between(List.copyOf(deployed), state.plans()));
             servingTables.apply(state.plans());
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
@@ -152,6 +158,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         }
         stream.setStatus(next);
         return ErrorStatusUpdateControl.patchStatus(stream);
+    }
+
+    /** A Normal Event saying what a plan roll-out changes, per analysis (the classification {@code pulse plan} prints). */
+    private void announce(EventStream stream, PlanChanges changes) {
+        List<String> parts = new ArrayList<>();
+        for (AnalysisChange c : changes.analyses()) {
+            if (c.type() != AnalysisChange.Type.Unchanged) {
+                parts.add(c.kind() + " " + c.name() + ": " + c.type() + (c.changed().isEmpty() ? "" : " (" + String.join(", ", c.changed()) + ")"));
+            }
+        }
+        changes.pipelines().stream().filter(p -> p.type() != PipelineChange.Type.Unchanged)
+                .forEach(p -> parts.add("pipeline " + p.pipeline() + ": " + p.type()));
+        if (!parts.isEmpty()) {
+            events.normal(stream, Reasons.PLAN_CHANGED, String.join("; ", parts));
+        }
     }
 
     private static StreamObservation observe(EventStream stream, StreamState state, boolean strimzi, boolean flink,

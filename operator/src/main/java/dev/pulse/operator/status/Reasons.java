@@ -23,6 +23,7 @@ public final class Reasons {
     public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
     public static final String BACKFILLING = "Backfilling";
     public static final String CUT_OVER = "CutOver";
+    public static final String PLAN_CHANGED = "PlanChanged";
     public static final String READY = "Ready";
     // Fresh
     public static final String FRESH = "Fresh";

@@ -378,6 +378,9 @@ class HealthReconcileTest {
         AnalysisPlan second = eventually().until(() -> plan(ns).flatMap(p -> p.analysis(AnalysisKind.Metric, "orders")),
                 a -> a.isPresent() && !a.get().id().equals(first.id())).orElseThrow();
         assertThat(second.backfill().handOver()).containsExactlyEntriesOf(atChange);
+        // the roll-out says what it changes, as pulse plan classifies it
+        eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems(), events -> events.stream()
+                .anyMatch(e -> "PlanChanged".equals(e.getReason()) && e.getMessage().contains("Metric orders: NewVersion (allowedLateness)")));
         String secondGroup = second.backfill().historyGroup(plan(ns).orElseThrow().stream());
         commit(secondGroup, "backfill-events", atChange);
 
