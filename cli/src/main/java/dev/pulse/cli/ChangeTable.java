@@ -36,7 +36,7 @@ final class ChangeTable {
         if (rows.size() == 1) {
             out.println("No analyses in either set of definitions.");
         } else {
-            print(rows, out);
+            Columns.print(rows, out);
         }
         List<String[]> pipelines = new ArrayList<>();
         pipelines.add(new String[] {"PIPELINE", "CHANGE", "DETAIL"});
@@ -45,7 +45,7 @@ final class ChangeTable {
         }
         if (pipelines.size() > 1) {
             out.println();
-            print(pipelines, out);
+            Columns.print(pipelines, out);
         }
         out.flush();
     }
@@ -102,22 +102,5 @@ final class ChangeTable {
         }
         Long n = records.get(c.after().analysis().id());
         return n == null ? "?" : String.format(Locale.ROOT, "%,d", n);
-    }
-
-    /** Rows as columns, each as wide as its widest cell plus 3, the last unpadded (as pulse get). */
-    private static void print(List<String[]> rows, PrintWriter out) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                b.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
-            }
-            out.println(b.toString().stripTrailing());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.cli.Columns;
 import dev.pulse.cli.StackCommands;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -72,7 +73,7 @@ final class ResourceDescription {
                                 str(c.get("lastTransitionTime")), str(c.get("message"))});
                     }
                 }
-                ResourceTable.print(rows, out);
+                Columns.print(rows, out);
             }
             for (String section : List.of("pipeline", "lag", "freshness", "drift", "anomalies", "jobStatus")) {
                 Object v = status.get(section);
@@ -97,7 +98,7 @@ final class ResourceDescription {
                 rows.add(new String[] {"  " + str(e.getType()), str(e.getReason()), eventTime(e),
                         str(e.getCount() == null ? 1 : e.getCount()), str(e.getMessage())});
             }
-            ResourceTable.print(rows, out);
+            Columns.print(rows, out);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pulse.local;
 
+import dev.pulse.cli.Columns;
 import dev.pulse.cli.StackCommands;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,7 +50,7 @@ final class ResourceTable {
                 out.println("No resources found" + (all ? "" : " in " + namespace + " namespace") + ".");
                 return 0;
             }
-            print(rows, out);
+            Columns.print(rows, out);
             return 0;
         } catch (IllegalStateException e) {
             err.println("pulse get: " + e.getMessage());
@@ -79,22 +80,5 @@ final class ResourceTable {
         String name = kind.names().get(0) + "/" + r.getMetadata().getName();
         return all ? new String[] {r.getMetadata().getNamespace(), name, ready, reason, lag, fresh, PulseKinds.age(r)}
                 : new String[] {name, ready, reason, lag, fresh, PulseKinds.age(r)};
-    }
-
-    /** Rows as columns, each as wide as its widest cell plus 3, the last unpadded. */
-    static void print(List<String[]> rows, PrintWriter out) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                b.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
-            }
-            out.println(b.toString().stripTrailing());
-        }
     }
 }
