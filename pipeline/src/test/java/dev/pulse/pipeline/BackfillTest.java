@@ -110,8 +110,9 @@ class BackfillTest {
                 assertThat(ServingRows.analysisRows(jdbc, funnel, true)).containsExactlyInAnyOrderElementsOf(expectedFunnel);
                 assertThat(ServingRows.analysisRows(jdbc, funnel, false)).hasSameSizeAs(expectedFunnel);
             });
-            // the new version's history read committed its progress where the operator reads it
-            assertThat(ENGINES.committed(buyers.backfill().historyGroup(v2.stream()), topic)).isEqualTo(handOver);
+            // the new version's history read commits its end where the operator reads progress
+            StreamingEngines.await("the history read's progress at its hand-over",
+                    () -> ENGINES.committed(buyers.backfill().historyGroup(v2.stream()), topic).equals(handOver));
         } finally {
             cancel(second);
         }
@@ -207,7 +208,7 @@ class BackfillTest {
                 assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
                 assertThat(ServingRows.analysisRows(jdbc, funnel, true)).containsExactlyInAnyOrderElementsOf(expectedFunnel);
             });
-            assertThat(ENGINES.committed(historyGroup, topic)).isEqualTo(handOver);
+            StreamingEngines.await("the history read's progress at its hand-over", () -> ENGINES.committed(historyGroup, topic).equals(handOver));
         } finally {
             cancel(second);
         }

@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>It commits, when a checkpoint completes, the offsets the checkpoint covers (the next offset
  * after the last record of each partition this subtask read), synchronously, and once its input
- * ended the hand-over offsets of those partitions, at the final checkpoint a finishing task waits
- * for. One committer per partition and no asynchronous commit that could land late: the source's
+ * ended the hand-over offsets of those partitions, when the first checkpoint taken after that
+ * completes (the final checkpoint a finishing task waits for). One committer per partition and no asynchronous commit that could land late: the source's
  * own commits are off, because its last one is asynchronous and is lost when the read's task
  * finishes right after it. A partition with nothing to read before its hand-over gets no commit.
  * A failed commit only delays the progress the operator sees; it never fails the job.
@@ -42,6 +42,10 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
     private transient long[] next;
     /** The offsets each pending checkpoint covers, by checkpoint id. */
     private transient TreeMap<Long, Map<TopicPartition, OffsetAndMetadata>> pending;
+    /** The last checkpoint this operator took part in. */
+    private transient long lastSnapshot;
+    /** Once the input ended: the hand-over offsets of the partitions read, until committed. */
+    private transient Map<TopicPartition, OffsetAndMetadata> end;
     private transient KafkaConsumer<byte[], byte[]> committer;
 
     HistoryProgress(String bootstrapServers, String group, String topic, Map<Integer, Long> handOver) {
@@ -58,6 +62,7 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
         super.open();
         next = new long[handOver.length];
         pending = new TreeMap<>();
+        lastSnapshot = -1;
     }
 
     @Override
@@ -80,31 +85,47 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
                 next[p] = Math.max(next[p], handOver[p]);
             }
         }
+        // a finished operator takes no part in the final checkpoint the task waits for, but hears it complete
+        end = offsets();
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        pending.put(context.getCheckpointId(), offsets());
+        lastSnapshot = context.getCheckpointId();
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> offsets() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (int p = 0; p < next.length; p++) {
             if (next[p] > 0) {
                 offsets.put(new TopicPartition(topic, p), new OffsetAndMetadata(next[p]));
             }
         }
-        pending.put(context.getCheckpointId(), offsets);
+        return offsets;
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
+        Map<TopicPartition, OffsetAndMetadata> offsets = null;
         Map.Entry<Long, Map<TopicPartition, OffsetAndMetadata>> done = pending.floorEntry(checkpointId);
-        if (done == null) {
-            return;
+        if (done != null) {
+            offsets = done.getValue();
+            pending.headMap(checkpointId, true).clear();
         }
-        pending.headMap(checkpointId, true).clear();
-        if (done.getValue().isEmpty()) {
-            return;
+        if (end != null && checkpointId > lastSnapshot) {
+            // a checkpoint taken after the input ended: the read is complete in it
+            offsets = end;
+            end = null;
         }
+        if (offsets != null && !offsets.isEmpty()) {
+            commit(offsets);
+        }
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             if (committer == null) {
                 Properties p = new Properties();
@@ -114,7 +135,7 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
                 p.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-progress-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
                 committer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             }
-            committer.commitSync(done.getValue(), Duration.ofSeconds(30));
+            committer.commitSync(offsets, Duration.ofSeconds(30));
         } catch (RuntimeException e) {
             LOG.warn("cannot commit the progress of the history read to consumer group {}: {}", group, e.toString());
         }
