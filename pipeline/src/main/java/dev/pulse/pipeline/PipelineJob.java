@@ -12,6 +12,7 @@ import dev.pulse.pipeline.sink.DeadLetterSerializer;
 import dev.pulse.pipeline.sink.MetricRowJson;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.backfill.CommittedPosition;
 import dev.pulse.pipeline.backfill.HistoryRead;
 import dev.pulse.pipeline.backfill.VersionInputs;
 import java.sql.Connection;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -88,7 +90,9 @@ public final class PipelineJob {
                 .setGroupId(stream.consumerGroup())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaEventDeserializer(layout))
-                .setProperty("commit.offsets.on.checkpoint", "true")
+                // committed synchronously by CommittedPosition: the source's own last commit is
+                // asynchronous and lost when the job stops right after its final savepoint
+                .setProperty("commit.offsets.on.checkpoint", "false")
                 .setProperty("partition.discovery.interval.ms", settings.bounded() ? "-1" : "60000");
         if (settings.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
@@ -102,6 +106,9 @@ public final class PipelineJob {
         }
         SingleOutputStreamOperator<Event> events = env.fromSource(source, watermarks, "kafka " + stream.topic())
                 .uid("source/kafka")
+                .transform("kafka " + stream.topic() + ": position", TypeInformation.of(Event.class),
+                        CommittedPosition.live(settings.bootstrapServers(), stream.consumerGroup(), stream.topic()))
+                .uid("source/kafka/position")
                 .process(new SplitMalformed(stream.namespace() + "/" + stream.name()))
                 .name("malformed records to dead letters").uid("events/split");
         if (settings.deadLetterTopic() != null) {

@@ -123,9 +123,9 @@ public final class PlanCompiler {
     }
 
     /**
-     * The analysis with the backfill pins of the same version in the previous plan of its pipeline:
-     * a version keeps its hand-over for as long as it runs there (changing only spec.backfill of a
-     * running version changes nothing).
+     * The analysis with the backfill of the same version in the previous plan of its pipeline: a
+     * version keeps its hand-over for as long as it runs there (changing only spec.backfill of a
+     * running version changes nothing), pinned or not (see {@link PipelinePlan#needsPinning}).
      */
     private AnalysisPlan pinnedAsBefore(String pipeline, AnalysisPlan plan) {
         PipelinePlan prev = previousPlans.get(pipeline);
@@ -133,7 +133,7 @@ public final class PlanCompiler {
             return plan;
         }
         return prev.analyses().stream()
-                .filter(a -> a.id().equals(plan.id()) && a.backfill() != null && a.backfill().pinned())
+                .filter(a -> a.id().equals(plan.id()))
                 .findFirst()
                 .map(a -> plan.withBackfill(a.backfill()))
                 .orElse(plan);

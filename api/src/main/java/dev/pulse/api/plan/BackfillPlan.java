@@ -48,10 +48,14 @@ public record BackfillPlan(Mode mode, Long fromMs, Long durationMs, Long pinnedA
         return new BackfillPlan(mode, fromMs, durationMs, atMs, new java.util.TreeMap<>(offsets));
     }
 
-    /** Whether a pinned version reads history (records before the hand-over) in a bounded pass. */
+    /**
+     * Whether a pinned version reads history (records before the hand-over) in a bounded pass: not
+     * with {@code none}, nor when the hand-over names no partition (the topic did not exist when
+     * the version was pinned: there is no history).
+     */
     @JsonIgnore
     public boolean readsHistory() {
-        return pinned() && mode != Mode.none;
+        return pinned() && mode != Mode.none && !handOver.isEmpty();
     }
 
     /**

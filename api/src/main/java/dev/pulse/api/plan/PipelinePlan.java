@@ -47,23 +47,49 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
 
     /** Whether some analysis's backfill still needs pinning (see {@link BackfillPlan}). */
     public boolean needsPinning() {
-        return analyses.stream().anyMatch(a -> a.backfill() != null && !a.backfill().pinned());
+        return needsPinning(null);
+    }
+
+    /**
+     * Whether some analysis that is not in the deployed plan yet needs pinning. A version the
+     * deployed plan already runs unpinned (deployed while its hand-over could not be read, or by a
+     * Pulse release before backfill) is never pinned later: its state counts from where it
+     * started, and a history read would count those records twice.
+     *
+     * @param deployed the plan its pipeline runs now, or null
+     */
+    public boolean needsPinning(PipelinePlan deployed) {
+        return analyses.stream().anyMatch(a -> unpinnedAndNew(a, deployed));
+    }
+
+    private static boolean unpinnedAndNew(AnalysisPlan a, PipelinePlan deployed) {
+        return a.backfill() != null && !a.backfill().pinned()
+                && (deployed == null || deployed.analyses().stream().noneMatch(d -> d.id().equals(a.id())));
     }
 
     /**
      * This plan, sealed again, with every unpinned analysis pinned at {@code nowMs} and the
-     * partitions' current end offsets as its hand-over. A version that served before (going back
+     * given hand-over: per partition, where the pipeline's next job resumes. A version that served before (going back
      * to an earlier definition) resumes: it backfills from the end of its latest final window
      * instead of its declared start.
      *
-     * @param endOffsets partition to end offset of the stream's topic, read just now
+     * @param handOver partition to the offset the stopped pipeline's next job resumes from (its consumer group's committed position)
      * @param latestFinalWindowEnd per analysis id, the end of the latest final window its tables hold (epoch ms), if any
      */
-    public PipelinePlan pinned(long nowMs, java.util.Map<Integer, Long> endOffsets, java.util.Map<String, Long> latestFinalWindowEnd) {
+    public PipelinePlan pinned(long nowMs, java.util.Map<Integer, Long> handOver, java.util.Map<String, Long> latestFinalWindowEnd) {
+        return pinned(nowMs, handOver, latestFinalWindowEnd, null);
+    }
+
+    /**
+     * As {@link #pinned(long, java.util.Map, java.util.Map)}, leaving alone the versions the
+     * deployed plan already runs (see {@link #needsPinning(PipelinePlan)}).
+     */
+    public PipelinePlan pinned(long nowMs, java.util.Map<Integer, Long> handOver, java.util.Map<String, Long> latestFinalWindowEnd,
+            PipelinePlan deployed) {
         List<AnalysisPlan> out = new java.util.ArrayList<>();
         for (AnalysisPlan a : analyses) {
             BackfillPlan b = a.backfill();
-            if (b == null || b.pinned()) {
+            if (!unpinnedAndNew(a, deployed)) {
                 out.add(a);
                 continue;
             }
@@ -72,7 +98,7 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
                 long declared = b.mode() == BackfillPlan.Mode.duration ? nowMs - b.durationMs() : b.countFromMs();
                 b = new BackfillPlan(BackfillPlan.Mode.time, Math.max(resume, declared), null, null, null);
             }
-            out.add(a.withBackfill(b.pin(nowMs, endOffsets)));
+            out.add(a.withBackfill(b.pin(nowMs, handOver)));
         }
         return PlanJson.sealed(new PipelinePlan(apiVersion, pipeline, null, stream, List.copyOf(out)));
     }

@@ -240,4 +240,16 @@ class PlanCompilerTest {
         assertThat(serving.jobHash()).isEqualTo(before.jobHash());
         assertThat(emit.jobHash()).isNotEqualTo(before.jobHash());
     }
+
+    @Test
+    void aVersionAlreadyRunningUnpinnedIsNeverPinnedLater() {
+        // deployed while its hand-over could not be read: it runs without history
+        PipelinePlan deployed = onlyPlan(compile(STREAM, ORDERS));
+        PipelinePlan next = onlyPlan(new PlanCompiler(Map.of(deployed.pipeline(), deployed)).compile(load(STREAM, ORDERS, FUNNEL)));
+        assertThat(next.needsPinning(deployed)).isTrue(); // the funnel is new
+        PipelinePlan pinned = next.pinned(5L, Map.of(0, 7L), Map.of(), deployed);
+        assertThat(pinned.analysis(AnalysisKind.Metric, "orders").orElseThrow().backfill().pinned()).as("already running").isFalse();
+        assertThat(pinned.analysis(AnalysisKind.Funnel, "checkout").orElseThrow().backfill().pinned()).isTrue();
+        assertThat(pinned.needsPinning(deployed)).isFalse();
+    }
 }

@@ -119,7 +119,9 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         Duration hold = state.deployable() ? batch.holdFor(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
                 deployed, state.plans()) : Duration.ZERO;
         if (state.deployable() && hold.isZero()) {
-            announce(stream, PlanChanges.between(List.copyOf(deployed), state.plans()));
+            PlanChanges changes = PlanChanges.between(List.copyOf(deployed), state.plans());
+            announce(stream, changes);
+            servingTables.retire(changes.analyses().stream().filter(c -> c.type() == AnalysisChange.Type.Removed).toList());
             servingTables.apply(state.plans());
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());

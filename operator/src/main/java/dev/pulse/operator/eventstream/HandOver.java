@@ -18,8 +18,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Pins the new versions of a plan before it is deployed (see {@code BackfillPlan}): when they were
- * applied and, per partition, the topic's end offset at that moment, the hand-over between the
- * version's bounded history read and the live pipeline. A version that served before (going back
+ * applied and, per partition, the hand-over between the version's bounded history read and the live
+ * pipeline: exactly where the pipeline's next job resumes reading, its consumer group's committed
+ * position, read while the pipeline is stopped (the job commits the position of every checkpoint and
+ * savepoint synchronously), so no record falls between the two. A running pipeline is stopped first
+ * (suspended with a savepoint by the stream's workflow) and pinned once it has stopped. A version that served before (going back
  * to an earlier definition) resumes from the end of its latest final window, read from the
  * serving catalog. When Kafka cannot be read the plan stays unpinned (the version counts from where
  * the pipeline resumes, as before backfill existed) and pinning is tried again on the next
@@ -39,16 +42,22 @@ public class HandOver {
         this.clock = clock;
     }
 
-    /** The plan with its new versions pinned, or as it is when nothing needs pinning or Kafka cannot be read. */
-    public PipelinePlan pin(EventStream stream, PipelinePlan plan) {
-        if (!plan.needsPinning()) {
+    /**
+     * The plan with its new versions pinned, or as it is when nothing needs pinning, the pipeline
+     * still runs, or Kafka cannot be read.
+     *
+     * @param deployed the plan the pipeline runs now, or null
+     * @param stopped whether the plan's pipeline has no job reading now (none deployed, or suspended)
+     */
+    public PipelinePlan pin(EventStream stream, PipelinePlan plan, PipelinePlan deployed, boolean stopped) {
+        if (!plan.needsPinning(deployed) || !stopped) {
             return plan;
         }
-        Optional<Map<Integer, Long>> ends = probes.endOffsets(stream, plan.stream().topic());
-        if (ends.isEmpty()) {
+        Optional<Map<Integer, Long>> resume = probes.resumeOffsets(stream, plan.stream().topic(), plan.stream().consumerGroup());
+        if (resume.isEmpty()) {
             return plan;
         }
-        return plan.pinned(clock.millis(), ends.get(), latestFinalWindowEnds(plan));
+        return plan.pinned(clock.millis(), resume.get(), latestFinalWindowEnds(plan), deployed);
     }
 
     /** Per analysis id of the plan, the end of the latest final window its version's tables hold. */

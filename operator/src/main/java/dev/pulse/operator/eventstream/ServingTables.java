@@ -1,5 +1,6 @@
 package dev.pulse.operator.eventstream;
 
+import dev.pulse.api.plan.AnalysisChange;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.operator.config.PulseConfig;
@@ -38,6 +39,26 @@ public class ServingTables {
             ServingSchema.apply(c, plans);
         } catch (SQLException e) {
             throw new ServingStoreUnavailable("cannot set up the serving tables in " + url.get() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Retires the serving versions of analyses no longer in any plan of their stream (their
+     * resource was deleted, or moved to another stream): the API stops answering for them and their
+     * tables are dropped once their rows would have expired ({@code ServingSchema.retire}).
+     */
+    public void retire(List<AnalysisChange> removed) {
+        if (config.jdbc().url().isEmpty() || removed.isEmpty()) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(config.jdbc().url().get(), config.jdbc().user().orElse(null),
+                config.jdbc().password().orElse(null))) {
+            for (AnalysisChange r : removed) {
+                ServingSchema.retire(c, r.namespace(), r.kind().name(), r.name());
+            }
+        } catch (SQLException e) {
+            throw new ServingStoreUnavailable("cannot retire the serving tables of removed analyses in " + config.jdbc().url().get()
+                    + ": " + e.getMessage(), e);
         }
     }
 

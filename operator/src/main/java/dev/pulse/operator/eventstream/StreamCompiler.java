@@ -10,6 +10,7 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.render.FlinkDeploymentRenderer;
 import dev.pulse.operator.render.GrafanaDashboardRenderer;
 import dev.pulse.operator.render.PipelineException;
@@ -18,6 +19,7 @@ import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.render.RenderSettings;
 import dev.pulse.operator.render.StateDurability;
 import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.operator.status.PipelineObservation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,12 +29,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.Set;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.JobState;
 
 /**
  * Compiles a stream with every analysis that reads it (as the informers see them) and renders
@@ -46,7 +50,13 @@ public class StreamCompiler {
     private final TopicRenderer topics;
     private final FlinkDeploymentRenderer pipelines;
     private final GrafanaDashboardRenderer dashboards;
-    private final BiFunction<EventStream, PipelinePlan, PipelinePlan> pinning;
+    private final Pinning pinning;
+
+    /** Pins the new versions of a plan ({@link HandOver#pin}). */
+    @FunctionalInterface
+    public interface Pinning {
+        PipelinePlan pin(EventStream stream, PipelinePlan plan, PipelinePlan deployed, boolean stopped);
+    }
 
     @Inject
     public StreamCompiler(PulseConfig config, HandOver handOver) {
@@ -55,13 +65,13 @@ public class StreamCompiler {
 
     /** A compiler that leaves plans unpinned (rendering only). */
     public StreamCompiler(RenderSettings settings, PipelineTemplates templates) {
-        this(settings, templates, (stream, plan) -> plan);
+        this(settings, templates, (stream, plan, deployed, stopped) -> plan);
     }
 
     /**
      * @param pinning pins the new versions of a compiled plan before it is rendered ({@link HandOver})
      */
-    public StreamCompiler(RenderSettings settings, PipelineTemplates templates, BiFunction<EventStream, PipelinePlan, PipelinePlan> pinning) {
+    public StreamCompiler(RenderSettings settings, PipelineTemplates templates, Pinning pinning) {
         this.pinning = pinning;
         this.settings = settings;
         this.templates = templates;
@@ -75,7 +85,12 @@ public class StreamCompiler {
         analyses.addAll(context.getSecondaryResources(Metric.class));
         analyses.addAll(context.getSecondaryResources(Funnel.class));
         analyses.addAll(context.getSecondaryResources(Retention.class));
-        return compile(stream, analyses, deployedPlans(context));
+        Set<String> reading = new HashSet<>();
+        if (CrdPresence.shared().installed(FlinkDeployment.class, context.getClient())) {
+            context.getSecondaryResourcesAsStream(FlinkDeployment.class).filter(fd -> PipelineObservation.of(fd).reading())
+                    .forEach(fd -> reading.add(fd.getMetadata().getName()));
+        }
+        return compile(stream, analyses, deployedPlans(context), reading);
     }
 
     /** The plans in the stream's ConfigMaps, by pipeline. */
@@ -87,8 +102,21 @@ public class StreamCompiler {
         return previous;
     }
 
-    /** The stream's state from the given analyses (those of other streams are ignored) and previous plans. */
+    /** The stream's state from the given analyses (those of other streams are ignored) and previous plans, no pipeline reading. */
     public StreamState compile(EventStream stream, List<? extends HasMetadata> analyses, Map<String, PipelinePlan> previous) {
+        return compile(stream, analyses, previous, Set.of());
+    }
+
+    /**
+     * The stream's state from the given analyses (those of other streams are ignored) and previous
+     * plans. A plan with new versions to pin whose pipeline is still reading is not deployed yet:
+     * the pipeline is suspended (with a savepoint) at its deployed plan, and the new plan is pinned
+     * and deployed once it has stopped.
+     *
+     * @param reading the pipelines whose job may be reading now
+     */
+    public StreamState compile(EventStream stream, List<? extends HasMetadata> analyses, Map<String, PipelinePlan> previous,
+            Set<String> reading) {
         String ns = stream.getMetadata().getNamespace();
         String name = stream.getMetadata().getName();
         List<HasMetadata> resources = new ArrayList<>();
@@ -104,15 +132,24 @@ public class StreamCompiler {
         List<PipelinePlan> plans = compilation.plans().stream()
                 .filter(p -> ns.equals(p.stream().namespace()) && name.equals(p.stream().name()))
                 .sorted(Comparator.comparing((PipelinePlan p) -> !p.pipeline().equals(shared)).thenComparing(PipelinePlan::pipeline))
-                .map(p -> pinning.apply(stream, p))
+                .map(p -> pinning.pin(stream, p, previous.get(p.pipeline()), !reading.contains(p.pipeline())))
                 .toList();
         try {
             Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
             Map<String, FlinkDeployment> deployments = new LinkedHashMap<>();
             Map<String, ConfigMap> dashboardMaps = new LinkedHashMap<>();
             for (PipelinePlan plan : plans) {
-                configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
-                deployments.put(plan.pipeline(), pipeline(stream, plan));
+                PipelinePlan deployed = previous.get(plan.pipeline());
+                if (plan.needsPinning(deployed) && reading.contains(plan.pipeline()) && deployed != null) {
+                    // stop first: the new versions' hand-over is where the next job resumes
+                    configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, deployed));
+                    FlinkDeployment stopping = pipeline(stream, deployed);
+                    stopping.getSpec().getJob().setState(JobState.SUSPENDED);
+                    deployments.put(plan.pipeline(), stopping);
+                } else {
+                    configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
+                    deployments.put(plan.pipeline(), pipeline(stream, plan));
+                }
                 for (AnalysisPlan analysis : plan.analyses()) {
                     ConfigMap dashboard = dashboards.render(stream, analysis);
                     dashboardMaps.putIfAbsent(dashboard.getMetadata().getName(), dashboard);

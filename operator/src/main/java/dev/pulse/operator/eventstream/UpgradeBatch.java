@@ -59,11 +59,9 @@ public class UpgradeBatch {
         Instant now = clock.instant();
         Pending p = pending.compute(stream, (k, before) -> before != null && before.desired().equals(want) ? before : new Pending(want, now));
         Duration left = window.minus(Duration.between(p.since(), now));
-        if (left.isNegative() || left.isZero()) {
-            pending.remove(stream);
-            return Duration.ZERO;
-        }
-        return left;
+        // once the window has passed, the same desired plans roll out (possibly over several
+        // reconciles: stop the pipeline, then deploy) until they are deployed or change again
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** The plans' content without backfill pins, as one hash. */

@@ -113,12 +113,16 @@ public final class LagProbe implements AutoCloseable {
     }
 
     /**
-     * The end offset of every partition of the topic, read now: a new version's hand-over. Empty
-     * when the topic does not exist yet (nothing to read before the hand-over).
+     * Where a job of the pipeline whose consumer group this is resumes reading, per partition of the
+     * topic: the group's committed offset (the pipeline commits the position of every completed
+     * checkpoint and savepoint synchronously), or the earliest retained offset where it never
+     * committed (the job starts there). Read while the pipeline is stopped, it is a new version's
+     * hand-over. Empty when the topic does not exist yet.
      *
      * @throws ExecutionException, TimeoutException when Kafka does not answer
      */
-    public Map<Integer, Long> endOffsets(String bootstrap, String topic) throws ExecutionException, TimeoutException, InterruptedException {
+    public Map<Integer, Long> resumeOffsets(String bootstrap, String topic, String group)
+            throws ExecutionException, TimeoutException, InterruptedException {
         Admin admin = admins.computeIfAbsent(bootstrap, this::admin);
         TopicDescription description;
         try {
@@ -129,10 +133,20 @@ public final class LagProbe implements AutoCloseable {
             }
             throw e;
         }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        List<TopicPartition> partitions = new ArrayList<>();
+        description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(
+                Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(partitions))).partitionsToOffsetAndMetadata(group));
+        Map<TopicPartition, OffsetSpec> first = new HashMap<>();
+        partitions.forEach(tp -> first.put(tp, OffsetSpec.earliest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> earliest = get(admin.listOffsets(first).all());
         Map<Integer, Long> out = new java.util.TreeMap<>();
-        get(admin.listOffsets(latest).all()).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = committed.get(tp);
+            long from = earliest.get(tp).offset();
+            // a committed offset the topic no longer retains resumes at the earliest one (reset: earliest)
+            out.put(tp.partition(), c == null ? from : Math.max(c.offset(), from));
+        }
         return out;
     }
 

@@ -146,22 +146,22 @@ public class StreamProbes {
     }
 
     /**
-     * The end offset of each partition of the stream's topic now (a new version's hand-over),
-     * or empty when Kafka does not answer; after a failure, empty without asking for
-     * {@link #HAND_OVER_RETRY}, so reconciles do not wait on an unreachable broker each time.
+     * Where the stream's stopped pipeline resumes, per partition ({@link LagProbe#resumeOffsets}: a
+     * new version's hand-over), or empty when Kafka does not answer; after a failure, empty without
+     * asking for {@link #HAND_OVER_RETRY}, so reconciles do not wait on an unreachable broker each time.
      */
-    public Optional<Map<Integer, Long>> endOffsets(EventStream stream, String topic) {
+    public Optional<Map<Integer, Long>> resumeOffsets(EventStream stream, String topic, String group) {
         String bootstrap = bootstrap(stream);
         Instant failed = handOverFailures.get(bootstrap);
         if (failed != null && failed.plus(HAND_OVER_RETRY).isAfter(clock.instant())) {
             return Optional.empty();
         }
         try {
-            Optional<Map<Integer, Long>> out = Optional.of(lag.endOffsets(bootstrap, topic));
+            Optional<Map<Integer, Long>> out = Optional.of(lag.resumeOffsets(bootstrap, topic, group));
             handOverFailures.remove(bootstrap);
             return out;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            LOG.warnf("cannot read the end offsets of %s at %s: %s", topic, bootstrap, e.getMessage());
+            LOG.warnf("cannot read where group %s resumes on %s at %s: %s", group, topic, bootstrap, e.getMessage());
             handOverFailures.put(bootstrap, clock.instant());
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -59,25 +59,24 @@ public class AnalysisStatusFactory {
 
         AnalysisStatus next = copy(previous);
         List<Condition> conditions = new java.util.ArrayList<>(List.of(ready, valid, running));
+        boolean backfilling = backfill != null && backfill.backfilling() && o.validity() == Validity.VALID;
+        if (backfill != null && backfill.servingVersion() != null) {
+            next.setServingVersion(backfill.servingVersion());
+        }
+        if (backfilling) {
+            next.setBackfill(backfill.status(clock.instant()));
+            if (Conditions.isTrue(ready)) {
+                // the version is still computing its history: its freshness says nothing yet
+                conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, Reasons.BACKFILLING, backfill.message()));
+            }
+        }
         if (health != null) {
             HealthAssessment h = HealthAssessment.of(previous, running, health);
             next.setLag(h.lag());
             next.setFreshness(h.freshness());
             conditions.add(h.fresh());
-            if (Conditions.isTrue(ready) && Conditions.FALSE.equals(h.fresh().getStatus())) {
+            if (Conditions.isTrue(conditions.get(0)) && Conditions.FALSE.equals(h.fresh().getStatus())) {
                 conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, h.fresh().getReason(), h.fresh().getMessage()));
-            }
-        }
-        next.setBackfill(null);
-        if (backfill != null) {
-            if (backfill.servingVersion() != null) {
-                next.setServingVersion(backfill.servingVersion());
-            }
-            if (backfill.backfilling() && o.validity() == Validity.VALID) {
-                next.setBackfill(backfill.status(clock.instant()));
-                if (Conditions.isTrue(conditions.get(0))) {
-                    conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, Reasons.BACKFILLING, backfill.message()));
-                }
             }
         }
         if (drift != null) {

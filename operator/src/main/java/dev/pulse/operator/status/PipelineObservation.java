@@ -48,6 +48,21 @@ public record PipelineObservation(String flinkDeployment, Presence presence, Str
         return new PipelineObservation(name, Presence.PRESENT, lifecycle == null ? null : lifecycle.name(), job, hash, suspend, status.getError());
     }
 
+    /**
+     * Whether a job of this pipeline may be reading its topic now: a FlinkDeployment whose job is
+     * not known to have stopped (suspended, finished, cancelled or failed). A FlinkDeployment that
+     * no Flink operator has reported on yet counts as not reading.
+     */
+    public boolean reading() {
+        if (presence != Presence.PRESENT || (lifecycleState == null && jobState == null)) {
+            return false;
+        }
+        if ("SUSPENDED".equals(lifecycleState) || "FAILED".equals(lifecycleState)) {
+            return false;
+        }
+        return jobState == null || !java.util.Set.of("FINISHED", "CANCELED", "FAILED", "SUSPENDED").contains(jobState);
+    }
+
     /** The PipelineRunning condition this observation gives. */
     public Condition pipelineRunning() {
         String type = Condition.PIPELINE_RUNNING;

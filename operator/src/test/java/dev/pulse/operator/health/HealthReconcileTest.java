@@ -321,7 +321,8 @@ class HealthReconcileTest {
     private static final String BACKFILL_STREAM = STREAM.replace("topic: health-events", "topic: backfill-events");
 
     /**
-     * A new version is pinned at the topic's end offsets when first applied, reports the progress
+     * A new version is pinned where the stopped pipeline's consumer group resumes (here: a group
+     * that has read the topic to its end, as a pipeline does that commits every checkpoint), reports the progress
      * of its history read (the job's history group, committed here as the job's checkpoints would)
      * as Ready=False Backfilling, and the API switches to it only once it has reached the old
      * version's latest final window, with a CutOver Event.
@@ -335,6 +336,8 @@ class HealthReconcileTest {
         }
         produce("backfill-events", 300);
         Map<Integer, Long> atFirstApply = endOffsets("backfill-events");
+        // the stream's consumer group has read that far: the first job resumes there, the history is what lies before
+        commit("pulse.backfill.shop-events", "backfill-events", atFirstApply);
         create(ns, EventStream.class, BACKFILL_STREAM);
         create(ns, Metric.class, METRIC);
         AnalysisPlan first = eventually().until(() -> plan(ns).flatMap(p -> p.analysis(AnalysisKind.Metric, "orders")), Optional::isPresent)
@@ -370,14 +373,25 @@ class HealthReconcileTest {
                 && "True".equals(condition(m.getStatus(), Condition.READY).getStatus()));
         assertThat(served.getStatus().getServingVersion()).isEqualTo(first.semanticHash());
 
-        // a new version (another allowed lateness): pinned at the end offsets of its own apply
+        // a new version (another allowed lateness) while the pipeline runs: the operator suspends it first
+        // (the Flink operator stops it with a savepoint; the job commits its position), then pins the
+        // new version where the next job resumes and deploys it
         Map<Integer, Long> atChange = endOffsets("backfill-events");
         Metric edited = metric(ns);
         edited.getSpec().setAllowedLateness("2m");
         client.resource(edited).update();
+        var fds = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(ns);
+        eventually().until(() -> fds.withName("shop-events-pipeline").get(),
+                fd -> "suspended".equals(((Map<?, ?>) ((Map<?, ?>) fd.getAdditionalProperties().get("spec")).get("job")).get("state")));
+        assertThat(plan(ns).orElseThrow().analysis(AnalysisKind.Metric, "orders").orElseThrow().id()).as("not deployed before the stop")
+                .isEqualTo(first.id());
+        produce("backfill-events", 20);
+        commit(firstPlan.stream().consumerGroup(), "backfill-events", atChange); // the position of the stop's savepoint
+        setFlinkStatus(ns, "shop-events-pipeline", "SUSPENDED", "FINISHED");
         AnalysisPlan second = eventually().until(() -> plan(ns).flatMap(p -> p.analysis(AnalysisKind.Metric, "orders")),
                 a -> a.isPresent() && !a.get().id().equals(first.id())).orElseThrow();
         assertThat(second.backfill().handOver()).containsExactlyEntriesOf(atChange);
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
         // the roll-out says what it changes, as pulse plan classifies it
         eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems(), events -> events.stream()
                 .anyMatch(e -> "PlanChanged".equals(e.getReason()) && e.getMessage().contains("Metric orders: NewVersion (allowedLateness)")));

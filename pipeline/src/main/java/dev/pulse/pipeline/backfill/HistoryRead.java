@@ -35,7 +35,7 @@ import org.apache.kafka.common.TopicPartition;
  * filtered out after the read ({@link VersionFilter}).</li>
  * <li>Progress: offsets are committed on checkpoints to {@link BackfillPlan#historyGroup}, where
  * the operator reads how far the backfill is; the hand-over offsets once the read is complete
- * ({@link HistoryProgress}).</li>
+ * ({@link CommittedPosition}).</li>
  * <li>No watermarks: a version's operators keep their watermark at its minimum while its history
  * is read, so none of its windows is final before its history is complete; the read's end
  * releases it ({@link LiveAndHistoryOperator}).</li>
@@ -79,14 +79,14 @@ public final class HistoryRead {
                 .setStartingOffsets(start(versions))
                 .setBounded(OffsetsInitializer.offsets(stop))
                 .setDeserializer(new KafkaEventDeserializer(layout, true))
-                // progress is committed by HistoryProgress
+                // progress is committed by CommittedPosition
                 .setProperty("commit.offsets.on.checkpoint", "false")
                 .build();
         return env.fromSource(new HistorySource(kafka), WatermarkStrategy.noWatermarks(), "history " + stream.topic() + " " + id,
                         TypeInformation.of(Event.class))
                 .uid("source/backfill-" + id)
                 .transform("history " + id + ": progress", TypeInformation.of(Event.class),
-                        new HistoryProgress(bootstrapServers, first.historyGroup(stream), stream.topic(), first.handOver()))
+                        new CommittedPosition(bootstrapServers, first.historyGroup(stream), stream.topic(), first.handOver()))
                 .uid("source/backfill-" + id + "/progress");
     }
 

@@ -20,9 +20,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Chained right after a history read's source: drops malformed records (the live source sent them to
- * the dead letters once already) and commits how far the read is to its consumer group
- * ({@code BackfillPlan.historyGroup}), where the operator reads backfill progress.
+ * Chained right after a Kafka source: commits how far the source has read to its consumer group,
+ * synchronously, when a checkpoint completes; the live source's group ({@code StreamPlan.consumerGroup})
+ * is where the operator reads lag and, with the pipeline stopped, the position the next job resumes
+ * from (a new version's hand-over); a history read's group ({@code BackfillPlan.historyGroup}) is
+ * where it reads backfill progress. After a history read it also drops malformed records (the live
+ * source sent them to the dead letters once already).
  *
  * <p>It commits, when a checkpoint completes, the offsets the checkpoint covers (the next offset
  * after the last record of each partition this subtask read), synchronously, and once its input
@@ -32,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * finishes right after it. A partition with nothing to read before its hand-over gets no commit.
  * A failed commit only delays the progress the operator sees; it never fails the job.
  */
-public final class HistoryProgress extends AbstractStreamOperator<Event> implements OneInputStreamOperator<Event, Event>, BoundedOneInput {
+public final class CommittedPosition extends AbstractStreamOperator<Event> implements OneInputStreamOperator<Event, Event>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private final String bootstrapServers;
     private final String group;
@@ -48,7 +51,23 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
     private transient Map<TopicPartition, OffsetAndMetadata> end;
     private transient KafkaConsumer<byte[], byte[]> committer;
 
-    HistoryProgress(String bootstrapServers, String group, String topic, Map<Integer, Long> handOver) {
+    private final boolean dropMalformed;
+
+    /** After a history read: commits progress, and the hand-over offsets once the read ended; drops malformed records. */
+    CommittedPosition(String bootstrapServers, String group, String topic, Map<Integer, Long> handOver) {
+        this(bootstrapServers, group, topic, handOver, true);
+    }
+
+    /**
+     * After the live source: commits the position each completed checkpoint (or savepoint) covers,
+     * so a stopped pipeline's group says exactly where its next job resumes; passes every record on.
+     */
+    public static CommittedPosition live(String bootstrapServers, String group, String topic) {
+        return new CommittedPosition(bootstrapServers, group, topic, Map.of(), false);
+    }
+
+    private CommittedPosition(String bootstrapServers, String group, String topic, Map<Integer, Long> handOver, boolean dropMalformed) {
+        this.dropMalformed = dropMalformed;
         this.bootstrapServers = bootstrapServers;
         this.group = group;
         this.topic = topic;
@@ -72,7 +91,7 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
             next = Arrays.copyOf(next, e.source + 1);
         }
         next[e.source] = e.position + 1;
-        if (!e.isMalformed()) {
+        if (!dropMalformed || !e.isMalformed()) {
             output.collect(record);
         }
     }
@@ -137,7 +156,7 @@ public final class HistoryProgress extends AbstractStreamOperator<Event> impleme
             }
             committer.commitSync(offsets, Duration.ofSeconds(30));
         } catch (RuntimeException e) {
-            LOG.warn("cannot commit the progress of the history read to consumer group {}: {}", group, e.toString());
+            LOG.warn("cannot commit the position of {} to consumer group {}: {}", topic, group, e.toString());
         }
     }
 
