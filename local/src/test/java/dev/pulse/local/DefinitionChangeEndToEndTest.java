@@ -288,7 +288,7 @@ class DefinitionChangeEndToEndTest {
         assertThat(purchases.get("backfill").get("mode").asText()).isEqualTo("earliest");
 
         // the job without the version before the change runs first: that version's last final window stays batch 1's
-        stack.awaitRestart(PIPELINE, jobBefore, pinned.get().get("hash").asText(), Duration.ofSeconds(60));
+        stack.awaitRestart(PIPELINE, jobBefore, pinned.get(), Duration.ofSeconds(60));
         // close every window of the first hour (the funnel's: 1 h + 10 min conversion + 1 min lateness)
         produced += stack.sendHeartbeats(STREAM, heartbeat2);
         assertThat(pinned.get().get("hash").asText()).isNotEqualTo(hashBefore);
@@ -345,7 +345,7 @@ class DefinitionChangeEndToEndTest {
         assertThat(backfill.get("fromMs").asLong()).isEqualTo(lastFinalEnd);
 
         // batch 3 after the restart: the version left running before has no window of it
-        stack.awaitRestart(PIPELINE, jobBefore, pinned.get().get("hash").asText(), Duration.ofSeconds(60));
+        stack.awaitRestart(PIPELINE, jobBefore, pinned.get(), Duration.ofSeconds(60));
         produce(batch3);
         produced += stack.sendHeartbeats(STREAM, heartbeat3);
         await(PURCHASES + " back on version " + purchasesBefore, Duration.ofSeconds(120), () -> {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
 import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.KafkaBrokerConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -154,9 +156,10 @@ final class StackFixtures implements AutoCloseable {
         return PulseKinds.path(PulseKinds.status(resource(PulseKinds.FLINK_DEPLOYMENT, pipeline)), "jobStatus", "jobId");
     }
 
-    /** Waits until the pipeline runs a job other than {@code jobBefore}, started for the plan with {@code planHash}. */
-    void awaitRestart(String pipeline, Object jobBefore, String planHash, Duration timeout) throws Exception {
-        await(pipeline + " restarted with plan " + planHash, timeout, () -> {
+    /** Waits until the pipeline runs a job other than {@code jobBefore}, started for {@code plan}. */
+    void awaitRestart(String pipeline, Object jobBefore, JsonNode plan, Duration timeout) throws Exception {
+        String planHash = jobHash(plan);
+        await(pipeline + " restarted with plan " + plan.get("hash").asText(), timeout, () -> {
             Object job = jobId(pipeline);
             Object state = jobState(pipeline);
             String hash = planHash(pipeline);
@@ -165,6 +168,7 @@ final class StackFixtures implements AutoCloseable {
         });
     }
 
+    /** The FlinkDeployment's plan hash ({@code pulse.dev/plan-hash}): the hash of the plan as its job runs it. */
     String planHash(String pipeline) {
         GenericKubernetesResource fd = resource(PulseKinds.FLINK_DEPLOYMENT, pipeline);
         return fd.getMetadata().getAnnotations().get("pulse.dev/plan-hash");
@@ -175,6 +179,11 @@ final class StackFixtures implements AutoCloseable {
         List<ConfigMap> plans = client.configMaps().inNamespace(NS).withLabel("pulse.dev/role", "plan").list().getItems();
         assertThat(plans).hasSize(1);
         return JSON.readTree(plans.get(0).getData().get("plan.json"));
+    }
+
+    /** The hash of a plan as its job runs it, which the FlinkDeployment carries ({@link PipelinePlan#jobHash()}). */
+    static String jobHash(JsonNode plan) {
+        return PlanJson.read(plan.toString()).jobHash();
     }
 
     static List<String> analysisNames(JsonNode plan) {
