@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,7 @@ class DefinitionChangeEndToEndTest {
     static final String FUNNEL = "checkout-funnel";
     static final String EVENTS = "events-per-minute";
     static final String VIEWS = "views-per-minute";
+    private static final String PURCHASES_FILE = "01-metric-purchases.yaml";
     private static final List<String> PLATFORMS = List.of("ios", "android", "web");
     private static final List<String> COUNTRIES = List.of("US", "DE", "FR");
     private static final List<String> STEPS_BEFORE = List.of("view", "cart", "purchase");
@@ -89,13 +91,14 @@ class DefinitionChangeEndToEndTest {
                 - {name: country, type: string}
               pipeline: {template: default, parallelism: 1}
             """;
-    private static final String PURCHASES_YAML = """
+    /** A count per 1-minute window: name, event types, dimensions. */
+    private static final String COUNT_YAML = """
             apiVersion: pulse.dev/v1alpha1
             kind: Metric
-            metadata: {name: purchases}
+            metadata: {name: %s}
             spec:
               stream: change-events
-              events: [purchase]
+              events: %s
               aggregation: {type: count}
               dimensions: %s
               window: {type: tumbling, size: 1m}
@@ -117,31 +120,6 @@ class DefinitionChangeEndToEndTest {
               window: {type: tumbling, size: 1h}
               allowedLateness: 1m
             """;
-    private static final String EVENTS_YAML = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Metric
-            metadata: {name: events-per-minute}
-            spec:
-              stream: change-events
-              events: [view, cart, purchase]
-              aggregation: {type: count}
-              window: {type: tumbling, size: 1m}
-              allowedLateness: 1m
-              emitEvery: 2s
-            """;
-    private static final String VIEWS_YAML = """
-            apiVersion: pulse.dev/v1alpha1
-            kind: Metric
-            metadata: {name: views-per-minute}
-            spec:
-              stream: change-events
-              events: [view]
-              aggregation: {type: count}
-              dimensions: [platform]
-              window: {type: tumbling, size: 1m}
-              allowedLateness: 1m
-            """;
-
     @TempDir
     static Path dir;
 
@@ -172,10 +150,10 @@ class DefinitionChangeEndToEndTest {
     void startStack() throws Exception {
         defs = Files.createDirectories(dir.resolve("defs"));
         Files.writeString(defs.resolve("00-eventstream-change-events.yaml"), STREAM_YAML);
-        Files.writeString(defs.resolve("01-metric-purchases.yaml"), PURCHASES_YAML.formatted("[platform]"));
+        Files.writeString(defs.resolve(PURCHASES_FILE), COUNT_YAML.formatted(PURCHASES, "[purchase]", "[platform]"));
         Files.writeString(defs.resolve("02-funnel-checkout-funnel.yaml"), FUNNEL_YAML.formatted(steps(STEPS_BEFORE)));
-        Files.writeString(defs.resolve("03-metric-events-per-minute.yaml"), EVENTS_YAML);
-        Files.writeString(defs.resolve("04-metric-views-per-minute.yaml"), VIEWS_YAML);
+        Files.writeString(defs.resolve("03-metric-events-per-minute.yaml"), COUNT_YAML.formatted(EVENTS, "[view, cart, purchase]", "[]"));
+        Files.writeString(defs.resolve("04-metric-views-per-minute.yaml"), COUNT_YAML.formatted(VIEWS, "[view]", "[platform]"));
         stack = StackFixtures.start(dir, defs);
     }
 
@@ -206,10 +184,7 @@ class DefinitionChangeEndToEndTest {
         produced += stack.sendHeartbeats(STREAM, heartbeat1);
         stack.awaitPoints("final purchases of batch 1", purchasesQuery("platform"), purchases, true, Duration.ofSeconds(60));
         stack.awaitPoints("final events-per-minute of batch 1", eventsQuery(), eventsPerMinute(batch1), true, Duration.ofSeconds(30));
-        await(PURCHASES + " serves version " + purchasesBefore, Duration.ofSeconds(30), () -> {
-            Object serving = servingVersion(PURCHASES);
-            return purchasesBefore.equals(serving) ? null : "status.servingVersion " + serving;
-        });
+        awaitServingVersion(purchasesBefore, Duration.ofSeconds(30));
     }
 
     @Test
@@ -248,7 +223,7 @@ class DefinitionChangeEndToEndTest {
 
     private void rollOutTheChange(String hashBefore, Object jobBefore) throws Exception {
         // one apply: a dimension more, other funnel steps, a metric deleted
-        Files.writeString(defs.resolve("01-metric-purchases.yaml"), PURCHASES_YAML.formatted("[platform, country]"));
+        Files.writeString(defs.resolve(PURCHASES_FILE), COUNT_YAML.formatted(PURCHASES, "[purchase]", "[platform, country]"));
         Files.writeString(defs.resolve("02-funnel-checkout-funnel.yaml"), FUNNEL_YAML.formatted(steps(STEPS_AFTER)));
         Files.delete(defs.resolve("04-metric-views-per-minute.yaml"));
         // batch 2 while the change rolls out: its first half before the hand-over is pinned, the rest after
@@ -256,23 +231,13 @@ class DefinitionChangeEndToEndTest {
         produce(batch2.subList(0, half));
         long beforeHandOver = produced;
 
-        AtomicReference<JsonNode> pinned = new AtomicReference<>();
-        await("a plan with the new version of " + PURCHASES + " pinned", Duration.ofSeconds(60), () -> {
-            JsonNode plan = stack.plan();
-            JsonNode purchases = analysis(plan, PURCHASES);
-            if (purchases == null || purchases.get("semanticHash").asText().equals(purchasesBefore)
-                    || purchases.path("backfill").path("handOver").isMissingNode()) {
-                return "plan: " + plan;
-            }
-            pinned.set(plan);
-            return null;
-        });
+        JsonNode plan = awaitPinnedPlan("a new version", version -> !version.equals(purchasesBefore));
         produce(batch2.subList(half, batch2.size()));
-        JsonNode purchases = analysis(pinned.get(), PURCHASES);
-        JsonNode funnel = analysis(pinned.get(), FUNNEL);
+        JsonNode purchases = analysis(plan, PURCHASES);
+        JsonNode funnel = analysis(plan, FUNNEL);
         purchasesAfter = purchases.get("semanticHash").asText();
         funnelAfter = funnel.get("semanticHash").asText();
-        assertThat(analysisNames(pinned.get())).containsExactlyInAnyOrder(PURCHASES, FUNNEL, EVENTS);
+        assertThat(analysisNames(plan)).containsExactlyInAnyOrder(PURCHASES, FUNNEL, EVENTS);
         List<String> dimensions = new ArrayList<>();
         purchases.get("dimensions").forEach(d -> dimensions.add(d.asText()));
         assertThat(dimensions).containsExactlyInAnyOrder("platform", "country");
@@ -288,14 +253,11 @@ class DefinitionChangeEndToEndTest {
         assertThat(purchases.get("backfill").get("mode").asText()).isEqualTo("earliest");
 
         // the job without the version before the change runs first: that version's last final window stays batch 1's
-        stack.awaitRestart(PIPELINE, jobBefore, pinned.get(), Duration.ofSeconds(60));
+        stack.awaitRestart(PIPELINE, jobBefore, plan, Duration.ofSeconds(60));
         // close every window of the first hour (the funnel's: 1 h + 10 min conversion + 1 min lateness)
         produced += stack.sendHeartbeats(STREAM, heartbeat2);
-        assertThat(pinned.get().get("hash").asText()).isNotEqualTo(hashBefore);
-        await(PURCHASES + " cut over to version " + purchasesAfter, Duration.ofSeconds(120), () -> {
-            Object serving = servingVersion(PURCHASES);
-            return purchasesAfter.equals(serving) ? null : "status.servingVersion " + serving;
-        });
+        assertThat(plan.get("hash").asText()).isNotEqualTo(hashBefore);
+        awaitServingVersion(purchasesAfter, Duration.ofSeconds(120));
     }
 
     @Test
@@ -326,32 +288,20 @@ class DefinitionChangeEndToEndTest {
     @Order(4)
     void goingBackServesTheRetainedVersionBackfilledFromItsLatestFinalWindow() throws Exception {
         Object jobBefore = stack.jobId(PIPELINE);
-        Files.writeString(defs.resolve("01-metric-purchases.yaml"), PURCHASES_YAML.formatted("[platform]"));
-        AtomicReference<JsonNode> pinned = new AtomicReference<>();
-        await("a plan with " + PURCHASES + " back at version " + purchasesBefore, Duration.ofSeconds(60), () -> {
-            JsonNode plan = stack.plan();
-            JsonNode purchases = analysis(plan, PURCHASES);
-            if (!purchases.get("semanticHash").asText().equals(purchasesBefore) || purchases.path("backfill").path("handOver").isMissingNode()) {
-                return "plan: " + plan;
-            }
-            pinned.set(plan);
-            return null;
-        });
+        Files.writeString(defs.resolve(PURCHASES_FILE), COUNT_YAML.formatted(PURCHASES, "[purchase]", "[platform]"));
+        JsonNode plan = awaitPinnedPlan("version " + purchasesBefore, purchasesBefore::equals);
         // it resumes where its final windows end (batch 1's last window), not from the earliest record
-        JsonNode backfill = analysis(pinned.get(), PURCHASES).get("backfill");
+        JsonNode backfill = analysis(plan, PURCHASES).get("backfill");
         long lastFinalEnd = purchasesBy(batch1, false).keySet().stream().mapToLong(k -> Instant.parse(k.split("\\|")[0]).toEpochMilli())
                 .max().orElseThrow() + MINUTE;
         assertThat(backfill.get("mode").asText()).isEqualTo("time");
         assertThat(backfill.get("fromMs").asLong()).isEqualTo(lastFinalEnd);
 
         // batch 3 after the restart: the version left running before has no window of it
-        stack.awaitRestart(PIPELINE, jobBefore, pinned.get(), Duration.ofSeconds(60));
+        stack.awaitRestart(PIPELINE, jobBefore, plan, Duration.ofSeconds(60));
         produce(batch3);
         produced += stack.sendHeartbeats(STREAM, heartbeat3);
-        await(PURCHASES + " back on version " + purchasesBefore, Duration.ofSeconds(120), () -> {
-            Object serving = servingVersion(PURCHASES);
-            return purchasesBefore.equals(serving) ? null : "status.servingVersion " + serving;
-        });
+        awaitServingVersion(purchasesBefore, Duration.ofSeconds(120));
         assertThat(eventMessages("Metric", PURCHASES, "CutOver"))
                 .contains("the API now answers from version " + purchasesBefore + " (was " + purchasesAfter + ")");
         List<ProductEvent> sent = concat(batch1, concat(batch2, batch3));
@@ -476,8 +426,28 @@ class DefinitionChangeEndToEndTest {
         return EVENTS + "?from=" + hour + "&to=" + hour.plusMillis(HOUR) + "&groupBy=";
     }
 
-    private Object servingVersion(String metric) {
-        return PulseKinds.path(PulseKinds.status(stack.resource(PulseKinds.METRIC, metric)), "servingVersion");
+    /** Waits until the metric's {@code status.servingVersion} is {@code version}. */
+    private void awaitServingVersion(String version, Duration timeout) throws Exception {
+        await(PURCHASES + " served from version " + version, timeout, () -> {
+            Object serving = PulseKinds.path(PulseKinds.status(stack.resource(PulseKinds.METRIC, PURCHASES)), "servingVersion");
+            return version.equals(serving) ? null : "status.servingVersion " + serving;
+        });
+    }
+
+    /** Waits for a plan whose metric has a version {@code wanted} accepts, pinned (a hand-over); returns the plan. */
+    private JsonNode awaitPinnedPlan(String what, Predicate<String> wanted) throws Exception {
+        AtomicReference<JsonNode> pinned = new AtomicReference<>();
+        await("a plan with " + what + " of " + PURCHASES + " pinned", Duration.ofSeconds(60), () -> {
+            JsonNode plan = stack.plan();
+            JsonNode purchases = analysis(plan, PURCHASES);
+            if (purchases == null || !wanted.test(purchases.get("semanticHash").asText())
+                    || purchases.path("backfill").path("handOver").isMissingNode()) {
+                return "plan: " + plan;
+            }
+            pinned.set(plan);
+            return null;
+        });
+        return pinned.get();
     }
 
     /** The serving catalog's rows ({@code GET /api/v1/catalog}). */
