@@ -7,6 +7,7 @@ import static dev.pulse.local.StackFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ class DefinitionChangeEndToEndTest {
     private static final List<String> STEPS_AFTER = List.of("view", "purchase");
     private static final long MINUTE = 60_000L;
     private static final long HOUR = 3_600_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String STREAM_YAML = """
             apiVersion: pulse.dev/v1alpha1
@@ -143,8 +145,11 @@ class DefinitionChangeEndToEndTest {
 
     /** The versions (semantic hashes) before and after the change. */
     private String purchasesBefore;
+    private String eventsBefore;
     private String purchasesAfter;
     private String funnelAfter;
+    /** The new versions' hand-over offsets, by partition. */
+    private JsonNode handOverAfter;
 
     @BeforeAll
     void startStack() throws Exception {
@@ -154,7 +159,7 @@ class DefinitionChangeEndToEndTest {
         Files.writeString(defs.resolve("02-funnel-checkout-funnel.yaml"), FUNNEL_YAML.formatted(steps(STEPS_BEFORE)));
         Files.writeString(defs.resolve("03-metric-events-per-minute.yaml"), COUNT_YAML.formatted(EVENTS, "[view, cart, purchase]", "[]"));
         Files.writeString(defs.resolve("04-metric-views-per-minute.yaml"), COUNT_YAML.formatted(VIEWS, "[view]", "[platform]"));
-        stack = StackFixtures.start(dir, defs);
+        stack = StackFixtures.start(DefinitionChangeEndToEndTest.class, dir, defs);
     }
 
     @AfterAll
@@ -175,6 +180,7 @@ class DefinitionChangeEndToEndTest {
         });
         assertThat(stack.jobState(PIPELINE)).isEqualTo("RUNNING");
         purchasesBefore = analysis(stack.plan(), PURCHASES).get("semanticHash").asText();
+        eventsBefore = analysis(stack.plan(), EVENTS).get("semanticHash").asText();
 
         produce(batch1);
         Map<String, Double> purchases = purchasesBy(batch1, false);
@@ -198,8 +204,9 @@ class DefinitionChangeEndToEndTest {
         sampler.scheduleWithFixedDelay(() -> {
             try {
                 GenericKubernetesResource m = stack.resource(PulseKinds.METRIC, PURCHASES);
-                seen.add(PulseKinds.ready(m) + "/" + PulseKinds.reason(m) + " backfill "
-                        + PulseKinds.path(PulseKinds.status(m), "backfill", "version"));
+                Object backfill = PulseKinds.path(PulseKinds.status(m), "backfill");
+                seen.add(PulseKinds.ready(m) + "/" + PulseKinds.reason(m) + (backfill == null ? ""
+                        : " backfill " + PulseKinds.path(backfill, "version") + " handOver " + offsets(PulseKinds.path(backfill, "handOver"))));
             } catch (RuntimeException e) {
                 seen.add(e.toString());
             }
@@ -209,9 +216,6 @@ class DefinitionChangeEndToEndTest {
         } finally {
             sampler.shutdownNow();
         }
-        assertThat(seen).as("Ready while the new version computed its history")
-                .contains("False/Backfilling backfill " + purchasesAfter);
-
         assertThat(eventMessages("Metric", PURCHASES, "CutOver"))
                 .containsExactly("the API now answers from version " + purchasesAfter + " (was " + purchasesBefore + ")");
         List<String> rollOuts = eventMessages("EventStream", STREAM, "PlanChanged").stream()
@@ -219,6 +223,10 @@ class DefinitionChangeEndToEndTest {
         assertThat(rollOuts).as("one roll-out for the one apply").hasSize(1);
         assertThat(rollOuts.get(0)).contains("Metric " + PURCHASES + ": NewVersion (dimensions)", "Funnel " + FUNNEL + ": NewVersion (steps)",
                 "Metric " + VIEWS + ": Removed", "pipeline " + PIPELINE + ": Restarted");
+        // while it computed its history: not Ready, status.backfill with the version and the plan's hand-over
+        String backfilling = " backfill " + purchasesAfter + " handOver " + offsets(JSON.convertValue(handOverAfter, Map.class));
+        assertThat(seen).as("Ready and status.backfill of " + PURCHASES + " while the change rolled out")
+                .anyMatch(s -> s.startsWith("False/") && s.endsWith(backfilling));
     }
 
     private void rollOutTheChange(String hashBefore, Object jobBefore) throws Exception {
@@ -242,6 +250,7 @@ class DefinitionChangeEndToEndTest {
         purchases.get("dimensions").forEach(d -> dimensions.add(d.asText()));
         assertThat(dimensions).containsExactlyInAnyOrder("platform", "country");
         JsonNode handOver = purchases.get("backfill").get("handOver");
+        handOverAfter = handOver;
         assertThat(handOver.size()).as("a hand-over offset per partition").isEqualTo(stack.partitions(STREAM));
         long handOverSum = 0;
         for (JsonNode offset : handOver) {
@@ -262,30 +271,43 @@ class DefinitionChangeEndToEndTest {
 
     @Test
     @Order(3)
-    void everyWindowIsServedFromTheNewVersionsAndTheRemovedMetricIsRetired() throws Exception {
-        List<ProductEvent> sent = concat(batch1, batch2);
-        // windows before the change too: the new version computed them from the topic's history
-        stack.awaitPoints(PURCHASES + " by platform and country", purchasesQuery("platform,country"), purchasesBy(sent, true), true,
-                Duration.ofSeconds(60));
-        stack.awaitFunnel(FUNNEL, hour, hour.plusMillis(HOUR), "platform", funnel(sent, STEPS_AFTER), Duration.ofSeconds(60));
-        assertThat(catalogStatus(FUNNEL, funnelAfter)).isEqualTo("active");
-        // the untouched metric kept its state through the restart: no gap, no double count
-        stack.awaitPoints(EVENTS + " over batches 1 and 2", eventsQuery(), eventsPerMinute(sent), true, Duration.ofSeconds(30));
+    void theUntouchedMetricKeepsCountingWithoutGapOrDoubleCount() throws Exception {
+        // its state went through the restart with its read offsets
+        stack.awaitPoints(EVENTS + " over batches 1 and 2", eventsQuery(), eventsPerMinute(concat(batch1, batch2)), true,
+                Duration.ofSeconds(30));
+        assertThat(analysis(stack.plan(), EVENTS).get("semanticHash").asText()).isEqualTo(eventsBefore);
+    }
 
+    @Test
+    @Order(4)
+    void theDeletedMetricIsRetiredAndThePipelineRunsOn() throws Exception {
         assertThat(stack.resource(PulseKinds.METRIC, VIEWS)).isNull();
         assertThat(analysisNames(stack.plan())).doesNotContain(VIEWS);
+        assertThat(stack.jobState(PIPELINE)).isEqualTo("RUNNING");
         await(VIEWS + " retired in the serving catalog", Duration.ofSeconds(30), () -> {
             List<String> live = catalog().stream().filter(a -> a.get("name").asText().equals(VIEWS))
                     .map(a -> a.get("version").asText() + " " + a.get("status").asText()).filter(s -> !s.endsWith(" retired")).toList();
             return live.isEmpty() ? null : "catalog rows of " + VIEWS + " not retired: " + live;
         });
-        assertThat(stack.status("api/v1/namespaces/" + NS + "/metrics/" + VIEWS + "?groupBy=")).as("a query of the deleted metric").isEqualTo(404);
-        assertThat(catalogStatus(PURCHASES, purchasesBefore)).isEqualTo("retired");
-        assertThat(stack.jobState(PIPELINE)).isEqualTo("RUNNING");
+        assertThat(stack.status("api/v1/namespaces/" + NS + "/metrics/" + VIEWS + "?groupBy=")).as("a query of the deleted metric")
+                .isEqualTo(404);
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void everyWindowIsServedFromTheNewVersions() throws Exception {
+        List<ProductEvent> sent = concat(batch1, batch2);
+        // windows before the change too: the new version computed them from the topic's history
+        stack.awaitPoints(PURCHASES + " by platform and country", purchasesQuery("platform,country"), purchasesBy(sent, true), true,
+                Duration.ofSeconds(60));
+        assertThat(catalogStatus(PURCHASES, purchasesAfter)).isEqualTo("active");
+        assertThat(catalogStatus(PURCHASES, purchasesBefore)).isEqualTo("retired");
+        stack.awaitFunnel(FUNNEL, hour, hour.plusMillis(HOUR), "platform", funnel(sent, STEPS_AFTER), Duration.ofSeconds(60));
+        assertThat(catalogStatus(FUNNEL, funnelAfter)).isEqualTo("active");
+    }
+
+    @Test
+    @Order(6)
     void goingBackServesTheRetainedVersionBackfilledFromItsLatestFinalWindow() throws Exception {
         Object jobBefore = stack.jobId(PIPELINE);
         Files.writeString(defs.resolve(PURCHASES_FILE), COUNT_YAML.formatted(PURCHASES, "[purchase]", "[platform]"));
@@ -472,6 +494,15 @@ class DefinitionChangeEndToEndTest {
                         && reason.equals(e.getReason()))
                 .sorted(Comparator.comparing(e -> e.getFirstTimestamp()))
                 .map(e -> e.getMessage()).toList();
+    }
+
+    /** Offsets by partition, as text: {@code {0=12, 1=40, 2=7}}. */
+    private static String offsets(Object byPartition) {
+        Map<String, String> out = new TreeMap<>();
+        if (byPartition instanceof Map<?, ?> m) {
+            m.forEach((p, o) -> out.put(String.valueOf(p), String.valueOf(o)));
+        }
+        return out.toString();
     }
 
     private static String steps(List<String> events) {

@@ -79,7 +79,7 @@ class LocalStackEndToEndTest {
                 Files.copy(p, defs.resolve(p.getFileName()));
             }
         }
-        stack = StackFixtures.start(dir, defs);
+        stack = StackFixtures.start(LocalStackEndToEndTest.class, dir, defs);
     }
 
     @AfterAll

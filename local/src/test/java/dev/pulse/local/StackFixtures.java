@@ -18,7 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ final class StackFixtures implements AutoCloseable {
     static final String HEARTBEAT = "heartbeat";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Path keepLogsIn;
     private final Path data;
     private final LocalStack stack;
     private final KubernetesClient client;
@@ -53,7 +56,8 @@ final class StackFixtures implements AutoCloseable {
     private final String bootstrap;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private StackFixtures(Path data, LocalStack stack, KubernetesClient client, String servingUrl, String bootstrap) {
+    private StackFixtures(Path keepLogsIn, Path data, LocalStack stack, KubernetesClient client, String servingUrl, String bootstrap) {
+        this.keepLogsIn = keepLogsIn;
         this.data = data;
         this.stack = stack;
         this.client = client;
@@ -61,15 +65,18 @@ final class StackFixtures implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** Starts a stack with its data under {@code dir/data}, applying and watching {@code definitions}, with no traffic of its own. */
-    static StackFixtures start(Path dir, Path definitions) throws Exception {
+    /**
+     * Starts a stack with its data under {@code dir/data}, applying and watching {@code definitions},
+     * with no traffic of its own. Its logs are kept in {@code target/stack-logs/<test class>/} when it stops.
+     */
+    static StackFixtures start(Class<?> test, Path dir, Path definitions) throws Exception {
         Path data = dir.resolve("data");
         LocalStack stack = new LocalStack(new StackOptions(Checkout.root(), data, definitions, 0, false));
         try {
             stack.start();
             Map<String, Object> info = StackFile.read(data).orElseThrow();
             assertThat(info.get("servingUrl")).as("the serving API is built and started").isNotNull();
-            return new StackFixtures(data, stack, ApiServer.client(String.valueOf(info.get("apiServer"))),
+            return new StackFixtures(Path.of("target", "stack-logs", test.getSimpleName()), data, stack, ApiServer.client(String.valueOf(info.get("apiServer"))),
                     String.valueOf(info.get("servingUrl")), String.valueOf(info.get("kafkaBootstrapServers")));
         } catch (Exception | AssertionError e) {
             stack.stop();
@@ -90,7 +97,22 @@ final class StackFixtures implements AutoCloseable {
     public void close() {
         client.close();
         stack.stop();
+        keepLogs();
         assertThat(StackFile.read(data)).as("stack.json removed on stop").isEmpty();
+    }
+
+    /** The stack's logs (operator, serving API, pipelines) outlive its temporary directory, for reading after a failure. */
+    private void keepLogs() {
+        Path logs = data.resolve("logs");
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = keepLogsIn.resolve(logs.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot keep the stack's logs in " + keepLogsIn + ": " + e);
+        }
     }
 
     // --- Kafka ---
