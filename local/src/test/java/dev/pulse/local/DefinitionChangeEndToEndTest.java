@@ -188,6 +188,9 @@ class DefinitionChangeEndToEndTest {
         stack.awaitPoints("provisional purchases of batch 1", purchasesQuery("platform"), purchases, false, Duration.ofSeconds(90));
         // close batch 1's windows: the version before the change has final windows to be caught up with
         produced += stack.sendHeartbeats(STREAM, heartbeat1);
+        // the first version is pinned like any other: a hand-over offset for every partition of the topic
+        JsonNode firstPins = analysis(stack.plan(), PURCHASES).get("backfill");
+        assertThat(firstPins.path("handOver").size()).as("the first version's hand-over " + firstPins).isEqualTo(stack.partitions(STREAM));
         stack.awaitPoints("final purchases of batch 1", purchasesQuery("platform"), purchases, true, Duration.ofSeconds(60));
         stack.awaitPoints("final events-per-minute of batch 1", eventsQuery(), eventsPerMinute(batch1), true, Duration.ofSeconds(30));
         awaitServingVersion(purchasesBefore, Duration.ofSeconds(30));
