@@ -1,25 +1,17 @@
 package dev.pulse.local;
 
+import static dev.pulse.local.StackFixtures.analysis;
+import static dev.pulse.local.StackFixtures.analysisNames;
+import static dev.pulse.local.StackFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pulse.api.plan.PlanJson;
 import dev.pulse.local.ShopSessions.Kind;
 import dev.pulse.local.ShopSessions.ShopRecord;
 import dev.pulse.testsupport.Checkout;
-import dev.pulse.testsupport.KafkaBrokerConfig;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,17 +20,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,7 +53,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackEndToEndTest {
-    private static final String NS = "default";
     private static final String PIPELINE = "shop-events-pipeline";
     private static final long SEED = 20240607L;
     private static final int EVENTS = 4000;
@@ -78,12 +63,8 @@ class LocalStackEndToEndTest {
     @TempDir
     static Path dir;
 
-    private LocalStack stack;
-    private KubernetesClient client;
+    private StackFixtures stack;
     private Path defs;
-    private String servingUrl;
-    private String bootstrap;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The hour the events fall in ([hour, hour + 1h)), two hours back, and the first event's minute. */
     private final Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
@@ -98,23 +79,13 @@ class LocalStackEndToEndTest {
                 Files.copy(p, defs.resolve(p.getFileName()));
             }
         }
-        stack = new LocalStack(new StackOptions(Checkout.root(), dir.resolve("data"), defs, 0, false));
-        stack.start();
-        Map<String, Object> info = StackFile.read(dir.resolve("data")).orElseThrow();
-        client = ApiServer.client(String.valueOf(info.get("apiServer")));
-        servingUrl = String.valueOf(info.get("servingUrl"));
-        bootstrap = String.valueOf(info.get("kafkaBootstrapServers"));
-        assertThat(info.get("servingUrl")).as("the serving API is built and started").isNotNull();
+        stack = StackFixtures.start(LocalStackEndToEndTest.class, dir, defs);
     }
 
     @AfterAll
     void stopStack() {
-        if (client != null) {
-            client.close();
-        }
         if (stack != null) {
-            stack.stop();
-            assertThat(StackFile.read(dir.resolve("data"))).as("stack.json removed on stop").isEmpty();
+            stack.close();
         }
     }
 
@@ -123,26 +94,16 @@ class LocalStackEndToEndTest {
     void everySampleBecomesReadyWithin90Seconds() throws Exception {
         List<String> analyses = analyses();
         assertThat(analyses).hasSize(7);
+        List<String> resources = new ArrayList<>(analyses);
+        resources.add("EventStream/shop-events");
         await("the stream and every analysis of samples/ Ready=True", Duration.ofSeconds(90), () -> {
-            List<String> notReady = new ArrayList<>();
-            for (String a : analyses) {
-                String[] kn = a.split("/");
-                GenericKubernetesResource r = resource(PulseKinds.byKind(kn[0]).orElseThrow(), kn[1]);
-                if (r == null || !"True".equals(PulseKinds.ready(r))) {
-                    notReady.add(a + (r == null ? " (missing)" : " (" + PulseKinds.reason(r) + ")"));
-                }
-            }
-            GenericKubernetesResource stream = resource(PulseKinds.EVENT_STREAM, "shop-events");
-            if (stream == null || !"True".equals(PulseKinds.ready(stream))) {
-                notReady.add("EventStream/shop-events");
-            }
+            List<String> notReady = stack.notReady(resources);
             return notReady.isEmpty() ? null : "not Ready: " + notReady;
         });
-        GenericKubernetesResource topic = resource(PulseKinds.KAFKA_TOPIC, "shop-events");
+        GenericKubernetesResource topic = stack.resource(PulseKinds.KAFKA_TOPIC, "shop-events");
         assertThat(PulseKinds.condition(topic, "Ready").map(c -> c.get("status"))).contains("True");
-        GenericKubernetesResource fd = resource(PulseKinds.FLINK_DEPLOYMENT, PIPELINE);
-        assertThat(PulseKinds.path(PulseKinds.status(fd), "jobStatus", "state")).isEqualTo("RUNNING");
-        assertThat(dir.resolve("data/pipelines/default/" + PIPELINE + "/plan.json")).exists();
+        assertThat(stack.jobState(PIPELINE)).isEqualTo("RUNNING");
+        assertThat(stack.data().resolve("pipelines/default/" + PIPELINE + "/plan.json")).exists();
     }
 
     @Test
@@ -157,25 +118,25 @@ class LocalStackEndToEndTest {
         String ordersQuery = "orders-per-minute?from=" + t0 + "&to=" + t0.plus(3, ChronoUnit.MINUTES) + "&groupBy=platform";
         String revenueQuery = "revenue-by-country?from=" + hour + "&to=" + hour.plus(1, ChronoUnit.HOURS) + "&groupBy=country";
         // 1. provisional rows: every event has been counted (so the heartbeat cannot overtake any)
-        awaitPoints("provisional orders-per-minute", ordersQuery, "platform", orders, false, Duration.ofSeconds(150));
-        awaitPoints("provisional revenue-by-country", revenueQuery, "country", revenue, false, Duration.ofSeconds(60));
+        stack.awaitPoints("provisional orders-per-minute", ordersQuery, orders, false, Duration.ofSeconds(150));
+        stack.awaitPoints("provisional revenue-by-country", revenueQuery, revenue, false, Duration.ofSeconds(60));
         // 2. a heartbeat on every partition moves the watermark past the windows' ends + allowed lateness
         // (past the funnel's hour + its 30 min conversion window + 1 min lateness, too)
-        sendHeartbeats(hour.plus(100, ChronoUnit.MINUTES));
-        awaitPoints("final orders-per-minute", ordersQuery, "platform", orders, true, Duration.ofSeconds(120));
-        awaitPoints("final revenue-by-country", revenueQuery, "country", revenue, true, Duration.ofSeconds(60));
+        stack.sendHeartbeats("shop-events", hour.plus(100, ChronoUnit.MINUTES));
+        stack.awaitPoints("final orders-per-minute", ordersQuery, orders, true, Duration.ofSeconds(120));
+        stack.awaitPoints("final revenue-by-country", revenueQuery, revenue, true, Duration.ofSeconds(60));
         Map<String, List<Long>> funnel = expectedPurchaseFunnel();
         assertThat(funnel).as("funnel rows").hasSizeGreaterThanOrEqualTo(3);
         assertThat(funnel.values().stream().mapToLong(steps -> steps.get(3)).sum()).as("actors who purchased").isGreaterThan(10);
-        awaitFunnel(funnel, Duration.ofSeconds(60));
+        stack.awaitFunnel("purchase-funnel", hour, hour.plus(1, ChronoUnit.HOURS), "platform", funnel, Duration.ofSeconds(60));
 
         // the stack measured the time to its first number (docs/benchmarks.md reads it from here)
-        Path measurements = dir.resolve("data/logs/measurements.txt");
+        Path measurements = stack.data().resolve("logs/measurements.txt");
         await("first_metric_row_seconds in " + measurements, Duration.ofSeconds(30), () -> Files.exists(measurements)
                 && Files.readString(measurements).contains("first_metric_row_seconds=") ? null : "not measured");
 
         // the hourly rollup of the totals (a trigger-maintained table) holds the same purchases
-        JsonNode total = points("orders-per-minute?from=" + hour + "&to=" + hour.plus(1, ChronoUnit.HOURS) + "&grain=1h&groupBy=");
+        JsonNode total = stack.points("orders-per-minute?from=" + hour + "&to=" + hour.plus(1, ChronoUnit.HOURS) + "&grain=1h&groupBy=");
         assertThat(total).hasSize(1);
         assertThat(total.get(0).get("value").asDouble()).isEqualTo(orders.values().stream().mapToDouble(Double::doubleValue).sum());
     }
@@ -183,8 +144,8 @@ class LocalStackEndToEndTest {
     @Test
     @Order(3)
     void anInvalidEditLeavesThePipelineAlone() throws Exception {
-        String hashBefore = planHash();
-        JsonNode planBefore = plan();
+        String hashBefore = stack.planHash(PIPELINE);
+        JsonNode planBefore = stack.plan();
         Path file = defs.resolve("03-metric-revenue-by-country.yaml");
         String yaml = Files.readString(file);
         String edited = yaml.replace("    - {field: country, operator: In, values: [US, DE, FR, GB, JP]}\n",
@@ -193,45 +154,45 @@ class LocalStackEndToEndTest {
         Files.writeString(file, edited);
 
         await("revenue-by-country generation 2 Valid=False", Duration.ofSeconds(60), () -> {
-            GenericKubernetesResource m = resource(PulseKinds.METRIC, "revenue-by-country");
+            GenericKubernetesResource m = stack.resource(PulseKinds.METRIC, "revenue-by-country");
             Object observed = PulseKinds.path(PulseKinds.status(m), "observedGeneration");
             var valid = PulseKinds.condition(m, "Valid");
             boolean done = m.getMetadata().getGeneration() == 2 && observed != null && ((Number) observed).longValue() == 2
                     && valid.map(c -> c.get("status")).filter("False"::equals).isPresent();
             return done ? null : "Valid: " + valid.orElse(null) + ", observedGeneration " + observed;
         });
-        var valid = PulseKinds.condition(resource(PulseKinds.METRIC, "revenue-by-country"), "Valid").orElseThrow();
+        var valid = PulseKinds.condition(stack.resource(PulseKinds.METRIC, "revenue-by-country"), "Valid").orElseThrow();
         assertThat(valid.get("reason")).isEqualTo("InvalidSpec");
         assertThat(String.valueOf(valid.get("message"))).contains("coupon_code");
-        assertThat(planHash()).as("the FlinkDeployment's plan hash").isEqualTo(hashBefore);
-        assertThat(plan()).as("the plan ConfigMap").isEqualTo(planBefore);
+        assertThat(stack.planHash(PIPELINE)).as("the FlinkDeployment's plan hash").isEqualTo(hashBefore);
+        assertThat(stack.plan()).as("the plan ConfigMap").isEqualTo(planBefore);
     }
 
     @Test
     @Order(4)
     void deletingAFileTakesItsAnalysisOutOfThePlan() throws Exception {
-        JsonNode before = plan();
+        JsonNode before = stack.plan();
         assertThat(analysisNames(before)).contains("order-value-p95", "revenue-by-country");
         JsonNode revenueBefore = analysis(before, "revenue-by-country");
         Files.delete(defs.resolve("08-metric-order-value-p95.yaml"));
 
         await("order-value-p95 gone from the API and from the plan", Duration.ofSeconds(60), () -> {
-            if (resource(PulseKinds.METRIC, "order-value-p95") != null) {
+            if (stack.resource(PulseKinds.METRIC, "order-value-p95") != null) {
                 return "the Metric still exists";
             }
-            List<String> names = analysisNames(plan());
+            List<String> names = analysisNames(stack.plan());
             return names.contains("order-value-p95") ? "still in the plan: " + names : null;
         });
-        JsonNode after = plan();
+        JsonNode after = stack.plan();
         assertThat(analysisNames(after)).containsExactlyInAnyOrderElementsOf(
                 analysisNames(before).stream().filter(n -> !n.equals("order-value-p95")).toList());
         // the invalid edit of step 3 is still not deployed: revenue-by-country runs at its last valid version
         assertThat(analysis(after, "revenue-by-country")).isEqualTo(revenueBefore);
         await("the FlinkDeployment carries the new plan", Duration.ofSeconds(60),
-                () -> PlanJson.read(after.toString()).jobHash().equals(planHash()) ? null : "plan-hash " + planHash());
+                () -> StackFixtures.jobHash(after).equals(stack.planHash(PIPELINE)) ? null : "plan-hash " + stack.planHash(PIPELINE));
         // the final numbers written before the upgrade stay as they were
-        awaitPoints("final orders-per-minute after the upgrade", "orders-per-minute?from=" + t0 + "&to="
-                + t0.plus(3, ChronoUnit.MINUTES) + "&groupBy=platform", "platform", expectedOrdersPerMinute(), true, Duration.ofSeconds(30));
+        stack.awaitPoints("final orders-per-minute after the upgrade", "orders-per-minute?from=" + t0 + "&to="
+                + t0.plus(3, ChronoUnit.MINUTES) + "&groupBy=platform", expectedOrdersPerMinute(), true, Duration.ofSeconds(30));
     }
 
     // --- the events and the independent computation ---
@@ -247,7 +208,7 @@ class LocalStackEndToEndTest {
                 sent.add(r);
             }
         }
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = stack.producer()) {
             for (ShopRecord r : sent) {
                 producer.send(new ProducerRecord<>("shop-events", r.key(), r.json()));
             }
@@ -270,29 +231,6 @@ class LocalStackEndToEndTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private void sendHeartbeats(Instant at) throws Exception {
-        int partitions;
-        try (Admin admin = KafkaBrokerConfig.admin(bootstrap)) {
-            partitions = admin.describeTopics(List.of("shop-events")).allTopicNames().get().get("shop-events").partitions().size();
-        }
-        try (KafkaProducer<String, String> producer = producer()) {
-            for (int p = 0; p < partitions; p++) {
-                producer.send(new ProducerRecord<>("shop-events", p, "e2e-heartbeat",
-                        "{\"event\":\"heartbeat\",\"user_id\":\"e2e-heartbeat\",\"ts\":" + at.toEpochMilli() + "}"));
-            }
-            producer.flush();
-        }
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p);
     }
 
     /** The events of docs/semantics.md: JSON objects with an integral {@code ts} (epochMillis); the rest is malformed. */
@@ -421,103 +359,6 @@ class LocalStackEndToEndTest {
         best.computeIfAbsent(row, r -> new TreeMap<>()).merge(actor, level, Math::max);
     }
 
-    private void awaitFunnel(Map<String, List<Long>> expected, Duration timeout) throws Exception {
-        String query = "from=" + URLEncoder.encode(hour.toString(), StandardCharsets.UTF_8) + "&to="
-                + URLEncoder.encode(hour.plus(1, ChronoUnit.HOURS).toString(), StandardCharsets.UTF_8) + "&groupBy=platform";
-        await("final purchase-funnel = the loop's " + expected, timeout, () -> {
-            JsonNode body = get("api/v1/namespaces/" + NS + "/funnels/purchase-funnel?" + query);
-            if (body == null) {
-                return "serving API not answering";
-            }
-            Map<String, List<Long>> got = new TreeMap<>();
-            List<String> provisional = new ArrayList<>();
-            for (JsonNode r : body.get("rows")) {
-                JsonNode d = r.path("dimensions").get("platform");
-                String key = Instant.parse(r.get("windowStart").asText()) + "|" + (d == null || d.isNull() ? null : d.asText());
-                List<Long> steps = new ArrayList<>();
-                r.get("steps").forEach(st -> steps.add(st.get("count").asLong()));
-                got.put(key, steps);
-                if (!r.path("final").asBoolean()) {
-                    provisional.add(key);
-                }
-            }
-            if (!got.equals(expected)) {
-                return "served " + got;
-            }
-            return provisional.isEmpty() ? null : "not final yet: " + provisional;
-        });
-    }
-
-    // --- the serving API ---
-
-    private void awaitPoints(String what, String query, String dimension, Map<String, Double> expected, boolean mustBeFinal,
-            Duration timeout) throws Exception {
-        AtomicReference<Map<String, Double>> last = new AtomicReference<>();
-        await(what + " = the loop's " + expected, timeout, () -> {
-            JsonNode points = points(query);
-            if (points == null) {
-                return "serving API not answering";
-            }
-            Map<String, Double> got = new TreeMap<>();
-            List<String> provisional = new ArrayList<>();
-            for (JsonNode p : points) {
-                JsonNode d = p.path("dimensions").get(dimension);
-                String key = Instant.parse(p.get("windowStart").asText()) + "|" + (d == null || d.isNull() ? null : d.asText());
-                got.put(key, p.get("value").isNull() ? null : p.get("value").asDouble());
-                if (!p.path("final").asBoolean()) {
-                    provisional.add(key);
-                }
-            }
-            last.set(got);
-            if (!sameValues(got, expected)) {
-                return "served " + got;
-            }
-            return mustBeFinal && !provisional.isEmpty() ? "not final yet: " + provisional : null;
-        });
-    }
-
-    private static boolean sameValues(Map<String, Double> got, Map<String, Double> expected) {
-        if (!got.keySet().equals(expected.keySet())) {
-            return false;
-        }
-        for (var e : expected.entrySet()) {
-            Double g = got.get(e.getKey());
-            if (g == null || Math.abs(g - e.getValue()) > 1e-6 * Math.max(1, Math.abs(e.getValue()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The points of a metric query, or null when the API does not answer 200. */
-    private JsonNode points(String metricAndQuery) {
-        String[] parts = metricAndQuery.split("\\?", 2);
-        String query = Stream.of(parts[1].split("&")).map(kv -> {
-            String[] p = kv.split("=", 2);
-            return p[0] + "=" + URLEncoder.encode(p.length > 1 ? p[1] : "", StandardCharsets.UTF_8);
-        }).collect(Collectors.joining("&"));
-        JsonNode body = get("api/v1/namespaces/" + NS + "/metrics/" + parts[0] + "?" + query);
-        return body == null ? null : body.get("points");
-    }
-
-    /** The JSON answer of a GET on the serving API, or null when it does not answer 200. */
-    private JsonNode get(String pathAndQuery) {
-        URI uri = URI.create(servingUrl + pathAndQuery);
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return null;
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     // --- the Kubernetes side ---
 
     private List<String> analyses() throws IOException {
@@ -533,58 +374,5 @@ class LocalStackEndToEndTest {
             }
         }
         return out;
-    }
-
-    private GenericKubernetesResource resource(PulseKinds.Kind kind, String name) {
-        return client.genericKubernetesResources(kind.context()).inNamespace(NS).withName(name).get();
-    }
-
-    private String planHash() {
-        GenericKubernetesResource fd = resource(PulseKinds.FLINK_DEPLOYMENT, PIPELINE);
-        return fd.getMetadata().getAnnotations().get("pulse.dev/plan-hash");
-    }
-
-    private JsonNode plan() throws IOException {
-        List<ConfigMap> plans = client.configMaps().inNamespace(NS).withLabel("pulse.dev/role", "plan").list().getItems();
-        assertThat(plans).hasSize(1);
-        return JSON.readTree(plans.get(0).getData().get("plan.json"));
-    }
-
-    private static List<String> analysisNames(JsonNode plan) {
-        List<String> names = new ArrayList<>();
-        plan.get("analyses").forEach(a -> names.add(a.get("name").asText()));
-        return names;
-    }
-
-    private static JsonNode analysis(JsonNode plan, String name) {
-        for (JsonNode a : plan.get("analyses")) {
-            if (a.get("name").asText().equals(name)) {
-                return a;
-            }
-        }
-        return null;
-    }
-
-    /** Polls every 500 ms until {@code check} returns null (done); fails with its last answer after the timeout. */
-    private static void await(String what, Duration timeout, CheckedSupplier check) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = check.get();
-            } catch (RuntimeException e) {
-                last = e.toString();
-            }
-            if (last == null) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s; last: " + last);
-    }
-
-    @FunctionalInterface
-    private interface CheckedSupplier {
-        String get() throws Exception;
     }
 }
