@@ -205,12 +205,12 @@ public final class PlanCompiler {
             analysesByPipeline.forEach((pipeline, list) -> {
                 list.sort(Comparator.comparing(AnalysisPlan::id));
                 out.add(PlanJson.sealed(new PipelinePlan(PipelinePlan.API_VERSION, pipeline, null,
-                        streamPlan(fieldsByPipeline.getOrDefault(pipeline, Set.of())), List.copyOf(list))));
+                        streamPlan(pipeline, fieldsByPipeline.getOrDefault(pipeline, Set.of())), List.copyOf(list))));
             });
             return out;
         }
 
-        StreamPlan streamPlan(Set<String> used) {
+        StreamPlan streamPlan(String pipeline, Set<String> used) {
             EventStreamSpec spec = stream.getSpec();
             List<FieldPlan> fields = new ArrayList<>();
             for (String f : new TreeSet<>(used)) {
@@ -223,7 +223,7 @@ public final class PlanCompiler {
             int parallelism = spec.getPipeline() == null || spec.getPipeline().getParallelism() == null
                     ? Defaults.PARALLELISM : spec.getPipeline().getParallelism();
             StreamPlan.Semantics s = semantics; // one definition of these settings, for the plan and for every version
-            return new StreamPlan(stream.getMetadata().getNamespace(), stream.getMetadata().getName(), s.topic(), consumerGroup(stream),
+            return new StreamPlan(stream.getMetadata().getNamespace(), stream.getMetadata().getName(), s.topic(), consumerGroup(stream, pipeline),
                     s.format(), s.eventTypeField(), s.actorField(), s.timestampField(), s.timestampFormat(), s.maxOutOfOrdernessMs(),
                     StreamChecks.millis(idle), List.copyOf(fields), parallelism, Boolean.TRUE.equals(spec.getSuspend()));
         }
@@ -246,6 +246,15 @@ public final class PlanCompiler {
     }
 
     /** The consumer group of a stream's pipeline; the operator reads lag from it. */
+    /**
+     * The consumer group of one of a stream's pipelines: the stream's for its shared pipeline,
+     * {@code <stream group>.<pipeline>} for a dedicated one, so each job's committed position (its
+     * lag, and where it resumes: a new version's hand-over) is its own.
+     */
+    public static String consumerGroup(EventStream stream, String pipeline) {
+        return pipeline.equals(pipelineName(stream)) ? consumerGroup(stream) : consumerGroup(stream) + "." + pipeline;
+    }
+
     public static String consumerGroup(EventStream stream) {
         return "pulse." + stream.getMetadata().getNamespace() + "." + stream.getMetadata().getName();
     }
