@@ -62,7 +62,9 @@ final class ChangeTable {
             case SettingsOnly -> c.moved()
                     ? fields + ": moves from pipeline " + c.before().pipeline() + " to " + c.after().pipeline()
                             + "; state does not move: recomputed from its latest final window into the same tables"
-                    : fields + ": its job restarts from the savepoint, state kept";
+                    : changes.pipeline(c.namespace(), c.after().pipeline()).orElseThrow().type() == PipelineChange.Type.Unchanged
+                            ? fields + ": serving store only, the job does not restart"
+                            : fields + ": its job restarts from the savepoint, state kept";
             case Removed -> "state dropped; table " + table(c.before()) + " kept (deletion policy Retain)";
         };
     }

@@ -36,6 +36,7 @@ class PlanCommandTest {
         CLASSES.put("new-version", List.of("Funnel/checkout NewVersion", "Metric/orders NewVersion"));
         CLASSES.put("new-version-stream", List.of("Funnel/checkout NewVersion", "Metric/orders NewVersion"));
         CLASSES.put("settings-only", List.of("Funnel/checkout Unchanged", "Metric/orders SettingsOnly"));
+        CLASSES.put("settings-only-serving", List.of("Funnel/checkout Unchanged", "Metric/orders SettingsOnly"));
         CLASSES.put("settings-only-moved", List.of("Funnel/checkout Unchanged", "Metric/orders SettingsOnly"));
         CLASSES.put("removed", List.of("Funnel/checkout Removed", "Metric/orders Unchanged"));
         CLASSES.put("invalid", List.of());

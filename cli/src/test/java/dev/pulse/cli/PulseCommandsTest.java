@@ -81,7 +81,8 @@ class PulseCommandsTest {
         List<String> kinds = docs.stream().filter(d -> d.has("kind")).map(d -> d.path("kind").asText()).toList();
         assertThat(kinds).containsExactly("KafkaTopic", "ConfigMap", "FlinkDeployment");
         JsonNode deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.path("kind").asText())).findFirst().orElseThrow();
-        assertThat(deployment.path("metadata").path("annotations").path("pulse.dev/plan-hash").asText()).isEqualTo(plan.path("hash").asText());
+        assertThat(deployment.path("metadata").path("annotations").path("pulse.dev/plan-hash").asText())
+                .isEqualTo(dev.pulse.api.plan.PlanJson.read(plan.toString()).jobHash());
         assertThat(deployment.at("/spec/job/allowNonRestoredState").isBoolean()).isTrue();
         assertThat(deployment.at("/spec/job/allowNonRestoredState").booleanValue())
                 .as("a changed or removed analysis leaves unclaimed state in the savepoint").isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.api.plan.PlanJson;
 import dev.pulse.local.ShopSessions.Kind;
 import dev.pulse.local.ShopSessions.ShopRecord;
 import dev.pulse.testsupport.Checkout;
@@ -227,7 +228,7 @@ class LocalStackEndToEndTest {
         // the invalid edit of step 3 is still not deployed: revenue-by-country runs at its last valid version
         assertThat(analysis(after, "revenue-by-country")).isEqualTo(revenueBefore);
         await("the FlinkDeployment carries the new plan", Duration.ofSeconds(60),
-                () -> after.get("hash").asText().equals(planHash()) ? null : "plan-hash " + planHash());
+                () -> PlanJson.read(after.toString()).jobHash().equals(planHash()) ? null : "plan-hash " + planHash());
         // the final numbers written before the upgrade stay as they were
         awaitPoints("final orders-per-minute after the upgrade", "orders-per-minute?from=" + t0 + "&to="
                 + t0.plus(3, ChronoUnit.MINUTES) + "&groupBy=platform", "platform", expectedOrdersPerMinute(), true, Duration.ofSeconds(30));

@@ -4,10 +4,10 @@ import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.anomaly.AnomalyGraph;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.backfill.VersionInputs;
 import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.retention.RetentionGraph;
 import dev.pulse.pipeline.retention.RetentionRow;
-import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.metric.MetricInput;
 import dev.pulse.pipeline.metric.MetricRow;
@@ -17,14 +17,14 @@ import dev.pulse.pipeline.metric.ObservationSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The part of the job that streaming and replay share: the parsed events fanned out to every
- * analysis of the plan. Every operator's uid starts with its analysis's id, so changing one
- * analysis (a new id) and restoring from a savepoint keeps the state of all the others.
+ * analysis of the plan (each version reading what {@link VersionInputs} gives it). Every
+ * operator's uid starts with its analysis's id, so changing one analysis (a new id) and restoring
+ * from a savepoint keeps the state of all the others.
  */
 public final class PipelineGraph {
     private PipelineGraph() {
@@ -40,11 +40,11 @@ public final class PipelineGraph {
     }
 
     /** Every Funnel of the plan over the well-formed events. */
-    public static List<FunnelGraph.Output> funnels(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
+    public static List<FunnelGraph.Output> funnels(VersionInputs events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<FunnelGraph.Output> outputs = new ArrayList<>();
         for (AnalysisPlan a : plan.analyses()) {
             if (a.funnel() != null) {
-                outputs.add(FunnelGraph.add(events, a, layout, provisional));
+                outputs.add(FunnelGraph.add(events.of(a), layout, provisional));
             }
         }
         return outputs;
@@ -55,11 +55,11 @@ public final class PipelineGraph {
     }
 
     /** Every Retention of the plan over the well-formed events. */
-    public static List<RetentionOutput> retentions(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
+    public static List<RetentionOutput> retentions(VersionInputs events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<RetentionOutput> outputs = new ArrayList<>();
         for (AnalysisPlan a : plan.analyses()) {
             if (a.retention() != null) {
-                outputs.add(new RetentionOutput(a, RetentionGraph.add(events, a, layout, provisional)));
+                outputs.add(new RetentionOutput(a, RetentionGraph.add(events.of(a), layout, provisional)));
             }
         }
         return outputs;
@@ -75,19 +75,17 @@ public final class PipelineGraph {
      *
      * @param provisional whether open windows emit provisional rows every emitEvery (streaming)
      */
-    public static List<MetricOutput> metrics(DataStream<Event> events, PipelinePlan plan, EventLayout layout, boolean provisional) {
+    public static List<MetricOutput> metrics(VersionInputs events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<MetricOutput> outputs = new ArrayList<>();
         for (AnalysisPlan a : plan.analyses()) {
             if (a.metric() == null) {
                 continue;
             }
-            DataStream<Observation> observations = events
-                    .flatMap(new MetricInput(a, layout)).returns(ObservationSerializer.TYPE)
-                    .name(a.kind() + " " + a.namespace() + "/" + a.name() + ": filter").uid(uid(a, "input"));
-            SingleOutputStreamOperator<MetricRow> rows = observations
-                    .keyBy(o -> o.key, Types.STRING)
-                    .process(new MetricWindowProcess(a, provisional)).returns(TypeInformation.of(MetricRow.class))
-                    .name(a.kind() + " " + a.namespace() + "/" + a.name() + ": windows").uid(uid(a, "windows"));
+            String name = a.kind() + " " + a.namespace() + "/" + a.name();
+            SingleOutputStreamOperator<MetricRow> rows = events.of(a)
+                    .flatMap(new MetricInput(a, layout), ObservationSerializer.TYPE, name + ": filter", "input")
+                    .process(o -> o.key, new MetricWindowProcess(a, provisional), TypeInformation.of(MetricRow.class),
+                            name + ": windows", "windows");
             outputs.add(new MetricOutput(a, rows, rows.getSideOutput(MetricWindowProcess.lateOutput(a))));
         }
         return outputs;

@@ -12,6 +12,8 @@ import dev.pulse.pipeline.sink.DeadLetterSerializer;
 import dev.pulse.pipeline.sink.MetricRowJson;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.backfill.HistoryRead;
+import dev.pulse.pipeline.backfill.VersionInputs;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -42,6 +44,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <p>Kafka → parse once (in the source, so watermarks are per partition) → malformed records to
  * the dead letters → every analysis of the plan (Metrics, Funnels, Retention; {@link PipelineGraph}) → PostgreSQL upserts and
  * optional result topics. Offsets are committed to the stream's consumer group on checkpoints.
+ * Versions the operator pinned read the live stream from their hand-over offsets on, and those
+ * that backfill also one bounded history read per group of versions applied together
+ * ({@link HistoryRead}; docs/changes.md).
  */
 public final class PipelineJob {
     private PipelineJob() {
@@ -104,7 +109,8 @@ public final class PipelineJob {
                     .sinkTo(kafkaSink(settings, new DeadLetterSerializer(settings.deadLetterTopic())))
                     .name("dead letters").uid("events/dead-letters");
         }
-        List<PipelineGraph.MetricOutput> metrics = PipelineGraph.metrics(events, plan, layout, true);
+        VersionInputs inputs = VersionInputs.of(events, HistoryRead.add(env, plan, layout, settings.bootstrapServers()));
+        List<PipelineGraph.MetricOutput> metrics = PipelineGraph.metrics(inputs, plan, layout, true);
         for (PipelineGraph.MetricOutput m : metrics) {
             addSinks(m, settings);
             DataStream<AnomalyRow> anomalies = PipelineGraph.anomalies(m, true);
@@ -113,13 +119,13 @@ public final class PipelineJob {
                         .name(m.plan().name() + ": anomalies to postgres").uid(PipelineGraph.uid(m.plan(), "anomalies-postgres"));
             }
         }
-        for (FunnelGraph.Output f : PipelineGraph.funnels(events, plan, layout, true)) {
+        for (FunnelGraph.Output f : PipelineGraph.funnels(inputs, plan, layout, true)) {
             if (settings.jdbcUrl() != null) {
                 f.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(f.plan()), RowBindings.FUNNELS))
                         .name(f.plan().name() + ": postgres").uid(PipelineGraph.uid(f.plan(), "postgres"));
             }
         }
-        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(events, plan, layout, true)) {
+        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(inputs, plan, layout, true)) {
             if (settings.jdbcUrl() != null) {
                 r.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(r.plan()), RowBindings.RETENTIONS))
                         .name(r.plan().name() + ": postgres").uid(PipelineGraph.uid(r.plan(), "postgres"));

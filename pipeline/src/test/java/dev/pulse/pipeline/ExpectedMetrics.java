@@ -35,6 +35,19 @@ final class ExpectedMetrics {
 
     private record Spec(String name, Predicate<ShopEvent> filter, String aggregation, List<Function<ShopEvent, String>> dims,
             String window, long size, long every, Predicate<ShopEvent> numerator, Predicate<ShopEvent> denominator) {
+        Spec withDimensions(List<Function<ShopEvent, String>> d) {
+            return new Spec(name, filter, aggregation, d, window, size, every, numerator, denominator);
+        }
+    }
+
+    /** A field of the test stream as a dimension value. */
+    private static Function<ShopEvent, String> field(String name) {
+        return switch (name) {
+            case "platform" -> ShopEvent::platform;
+            case "country" -> ShopEvent::country;
+            case "premium" -> e -> e.premium() == null ? null : e.premium().toString();
+            default -> throw new IllegalArgumentException("no dimension field " + name + " in the test stream");
+        };
     }
 
     private static final List<Spec> SPECS = List.of(
@@ -63,8 +76,19 @@ final class ExpectedMetrics {
 
     /** Every metric's rows over the events, by {@link Row#key()}. */
     static Map<String, Row> compute(Collection<ShopEvent> events) {
+        return compute(events, Map.of());
+    }
+
+    /**
+     * Every metric's rows over the events, some metrics grouped by other dimensions than in
+     * {@link ShopEvents#DEFINITIONS}: metric name → its dimension fields, in order.
+     */
+    static Map<String, Row> compute(Collection<ShopEvent> events, Map<String, List<String>> dimensions) {
         Map<String, Row> rows = new TreeMap<>();
-        for (Spec spec : SPECS) {
+        for (Spec declared : SPECS) {
+            Spec spec = dimensions.containsKey(declared.name())
+                    ? declared.withDimensions(dimensions.get(declared.name()).stream().map(ExpectedMetrics::field).toList())
+                    : declared;
             Map<String, List<ShopEvent>> members = new TreeMap<>();
             Map<String, long[]> windowOf = new TreeMap<>();
             Map<String, List<String>> dimsOf = new TreeMap<>();

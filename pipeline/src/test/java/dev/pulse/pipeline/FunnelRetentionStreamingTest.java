@@ -3,21 +3,10 @@ package dev.pulse.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
-import dev.pulse.api.serving.TableLayout;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -34,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * against the same walk).
  */
 class FunnelRetentionStreamingTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long HOUR = 3_600_000;
 
     @RegisterExtension
@@ -69,64 +57,11 @@ class FunnelRetentionStreamingTest {
                 Set<JsonNode> expected = a.funnel() != null
                         ? FunnelRetentionTraffic.expectedFunnel(a, events)
                         : FunnelRetentionTraffic.expectedRetention(a, events, end);
-                StreamingEngines.await(a.name() + " final rows", () -> finalRows(jdbc, a).size() == expected.size());
-                assertThat(finalRows(jdbc, a)).as(a.name()).containsExactlyInAnyOrderElementsOf(expected);
+                StreamingEngines.await(a.name() + " final rows", () -> ServingRows.analysisRows(jdbc, a, true).size() == expected.size());
+                assertThat(ServingRows.analysisRows(jdbc, a, true)).as(a.name()).containsExactlyInAnyOrderElementsOf(expected);
             }
         } finally {
             job.cancel().get();
         }
-    }
-
-    /** The final rows of an analysis's table, in the replay's JSON shape. */
-    private static Set<JsonNode> finalRows(String jdbc, AnalysisPlan a) throws Exception {
-        TableLayout layout = TableLayout.of(a);
-        Set<JsonNode> rows = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
-            try (ResultSet exists = s.executeQuery("SELECT to_regclass('" + layout.qualifiedName().replace("'", "''") + "') IS NOT NULL")) {
-                if (!exists.next() || !exists.getBoolean(1)) {
-                    return rows;
-                }
-            }
-            try (ResultSet r = s.executeQuery("SELECT * FROM " + layout.qualifiedName() + " WHERE " + TableLayout.quote(TableLayout.FINAL))) {
-                while (r.next()) {
-                    ObjectNode n = JSON.createObjectNode();
-                    n.put("kind", a.kind().name());
-                    n.put("namespace", a.namespace());
-                    n.put("name", a.name());
-                    Instant start = r.getTimestamp(TableLayout.WINDOW_START).toInstant();
-                    ObjectNode dims = JSON.createObjectNode();
-                    for (int i = 0; i < a.dimensions().size(); i++) {
-                        dims.put(a.dimensions().get(i), TableLayout.dimensionValue(r.getString(layout.dimensionColumns().get(i))));
-                    }
-                    if (a.funnel() != null) {
-                        n.put("windowStart", start.toString());
-                        n.put("windowEnd", r.getTimestamp(TableLayout.WINDOW_END).toInstant().toString());
-                        n.set("dimensions", dims);
-                        ArrayNode steps = n.putArray("steps");
-                        Long[] counts = (Long[]) r.getArray("step_counts").getArray();
-                        for (int k = 0; k < counts.length; k++) {
-                            steps.addObject().put("name", a.funnel().steps().get(k).name()).put("count", counts[k]);
-                        }
-                    } else {
-                        n.put("cohortStart", start.toString());
-                        n.set("dimensions", dims);
-                        n.put("cohortSize", r.getLong("cohort_size"));
-                        ArrayNode retained = n.putArray("retained");
-                        Array values = r.getArray("retained");
-                        Boolean[] complete = (Boolean[]) r.getArray("complete").getArray();
-                        Long[] counts = (Long[]) values.getArray();
-                        for (int k = 0; k < counts.length; k++) {
-                            if (complete[k]) {
-                                retained.add(counts[k]);
-                            } else {
-                                retained.addNull();
-                            }
-                        }
-                    }
-                    rows.add(JSON.readTree(n.toString()));
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -51,7 +51,8 @@ final class FunnelRetentionTraffic {
             + funnel("f-unordered", "unordered", "uniques", true) + funnel("f-ordered-totals", "ordered", "totals", true)
             + retention("r-bounded", "bounded") + retention("r-unbounded", "unbounded");
 
-    private static String funnel(String name, String order, String countBy, boolean byPlatform) {
+    /** A funnel over steps a, b, c, d with exclusion e (the traffic's), as YAML starting with its document separator. */
+    static String funnel(String name, String order, String countBy, boolean byPlatform) {
         return """
                 ---
                 apiVersion: pulse.dev/v1alpha1
@@ -73,7 +74,8 @@ final class FunnelRetentionTraffic {
                 """.formatted(name, order, countBy, byPlatform ? "[platform]" : "[]");
     }
 
-    private static String retention(String name, String mode) {
+    /** A retention of cohort a and return d by platform, as YAML starting with its document separator. */
+    static String retention(String name, String mode) {
         return """
                 ---
                 apiVersion: pulse.dev/v1alpha1

@@ -1,21 +1,31 @@
 package dev.pulse.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.TableLayout;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Reads a plan's serving tables back, through the shared {@link TableLayout}. */
 final class ServingRows {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** A row as stored. */
     record Stored(ExpectedMetrics.Row row, boolean isFinal) {
     }
@@ -23,12 +33,13 @@ final class ServingRows {
     private ServingRows() {
     }
 
+    /** The rows of the plan's Metrics (its Funnels and Retentions: {@link #analysisRows}). */
     static Map<String, Stored> read(String jdbcUrl, PipelinePlan plan) throws SQLException {
         Map<String, Stored> rows = new HashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
             for (AnalysisPlan a : plan.analyses()) {
                 TableLayout layout = TableLayout.of(a);
-                if (!exists(c, layout)) {
+                if (a.metric() == null || !exists(c, layout)) {
                     continue;
                 }
                 List<String> columns = new ArrayList<>(layout.keyColumns());
@@ -57,6 +68,61 @@ final class ServingRows {
 
     static long finalCount(String jdbcUrl, PipelinePlan plan) throws SQLException {
         return read(jdbcUrl, plan).values().stream().filter(Stored::isFinal).count();
+    }
+
+    /**
+     * The rows of a Funnel's or Retention's table in the replay's JSON shape (a retention period
+     * not complete reads as null), only the final ones when asked.
+     */
+    static Set<JsonNode> analysisRows(String jdbcUrl, AnalysisPlan a, boolean finalOnly) throws Exception {
+        TableLayout layout = TableLayout.of(a);
+        Set<JsonNode> rows = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            if (!exists(c, layout)) {
+                return rows;
+            }
+            String sql = "SELECT * FROM " + layout.qualifiedName() + (finalOnly ? " WHERE " + TableLayout.quote(TableLayout.FINAL) : "");
+            try (ResultSet r = s.executeQuery(sql)) {
+                while (r.next()) {
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("kind", a.kind().name());
+                    n.put("namespace", a.namespace());
+                    n.put("name", a.name());
+                    Instant start = r.getTimestamp(TableLayout.WINDOW_START).toInstant();
+                    ObjectNode dims = JSON.createObjectNode();
+                    for (int i = 0; i < a.dimensions().size(); i++) {
+                        dims.put(a.dimensions().get(i), TableLayout.dimensionValue(r.getString(layout.dimensionColumns().get(i))));
+                    }
+                    if (a.funnel() != null) {
+                        n.put("windowStart", start.toString());
+                        n.put("windowEnd", r.getTimestamp(TableLayout.WINDOW_END).toInstant().toString());
+                        n.set("dimensions", dims);
+                        ArrayNode steps = n.putArray("steps");
+                        Long[] counts = (Long[]) r.getArray("step_counts").getArray();
+                        for (int k = 0; k < counts.length; k++) {
+                            steps.addObject().put("name", a.funnel().steps().get(k).name()).put("count", counts[k]);
+                        }
+                    } else {
+                        n.put("cohortStart", start.toString());
+                        n.set("dimensions", dims);
+                        n.put("cohortSize", r.getLong("cohort_size"));
+                        ArrayNode retained = n.putArray("retained");
+                        Array values = r.getArray("retained");
+                        Boolean[] complete = (Boolean[]) r.getArray("complete").getArray();
+                        Long[] counts = (Long[]) values.getArray();
+                        for (int k = 0; k < counts.length; k++) {
+                            if (complete[k]) {
+                                retained.add(counts[k]);
+                            } else {
+                                retained.addNull();
+                            }
+                        }
+                    }
+                    rows.add(JSON.readTree(n.toString()));
+                }
+            }
+        }
+        return rows;
     }
 
     private static boolean exists(Connection c, TableLayout layout) throws SQLException {

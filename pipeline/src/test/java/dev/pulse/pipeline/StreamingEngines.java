@@ -1,29 +1,45 @@
 package dev.pulse.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
+import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.EmbeddedKafka;
 import dev.pulse.testsupport.PostgresExtension;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -69,6 +85,62 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
 
     PipelineSettings settings(String jdbc, String deadLetterTopic) {
         return new PipelineSettings(Path.of("plan.json"), kafka.bootstrapServers(), jdbc, null, null, true, 500, 100, 500, deadLetterTopic, false);
+    }
+
+    /** JSON lines round-robin over the partitions, in order. */
+    void produceLines(String topic, List<String> lines) {
+        try (KafkaProducer<String, String> p = producer()) {
+            for (int i = 0; i < lines.size(); i++) {
+                p.send(new ProducerRecord<>(topic, i % PARTITIONS, null, lines.get(i)));
+            }
+        }
+    }
+
+    /** Partition to end offset (the next offset written), as the operator reads it to pin a hand-over. */
+    Map<Integer, Long> endOffsets(String topic) {
+        try (KafkaConsumer<String, String> c = consumer("test-offsets-" + System.nanoTime())) {
+            Map<Integer, Long> offsets = new TreeMap<>();
+            c.endOffsets(partitions(topic)).forEach((tp, offset) -> offsets.put(tp.partition(), offset));
+            return offsets;
+        }
+    }
+
+    /** Partition to the offset the consumer group committed (partitions it has not committed: absent). */
+    Map<Integer, Long> committed(String group, String topic) {
+        try (KafkaConsumer<String, String> c = consumer(group)) {
+            Map<Integer, Long> offsets = new TreeMap<>();
+            c.committed(Set.copyOf(partitions(topic))).forEach((tp, o) -> {
+                if (o != null) {
+                    offsets.put(tp.partition(), o.offset());
+                }
+            });
+            return offsets;
+        }
+    }
+
+    /** Commits offsets for a consumer group, as a job that read up to there would have. */
+    void commit(String group, String topic, Map<Integer, Long> offsets) {
+        try (KafkaConsumer<String, String> c = consumer(group)) {
+            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+            offsets.forEach((partition, offset) -> commit.put(new TopicPartition(topic, partition), new OffsetAndMetadata(offset)));
+            c.commitSync(commit);
+        }
+    }
+
+    private static List<TopicPartition> partitions(String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new TopicPartition(topic, p));
+        }
+        return partitions;
+    }
+
+    private KafkaConsumer<String, String> consumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
     /** Events round-robin over the partitions; malformed lines mixed in when asked. */
@@ -127,7 +199,19 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
 
     /** A streaming environment without generic types, checkpointing every 500 ms, with or without restarts. */
     static StreamExecutionEnvironment environment(boolean restarts) {
+        return environment(restarts, null);
+    }
+
+    /**
+     * The same, restoring from a savepoint (or null) with the restore settings the operator renders
+     * ({@link #renderedRestoreSettings()}).
+     */
+    static StreamExecutionEnvironment environment(boolean restarts, String savepoint) {
         Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            conf.addAll(renderedRestoreSettings());
+        }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         if (restarts) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -145,5 +229,68 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
     /** Waits for the condition for at most three minutes. */
     static void await(String what, Callable<Boolean> condition) {
         Awaitility.await(what).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(condition);
+    }
+
+    /** Waits for the assertions to pass for at most three minutes; fails with the last failure. */
+    static void awaitAsserted(String what, ThrowingRunnable assertions) {
+        Awaitility.await(what).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(assertions);
+    }
+
+    /**
+     * Waits for the condition, running {@code keepAlive} every two seconds, then lets the caller's
+     * assertions say what is wrong if it never held.
+     */
+    static void awaitQuietly(JobClient job, Callable<Boolean> condition, Runnable keepAlive) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        long nextKeepAlive = System.currentTimeMillis() + 2_000;
+        while (!condition.call() && System.currentTimeMillis() < deadline) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job ended: " + job.getJobStatus().get()).isFalse();
+            if (System.currentTimeMillis() >= nextKeepAlive) {
+                keepAlive.run();
+                nextKeepAlive = System.currentTimeMillis() + 2_000;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** A FlinkDeployment as the operator renders it (RenderedResourcesTest keeps it current). */
+    static final Path RENDERED = Path.of("operator/src/test/resources/golden/out-shop.yaml");
+
+    /**
+     * The restore settings the Flink Kubernetes Operator derives from the FlinkDeployments the
+     * operator renders ({@link #RENDERED}): {@code spec.job.allowNonRestoredState}, when set,
+     * becomes {@code execution.savepoint.ignore-unclaimed-state}; unset, Flink's default (false) holds.
+     */
+    static Configuration renderedRestoreSettings() {
+        Configuration conf = new Configuration();
+        for (JsonNode job : renderedJobs()) {
+            JsonNode allow = job.path("allowNonRestoredState");
+            assertThat(allow.isMissingNode() || allow.isBoolean()).as("spec.job.allowNonRestoredState is a boolean: %s", allow).isTrue();
+            if (allow.isBoolean()) {
+                conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allow.booleanValue());
+            }
+        }
+        return conf;
+    }
+
+    /** spec.job of every FlinkDeployment in the rendered golden file; every one must agree. */
+    private static List<JsonNode> renderedJobs() {
+        Path file = Checkout.root().resolve(RENDERED);
+        List<JsonNode> jobs = new ArrayList<>();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (var docs = yaml.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                if (doc != null && "FlinkDeployment".equals(doc.path("kind").asText())) {
+                    jobs.add(doc.path("spec").path("job"));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the rendered FlinkDeployments in " + file, e);
+        }
+        assertThat(jobs).as("FlinkDeployments in %s", file).isNotEmpty();
+        assertThat(jobs.stream().map(j -> j.path("allowNonRestoredState").toString()).distinct())
+                .as("every rendered pipeline restores alike").hasSize(1);
+        return jobs;
     }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -138,7 +137,7 @@ class StreamingPipelineTest {
             // Flink does not checkpoint a source's watermark: a job restored from a checkpoint taken
             // after the last record (the heartbeat read, its watermark not yet passed on) moves its
             // watermark only with new records, as a live stream's keep coming. Keep the stream alive.
-            awaitQuietly(job, () -> ServingRows.finalCount(jdbc, plan) == expected.size(), () -> ENGINES.heartbeat(topic, ShopEvents.T0 + HOUR));
+            StreamingEngines.awaitQuietly(job, () -> ServingRows.finalCount(jdbc, plan) == expected.size(), () -> ENGINES.heartbeat(topic, ShopEvents.T0 + HOUR));
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, plan);
             ExpectedMetrics.assertSameRows(expected, ServingRows.rowsOf(stored));
             assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
@@ -162,22 +161,5 @@ class StreamingPipelineTest {
         Map<String, String> latest = new HashMap<>();
         ENGINES.consume(topic).forEach(r -> latest.put(r.key(), r.value()));
         return latest.values().stream().filter(v -> v.contains("\"final\":true")).count();
-    }
-
-    /**
-     * Waits for the condition, running {@code keepAlive} every two seconds, then lets the caller's
-     * assertions say what is wrong if it never held.
-     */
-    static void awaitQuietly(JobClient job, Callable<Boolean> condition, Runnable keepAlive) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        long nextKeepAlive = System.currentTimeMillis() + 2_000;
-        while (!condition.call() && System.currentTimeMillis() < deadline) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job ended: " + job.getJobStatus().get()).isFalse();
-            if (System.currentTimeMillis() >= nextKeepAlive) {
-                keepAlive.run();
-                nextKeepAlive = System.currentTimeMillis() + 2_000;
-            }
-            Thread.sleep(250);
-        }
     }
 }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Compiles YAML definitions (namespace growth unless given) into the plan of their stream. */
 final class TestPlans {
@@ -26,6 +27,14 @@ final class TestPlans {
     }
 
     static PipelinePlan compile(String yaml) {
+        return compile(yaml, null);
+    }
+
+    /**
+     * Compiles against the plan running before ({@code previous}, or null), as the operator does: a
+     * version that keeps running keeps its backfill pins.
+     */
+    static PipelinePlan compile(String yaml, PipelinePlan previous) {
         List<HasMetadata> resources = new ArrayList<>();
         try (YAMLParser parser = new YAMLFactory().createParser(yaml)) {
             for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
@@ -48,7 +57,7 @@ final class TestPlans {
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
-        Compilation c = new PlanCompiler().compile(resources);
+        Compilation c = (previous == null ? new PlanCompiler() : new PlanCompiler(Map.of(previous.pipeline(), previous))).compile(resources);
         if (!c.isValid()) {
             throw new IllegalArgumentException("invalid test definitions: " + c.problems());
         }

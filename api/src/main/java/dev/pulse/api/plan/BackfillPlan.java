@@ -55,12 +55,14 @@ public record BackfillPlan(Mode mode, Long fromMs, Long durationMs, Long pinnedA
     }
 
     /**
-     * Identifies one bounded read of history: pinned versions with the same hand-over share it
-     * (one read of the topic for every version applied together).
+     * Identifies one bounded read of history: versions pinned together (same time, same hand-over)
+     * share it, one read of the topic for every version applied together. The time is part of it:
+     * on a quiet topic two applies can pin the same offsets, and a version applied later must not
+     * join a read that already finished (it would get no history).
      */
     @JsonIgnore
     public String historyId() {
-        return PlanJson.sha256(handOver).substring(0, 10);
+        return PlanJson.sha256(pinnedAtMs + "@" + handOver).substring(0, 10);
     }
 
     /** The consumer group the history read commits its progress to (the operator reads it as backfill progress). */

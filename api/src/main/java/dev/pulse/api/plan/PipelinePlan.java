@@ -22,6 +22,29 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
         return new PipelinePlan(apiVersion, pipeline, newHash, stream, analyses);
     }
 
+    /**
+     * The plan as its job executes it: without the serving settings only the serving store uses
+     * (retention, rollups) and without a hash. Two plans whose {@code forJob()} are equal run the
+     * same job.
+     */
+    public PipelinePlan forJob() {
+        List<AnalysisPlan> out = analyses.stream().map(a -> {
+            ServingPlan s = a.serving();
+            ServingPlan jobs = s == null ? null : new ServingPlan(s.schema(), s.table(), 0, List.of(), s.columns());
+            return new AnalysisPlan(a.id(), a.kind(), a.namespace(), a.name(), a.semanticHash(), a.dimensions(), a.filter(), a.window(),
+                    a.allowedLatenessMs(), a.emitEveryMs(), a.metric(), a.funnel(), a.retention(), jobs, a.outputTopic(), a.backfill());
+        }).toList();
+        return new PipelinePlan(apiVersion, pipeline, null, stream, out);
+    }
+
+    /**
+     * Hash of {@link #forJob()}: the FlinkDeployment carries it, so a change of serving retention
+     * or rollups alone updates the plan but never restarts the job.
+     */
+    public String jobHash() {
+        return PlanJson.sha256(forJob());
+    }
+
     /** Whether some analysis's backfill still needs pinning (see {@link BackfillPlan}). */
     public boolean needsPinning() {
         return analyses.stream().anyMatch(a -> a.backfill() != null && !a.backfill().pinned());

@@ -115,7 +115,7 @@ public record PlanChanges(List<AnalysisChange> analyses, List<PipelineChange> pi
             PipelinePlan any = a != null ? a : b;
             PipelineChange.Type type = b == null ? PipelineChange.Type.Created
                     : a == null ? PipelineChange.Type.Deleted
-                    : withoutPins(b).equals(withoutPins(a)) ? PipelineChange.Type.Unchanged : PipelineChange.Type.Restarted;
+                    : withoutPins(b.forJob()).equals(withoutPins(a.forJob())) ? PipelineChange.Type.Unchanged : PipelineChange.Type.Restarted;
             out.add(new PipelineChange(any.stream().namespace(), any.pipeline(), type));
         }
         return List.copyOf(out);

@@ -230,8 +230,10 @@ public final class TableLayout implements Serializable {
     /**
      * The upsert of one row. Parameters, in order: window_start, window_end (timestamptz), each
      * dimension column (text, {@link #NULL_DIMENSION} for missing), each value column, final.
-     * {@code updated_at} is the database's {@code now()}. A final row is never turned back into a
-     * provisional one (a replayed provisional result after a restart cannot undo finality).
+     * {@code updated_at} is the database's {@code now()}. A final row is never written again: not
+     * turned back into a provisional one (a replayed provisional result after a restart cannot undo
+     * finality) and not replaced by another final one (a version resumed after a revert, or a job
+     * restored from an older checkpoint, can never replace a final number).
      */
     public String upsertSql() {
         List<String> columns = new ArrayList<>(keyColumns());
@@ -246,7 +248,7 @@ public final class TableLayout implements Serializable {
         }
         sql.append(quote(FINAL)).append(" = EXCLUDED.").append(quote(FINAL)).append(", ")
                 .append(quote(UPDATED_AT)).append(" = EXCLUDED.").append(quote(UPDATED_AT))
-                .append(" WHERE NOT t.").append(quote(FINAL)).append(" OR EXCLUDED.").append(quote(FINAL));
+                .append(" WHERE NOT t.").append(quote(FINAL));
         return sql.toString();
     }
 

@@ -230,4 +230,14 @@ class PlanCompilerTest {
         assertThat(b.finalFromMs()).isEqualTo(1_500_000L);
         assertThat(b.handOver()).containsEntry(0, 30L).containsEntry(1, 40L);
     }
+
+    @Test
+    void servingSettingsChangeThePlanButNotWhatTheJobRuns() {
+        PipelinePlan before = onlyPlan(compile(STREAM, ORDERS));
+        PipelinePlan serving = onlyPlan(compile(STREAM, ORDERS + "  serving: {retention: 90d, rollups: [1h]}\n"));
+        PipelinePlan emit = onlyPlan(compile(STREAM, ORDERS + "  emitEvery: 30s\n"));
+        assertThat(serving.hash()).isNotEqualTo(before.hash());
+        assertThat(serving.jobHash()).isEqualTo(before.jobHash());
+        assertThat(emit.jobHash()).isNotEqualTo(before.jobHash());
+    }
 }

@@ -3,6 +3,7 @@ package dev.pulse.operator.eventstream;
 import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.AnalysisChange;
 import dev.pulse.api.plan.PipelineChange;
+import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanChanges;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
@@ -185,7 +186,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         if (!state.valid()) {
             return new StreamObservation(Validity.INVALID_SPEC, InvalidSpec.describe(state.problems()), null, null, null, observed);
         }
-        String desiredHash = state.plan(pipeline).map(p -> p.hash()).orElse(null);
+        String desiredHash = state.plan(pipeline).map(PipelinePlan::jobHash).orElse(null);
         if (state.blocked() != null) {
             return new StreamObservation(Validity.VALID, null, state.blocked().reason(), state.blocked().getMessage(), desiredHash, observed);
         }

@@ -60,7 +60,8 @@ public final class FlinkDeploymentRenderer {
         labels.put(Labels.PIPELINE, plan.pipeline());
         meta.setLabels(labels);
         Map<String, String> annotations = new TreeMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
-        annotations.put(Labels.PLAN_HASH, plan.hash());
+        // what the job executes: a serving-only change (retention, rollups) updates the plan, not the job
+        annotations.put(Labels.PLAN_HASH, plan.jobHash());
         meta.setAnnotations(annotations);
         fd.setMetadata(meta);
 
@@ -102,7 +103,7 @@ public final class FlinkDeploymentRenderer {
         PodTemplateSpec pod = existing == null ? new PodTemplateSpec() : existing;
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         Map<String, String> annotations = new TreeMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
-        annotations.put(Labels.PLAN_HASH, plan.hash());
+        annotations.put(Labels.PLAN_HASH, plan.jobHash());
         meta.setAnnotations(annotations);
         pod.setMetadata(meta);
 

@@ -9,15 +9,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Parses Kafka records straight into {@link Event}s inside the source, so event time is known
  * there and watermarks are generated per partition. Malformed records pass on, marked.
+ *
+ * <p>For a history read ({@link #history}) events are marked as history.
  */
 public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Event> {
     private static final long serialVersionUID = 1L;
     private static final byte[] EMPTY = new byte[0];
     private final EventLayout layout;
+    private final boolean history;
     private transient EventParser parser;
 
+    /** The live source's deserializer. */
     public KafkaEventDeserializer(EventLayout layout) {
+        this(layout, false);
+    }
+
+    public KafkaEventDeserializer(EventLayout layout, boolean history) {
         this.layout = layout;
+        this.history = history;
     }
 
     @Override
@@ -33,6 +42,7 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
         Event e = parser.parse(record.value() == null ? EMPTY : record.value());
         e.source = record.partition();
         e.position = record.offset();
+        e.history = history;
         out.collect(e);
     }
 

@@ -9,7 +9,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Passes well-formed events on and sends malformed ones to the {@link #DEAD_LETTERS} side
- * output, counting them in the {@code malformedRecords} metric of the stream.
+ * output, counting them in the {@code malformedRecords} metric of the stream. Stamps each event
+ * with the source's watermark as it passes ({@link Event#sourceWatermark}).
  */
 public final class SplitMalformed extends ProcessFunction<Event, Event> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
@@ -47,6 +48,7 @@ public final class SplitMalformed extends ProcessFunction<Event, Event> {
         } else {
             events.inc();
             eventTotal.add(1);
+            e.sourceWatermark = ctx.timerService().currentWatermark();
             out.collect(e);
         }
     }

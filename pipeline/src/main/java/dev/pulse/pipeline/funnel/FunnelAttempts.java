@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.backfill.HandOver;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,11 @@ import org.apache.flink.util.OutputTag;
  * point for its time is late: counted and sent to the late output. An attempt therefore closes
  * for good once the watermark passes its first event + conversionWindow + allowedLateness, and
  * the per-actor state is at most the events of one conversion window plus the open attempt.
+ *
+ * <p>A version the operator pinned judges lateness by its hand-over ({@link HandOver}): history
+ * events are never late, live ones are late against their source's watermark too. While its
+ * history is read the watermark stays at its minimum, so every event waits in state until the
+ * read is complete.
  */
 public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEvent, AttemptUpdate> {
     private static final long serialVersionUID = 1L;
@@ -33,6 +39,7 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
     private final boolean provisional;
     private final OutputTag<FunnelEvent> lateOutput;
     private final String analysis;
+    private final boolean pinned;
     private transient ListState<FunnelEvent> pending;
     private transient ValueState<FunnelProgress> progress;
     private transient Counter lateEvents;
@@ -44,6 +51,7 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
         this.provisional = provisional;
         this.lateOutput = lateOutput(plan);
         this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
+        this.pinned = HandOver.pinned(plan);
     }
 
     public static OutputTag<FunnelEvent> lateOutput(AnalysisPlan plan) {
@@ -59,7 +67,7 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
 
     @Override
     public void processElement(FunnelEvent e, Context ctx, Collector<AttemptUpdate> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = HandOver.lateAgainst(pinned, e.history, ctx.timerService().currentWatermark(), e.sourceWatermark);
         if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
             lateEvents.inc();
             ctx.output(lateOutput, e);

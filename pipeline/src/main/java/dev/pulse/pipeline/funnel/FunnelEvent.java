@@ -12,6 +12,10 @@ public class FunnelEvent {
     public String[] dimensions;
     /** Arrival order within the actor, for a stable order at equal times and ranks. */
     public long sequence;
+    /** Read by a history read (never late). */
+    public boolean history;
+    /** The live source's watermark when the event passed it ({@code Event.sourceWatermark}). */
+    public long sourceWatermark = Long.MIN_VALUE;
 
     public FunnelEvent() {
     }

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.PipelineGraph;
+import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,14 +19,13 @@ public final class FunnelGraph {
     public record Output(AnalysisPlan plan, DataStream<FunnelRow> rows, DataStream<FunnelEvent> late) {
     }
 
-    public static Output add(DataStream<Event> events, AnalysisPlan a, EventLayout layout, boolean provisional) {
+    public static Output add(VersionStream<Event> events, EventLayout layout, boolean provisional) {
+        AnalysisPlan a = events.plan();
         String name = a.kind() + " " + a.namespace() + "/" + a.name();
         SingleOutputStreamOperator<AttemptUpdate> attempts = events
-                .flatMap(new FunnelInput(a, layout)).returns(TypeInformation.of(FunnelEvent.class))
-                .name(name + ": steps").uid(PipelineGraph.uid(a, "steps"))
-                .keyBy(e -> e.actor, Types.STRING)
-                .process(new FunnelAttempts(a, provisional)).returns(TypeInformation.of(AttemptUpdate.class))
-                .name(name + ": attempts").uid(PipelineGraph.uid(a, "attempts"));
+                .flatMap(new FunnelInput(a, layout), TypeInformation.of(FunnelEvent.class), name + ": steps", "steps")
+                .process(e -> e.actor, new FunnelAttempts(a, provisional), TypeInformation.of(AttemptUpdate.class),
+                        name + ": attempts", "attempts");
         DataStream<FunnelRow> rows = attempts
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new FunnelRows(a, provisional)).returns(TypeInformation.of(FunnelRow.class))

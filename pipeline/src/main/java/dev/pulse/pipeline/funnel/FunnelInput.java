@@ -76,6 +76,8 @@ public final class FunnelInput extends RichFlatMapFunction<Event, FunnelEvent> {
         }
         f.dimensions = values;
         f.sequence = e.position;
+        f.history = e.history;
+        f.sourceWatermark = e.sourceWatermark;
         out.collect(f);
     }
 }

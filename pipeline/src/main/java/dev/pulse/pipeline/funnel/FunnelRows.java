@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.funnel.FunnelSpec;
+import dev.pulse.pipeline.backfill.HandOver;
 import dev.pulse.pipeline.metric.DimensionKey;
 import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import org.apache.flink.util.Collector;
  * of its attempts: per step, attempts at or above it ({@code totals}) or distinct actors whose
  * best attempt is ({@code uniques}). Final once the watermark passes window end +
  * conversionWindow + allowedLateness, when every attempt that started in the window has closed;
- * provisional rows every emitEvery before that, when provisional results are on.
+ * provisional rows every emitEvery before that, when provisional results are on. A reporting
+ * window that starts before a pinned version's first complete time ({@link HandOver}) is emitted
+ * as provisional at that point instead, and dropped as usual.
  */
 public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate, FunnelRow> {
     private static final long serialVersionUID = 1L;
@@ -34,6 +37,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
     private final long lateness;
     private final ProvisionalEmission provisional;
     private final int dimensionCount;
+    private final long finalFromMs;
     /** attempt (actor and start) → {level, conversion ms} */
     private transient MapState<String, long[]> attempts;
 
@@ -45,6 +49,7 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
         this.lateness = plan.allowedLatenessMs();
         this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
+        this.finalFromMs = HandOver.finalFromMs(plan);
     }
 
     @Override
@@ -74,9 +79,11 @@ public final class FunnelRows extends KeyedProcessFunction<String, AttemptUpdate
         if (attempts.isEmpty() || !provisional.due(ctx.timeDomain())) {
             return;
         }
-        boolean isFinal = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        out.collect(row(ctx.getCurrentKey(), isFinal));
-        if (isFinal) {
+        boolean closed = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+        FunnelRow r = row(ctx.getCurrentKey(), closed);
+        r.finalResult = closed && r.windowStart >= finalFromMs;
+        out.collect(r);
+        if (closed) {
             attempts.clear();
         }
         provisional.emitted();

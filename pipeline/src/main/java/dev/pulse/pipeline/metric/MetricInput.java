@@ -73,7 +73,8 @@ public final class MetricInput extends RichFlatMapFunction<Event, Observation> {
                 o.text = field.text(e);
             }
         }
-        o.flags = flags;
+        o.flags = e.history ? flags | Observation.HISTORY : flags;
+        o.sourceWatermark = e.sourceWatermark;
         o.time = e.time;
         String[] values = new String[dimensions.length];
         for (int i = 0; i < values.length; i++) {

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.metric;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import dev.pulse.pipeline.backfill.HandOver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ import org.apache.flink.util.OutputTag;
  * re-read events of windows that were already final would open them again and overwrite their
  * final rows. So the watermark seen is checkpointed too, and after a restore lateness is judged
  * against the larger of it and the current one (the smallest over all subtasks, when rescaled).
+ *
+ * <p>A version the operator pinned follows its hand-over ({@link HandOver}): history events are
+ * never late, live ones are late against their source's watermark too, and a window that starts
+ * before the version's first complete time is emitted as provisional when its time comes (and
+ * dropped as usual), never as final.
  */
 public final class MetricWindowProcess extends KeyedProcessFunction<String, Observation, MetricRow> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -45,6 +51,8 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     private final long emitEvery;
     private final int dimensionCount;
     private final OutputTag<Observation> lateOutput;
+    private final boolean pinned;
+    private final long finalFromMs;
     private transient MapState<Long, MetricAccumulator> state;
     private transient long[] ends;
     private transient Counter lateEvents;
@@ -64,6 +72,8 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
         this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
         this.dimensionCount = plan.dimensions().size();
         this.lateOutput = lateOutput(plan);
+        this.pinned = HandOver.pinned(plan);
+        this.finalFromMs = HandOver.finalFromMs(plan);
     }
 
     /** The side output of an analysis's late events. */
@@ -82,7 +92,8 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
 
     @Override
     public void processElement(Observation o, Context ctx, Collector<MetricRow> out) throws Exception {
-        long watermark = watermark(ctx.timerService().currentWatermark());
+        long watermark = HandOver.lateAgainst(pinned, o.has(Observation.HISTORY),
+                watermark(ctx.timerService().currentWatermark()), o.sourceWatermark);
         int n = windows.endsOf(o.time, ends);
         boolean late = false;
         boolean becameDirty = false;
@@ -147,7 +158,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
             long end = timestamp + 1 - lateness;
             MetricAccumulator a = state.get(end);
             if (a != null) {
-                out.collect(row(ctx.getCurrentKey(), end, a, true));
+                out.collect(row(ctx.getCurrentKey(), end, a, windows.startOf(end) >= finalFromMs));
                 state.remove(end);
             }
             return;

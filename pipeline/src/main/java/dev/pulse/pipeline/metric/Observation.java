@@ -11,6 +11,8 @@ public class Observation {
     public static final int NUMERATOR = 2;
     /** A ratio's denominator side matched. */
     public static final int DENOMINATOR = 4;
+    /** Read by a history read (never late). */
+    public static final int HISTORY = 8;
 
     /** The dimension values, encoded by {@link DimensionKey}. */
     public String key;
@@ -19,6 +21,8 @@ public class Observation {
     /** The value countDistinct counts, or null when missing. */
     public String text;
     public int flags;
+    /** The live source's watermark when the event passed it ({@code Event.sourceWatermark}). */
+    public long sourceWatermark = Long.MIN_VALUE;
 
     public Observation() {
     }

@@ -39,6 +39,7 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         o.number = from.number;
         o.text = from.text;
         o.flags = from.flags;
+        o.sourceWatermark = from.sourceWatermark;
         return o;
     }
 
@@ -59,6 +60,7 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         out.writeDouble(o.number);
         StringValue.writeString(o.text, out);
         out.writeByte(o.flags);
+        out.writeLong(o.sourceWatermark);
     }
 
     @Override
@@ -73,6 +75,7 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         reuse.number = in.readDouble();
         reuse.text = StringValue.readString(in);
         reuse.flags = in.readByte();
+        reuse.sourceWatermark = in.readLong();
         return reuse;
     }
 

@@ -7,6 +7,7 @@ import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.event.JsonLinesFormat;
 import dev.pulse.pipeline.event.SplitMalformed;
 import dev.pulse.pipeline.anomaly.AnomalyRow;
+import dev.pulse.pipeline.backfill.VersionInputs;
 import dev.pulse.pipeline.event.EventParser;
 import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.sink.AnalysisRowJson;
@@ -52,7 +53,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * Malformed lines are reported on {@code err} as {@code <file>:<line>: <reason>}, then the summary
  * line ({@link ReplaySummary#line()}). The caller validates and compiles the definitions; an
- * invalid definition never gets here.
+ * invalid definition never gets here. A replay ignores the backfill pins a plan may carry (a
+ * running version's hand-over): it counts every record of its files.
  */
 public final class Replay {
     private Replay() {
@@ -83,7 +85,7 @@ public final class Replay {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration());
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);
             for (int p = 0; p < plans.size(); p++) {
-                define(env, plans.get(p), p, eventFiles, work);
+                define(env, withoutPins(plans.get(p)), p, eventFiles, work);
             }
             JobExecutionResult result;
             try {
@@ -105,6 +107,12 @@ public final class Replay {
         } finally {
             deleteRecursively(work);
         }
+    }
+
+    /** The plan with no backfill pins: every record of the files counts, every window is final. */
+    static PipelinePlan withoutPins(PipelinePlan plan) {
+        return new PipelinePlan(plan.apiVersion(), plan.pipeline(), plan.hash(), plan.stream(),
+                plan.analyses().stream().map(a -> a.withBackfill(null)).toList());
     }
 
     private static DataStream<String> union(DataStream<String> a, DataStream<String> b) {
@@ -129,7 +137,8 @@ public final class Replay {
                 .returns(Types.STRING)
                 .sinkTo(textFiles(work.resolve("malformed").resolve(String.valueOf(planIndex)))).name("malformed report");
         DataStream<String> rows = null;
-        List<PipelineGraph.MetricOutput> metricOutputs = PipelineGraph.metrics(events, plan, layout, false);
+        VersionInputs inputs = VersionInputs.of(events);
+        List<PipelineGraph.MetricOutput> metricOutputs = PipelineGraph.metrics(inputs, plan, layout, false);
         for (PipelineGraph.MetricOutput m : metricOutputs) {
             MetricRowJson json = new MetricRowJson(m.plan());
             DataStream<String> lines = m.rows().map(json::line).returns(Types.STRING);
@@ -142,11 +151,11 @@ public final class Replay {
                 rows = union(rows, anomalies.map(json::anomaly).returns(Types.STRING));
             }
         }
-        for (FunnelGraph.Output f : PipelineGraph.funnels(events, plan, layout, false)) {
+        for (FunnelGraph.Output f : PipelineGraph.funnels(inputs, plan, layout, false)) {
             AnalysisRowJson json = new AnalysisRowJson(f.plan());
             rows = union(rows, f.rows().map(json::funnel).returns(Types.STRING));
         }
-        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(events, plan, layout, false)) {
+        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(inputs, plan, layout, false)) {
             rows = union(rows, r.rows().filter(row -> row.finalResult)
                     .map(new ReplayRetentionLine(r.plan(), lastEventTime)).returns(Types.STRING));
         }

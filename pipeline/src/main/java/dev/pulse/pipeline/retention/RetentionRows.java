@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.backfill.HandOver;
 import dev.pulse.pipeline.metric.DimensionKey;
 import dev.pulse.pipeline.metric.ProvisionalEmission;
 import java.util.Arrays;
@@ -18,7 +19,8 @@ import org.apache.flink.util.Collector;
  * Counts one cohort row (the key: cohort start and breakdown values) from its members. A row is
  * emitted whenever a period becomes complete (an event-time timer per period) and, with
  * provisional results on, every emitEvery while it changes; it is final, and its state dropped,
- * once its last period is complete.
+ * once its last period is complete. A cohort that starts before a pinned version's first complete
+ * time ({@link HandOver}) is never final: its last row is provisional, and its state dropped.
  *
  * <p>In a replay the watermark at the end is infinite, so the replay computes completeness itself
  * from the time of the last event ({@link #completeness}).
@@ -28,12 +30,14 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     private final RetentionTracker tracker;
     private final ProvisionalEmission provisional;
     private final int dimensionCount;
+    private final long finalFromMs;
     private transient MapState<String, long[]> members;
 
     public RetentionRows(AnalysisPlan plan, boolean provisional) {
         this.tracker = new RetentionTracker(plan.retention());
         this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
+        this.finalFromMs = HandOver.finalFromMs(plan);
     }
 
     @Override
@@ -66,7 +70,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
         long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
         RetentionRow r = row(ctx.getCurrentKey(), watermark);
         boolean last = eventTime && r.complete[r.complete.length - 1];
-        r.finalResult = last;
+        r.finalResult = last && r.windowStart >= finalFromMs;
         out.collect(r);
         provisional.emitted();
         if (last) {

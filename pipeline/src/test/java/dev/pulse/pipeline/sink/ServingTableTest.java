@@ -68,7 +68,7 @@ class ServingTableTest {
     }
 
     @Test
-    void upsertsAreIdempotentAndAFinalRowStaysFinal() throws Exception {
+    void upsertsAreIdempotentAndAFinalRowIsNeverWrittenAgain() throws Exception {
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
             upsert(c, 0, "ios", "US", 1.0, false);
             upsert(c, 0, "ios", "US", 2.0, false);
@@ -77,6 +77,8 @@ class ServingTableTest {
             upsert(c, 0, "ios", "US", 3.0, true);
             assertThat(read(c, 0, "ios", "US")).isEqualTo("3.0/true/ios");
             upsert(c, 0, "ios", "US", 1.0, false); // a provisional row replayed after a restart
+            assertThat(read(c, 0, "ios", "US")).isEqualTo("3.0/true/ios");
+            upsert(c, 0, "ios", "US", 2.0, true); // another final number for the same row (a resumed version, an older checkpoint)
             assertThat(read(c, 0, "ios", "US")).isEqualTo("3.0/true/ios");
         }
     }
