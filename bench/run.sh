@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs the pipeline benchmark: ./bench/run.sh [events] [parallelism]  (see bench/README.md)
+# BENCH_MAIN picks another benchmark of this project (run-backfill.sh sets it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -9,4 +10,4 @@ root="$(dirname "$here")"
 "$root/mvnw" -q -f "$here/pom.xml" package
 opens="--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.security=ALL-UNNAMED --add-opens=java.sql/java.sql=ALL-UNNAMED"
 exec java -Xmx2g ${BENCH_JAVA_OPTS:-} $opens -cp "$here/target/pulse-bench-0.1.0-SNAPSHOT.jar:$(cat "$here/target/classpath.txt")" \
-  dev.pulse.bench.Benchmark "$@"
+  "${BENCH_MAIN:-dev.pulse.bench.Benchmark}" "$@"

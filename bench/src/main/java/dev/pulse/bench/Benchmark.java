@@ -1,18 +1,9 @@
 package dev.pulse.bench;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pulse.api.compile.Compilation;
-import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.PipelinePlan;
-import dev.pulse.api.v1alpha1.eventstream.EventStream;
-import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.pipeline.PipelineJob;
 import dev.pulse.pipeline.PipelineSettings;
 import dev.pulse.testsupport.EmbeddedKafka;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +25,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and job submission, which are printed as wall time beside it).
  */
 public final class Benchmark {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private static final int REPEATS = 3;
 
     private Benchmark() {
@@ -142,22 +131,7 @@ public final class Benchmark {
 
     /** Runs one generated job over the whole topic for the given analysis definitions. */
     private static long[] runGeneratedYaml(List<String> analyses, String bootstrap, String topic, String jdbc, int parallelism) throws Exception {
-        List<HasMetadata> resources = new ArrayList<>();
-        resources.add(YAML.treeToValue(YAML.readTree(BenchEvents.STREAM.replace("TOPIC", topic)), EventStream.class));
-        for (String yaml : analyses) {
-            JsonNode node = YAML.readTree(yaml);
-            resources.add(YAML.treeToValue(node, dev.pulse.api.validate.DefinitionValidator.typeOf(node.path("kind").asText())));
-        }
-        Compilation compiled = new PlanCompiler().compile(resources);
-        if (!compiled.isValid()) {
-            throw new IllegalStateException("invalid benchmark definitions: " + compiled.problems());
-        }
-        PipelinePlan plan = compiled.plans().get(0);
-        long started = System.nanoTime();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
-        PipelineJob.define(env, plan, new PipelineSettings(Path.of("plan.json"), bootstrap, jdbc, null, null, true, 0, 1000, 500, null, true));
-        JobExecutionResult done = env.execute("pulse " + plan.pipeline());
-        return new long[] {(System.nanoTime() - started) / 1_000_000, done.getNetRuntime()};
+        return run(BenchPlans.compile(topic, analyses), bootstrap, jdbc, parallelism);
     }
 
     /** The run with the median net runtime. */
@@ -174,25 +148,14 @@ public final class Benchmark {
 
     /** Runs one generated job over the whole topic (bounded, no checkpoints); returns {wall ms, net runtime ms}. */
     private static long[] runGenerated(List<BenchMetric> metrics, String bootstrap, String topic, String jdbc, int parallelism) throws Exception {
-        PipelinePlan plan = plan(metrics, topic);
+        return run(BenchPlans.compile(topic, BenchPlans.yamls(metrics)), bootstrap, jdbc, parallelism);
+    }
+
+    private static long[] run(PipelinePlan plan, String bootstrap, String jdbc, int parallelism) throws Exception {
         long started = System.nanoTime();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         PipelineJob.define(env, plan, new PipelineSettings(Path.of("plan.json"), bootstrap, jdbc, null, null, true, 0, 1000, 500, null, true));
         JobExecutionResult done = env.execute("pulse " + plan.pipeline());
         return new long[] {(System.nanoTime() - started) / 1_000_000, done.getNetRuntime()};
-    }
-
-    private static PipelinePlan plan(List<BenchMetric> metrics, String topic) throws Exception {
-        List<HasMetadata> resources = new ArrayList<>();
-        resources.add(YAML.treeToValue(YAML.readTree(BenchEvents.STREAM.replace("TOPIC", topic)), EventStream.class));
-        for (BenchMetric m : metrics) {
-            JsonNode node = YAML.readTree(m.yaml());
-            resources.add(YAML.treeToValue(node, Metric.class));
-        }
-        Compilation c = new PlanCompiler().compile(resources);
-        if (!c.isValid()) {
-            throw new IllegalStateException("invalid benchmark definitions: " + c.problems());
-        }
-        return c.plans().get(0);
     }
 }
