@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.NeverIdle;
 import dev.pulse.pipeline.PipelineGraph;
 import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
@@ -26,7 +27,7 @@ public final class FunnelGraph {
                 .flatMap(new FunnelInput(a, layout), TypeInformation.of(FunnelEvent.class), name + ": steps", "steps")
                 .process(e -> e.actor, new FunnelAttempts(a, provisional), TypeInformation.of(AttemptUpdate.class),
                         name + ": attempts", "attempts");
-        DataStream<FunnelRow> rows = attempts
+        DataStream<FunnelRow> rows = NeverIdle.after(attempts, a, "attempts")
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new FunnelRows(a, provisional)).returns(TypeInformation.of(FunnelRow.class))
                 .name(name + ": rows").uid(PipelineGraph.uid(a, "rows"));

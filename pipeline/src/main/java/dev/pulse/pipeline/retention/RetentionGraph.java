@@ -1,6 +1,7 @@
 package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.pipeline.NeverIdle;
 import dev.pulse.pipeline.PipelineGraph;
 import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
@@ -17,9 +18,10 @@ public final class RetentionGraph {
     public static DataStream<RetentionRow> add(VersionStream<Event> events, EventLayout layout, boolean provisional) {
         AnalysisPlan a = events.plan();
         String name = a.kind() + " " + a.namespace() + "/" + a.name();
-        return events
+        DataStream<MemberUpdate> members = events
                 .flatMap(new RetentionInput(a, layout), TypeInformation.of(RetentionEvent.class), name + ": cohort and return", "match")
-                .process(e -> e.actor, new RetentionMembers(a), TypeInformation.of(MemberUpdate.class), name + ": members", "members")
+                .process(e -> e.actor, new RetentionMembers(a), TypeInformation.of(MemberUpdate.class), name + ": members", "members");
+        return NeverIdle.after(members, a, "members")
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new RetentionRows(a, provisional)).returns(TypeInformation.of(RetentionRow.class))
                 .name(name + ": cohorts").uid(PipelineGraph.uid(a, "cohorts"));
