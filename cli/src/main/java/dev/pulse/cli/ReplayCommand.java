@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Runs the definitions over JSON Lines event files (one event per line) with the pipeline's own operators, in Flink batch mode.",
                 "Writes every result row as one JSON object per line to --out or stdout; malformed lines and a summary go to stderr.",
+                "Lines are admitted as the stream admits records (docs/bad-events.md); the wall clock is the reference time of future-time.",
                 "Exit 0 unless the definitions are invalid (then the validate output and exit 1)."})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin
@@ -33,6 +34,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "<file>", description = "Where to write the rows (default: stdout).")
     Path out;
 
+    @Option(names = "--dead-letter", paramLabel = "<file.jsonl>",
+            description = "Also write every malformed line as one JSON object per line: reason, detail, file, line, stream and the original record.")
+    Path deadLetter;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,13 +48,15 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         PrintStream err = System.err;
-        if (out == null) {
-            Writer stdout = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-            Replay.run(result.compilation().plans(), events, stdout, err);
-            stdout.flush();
-        } else {
-            try (Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                Replay.run(result.compilation().plans(), events, file, err);
+        try (Writer deadLetters = deadLetter == null ? null : Files.newBufferedWriter(deadLetter, StandardCharsets.UTF_8)) {
+            if (out == null) {
+                Writer stdout = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                Replay.run(result.compilation().plans(), events, stdout, err, deadLetters);
+                stdout.flush();
+            } else {
+                try (Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    Replay.run(result.compilation().plans(), events, file, err, deadLetters);
+                }
             }
         }
         return 0;

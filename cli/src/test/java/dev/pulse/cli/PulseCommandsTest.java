@@ -104,8 +104,17 @@ class PulseCommandsTest {
                 "not json",
                 "{\"event\":\"purchase\",\"user_id\":\"u3\",\"ts\":" + (t + 61_000) + ",\"platform\":null}") + "\n");
         Path rows = dir.resolve("rows.jsonl");
-        assertThat(run("replay", "-f", dir.toString(), "--events", events.toString(), "--out", rows.toString(), "-n", "growth"))
-                .as(err.toString()).isZero();
+        Path bad = dir.resolve("bad.jsonl");
+        assertThat(run("replay", "-f", dir.toString(), "--events", events.toString(), "--out", rows.toString(), "-n", "growth",
+                "--dead-letter", bad.toString())).as(err.toString()).isZero();
+        assertThat(Files.readAllLines(bad)).singleElement().satisfies(line -> {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertThat(n.get("reason").asText()).isEqualTo("not-json");
+            assertThat(n.get("file").asText()).isEqualTo(events.toString());
+            assertThat(n.get("line").asInt()).isEqualTo(5);
+            assertThat(n.get("record").asText()).isEqualTo("not json");
+            assertThat(n.get("detail").asText()).isNotBlank();
+        });
         assertThat(Files.readAllLines(rows)).containsExactlyInAnyOrder(
                 "{\"kind\":\"Metric\",\"namespace\":\"growth\",\"name\":\"orders-per-minute\",\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T00:01:00Z\",\"dimensions\":{\"platform\":\"ios\"},\"value\":2.0}",
                 "{\"kind\":\"Metric\",\"namespace\":\"growth\",\"name\":\"orders-per-minute\",\"windowStart\":\"2026-01-01T00:01:00Z\",\"windowEnd\":\"2026-01-01T00:02:00Z\",\"dimensions\":{\"platform\":null},\"value\":2.0}");

@@ -6,6 +6,7 @@ import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.event.EventWatermarks;
 import dev.pulse.pipeline.event.KafkaEventDeserializer;
 import dev.pulse.pipeline.event.SplitMalformed;
 import dev.pulse.pipeline.sink.DeadLetterSerializer;
@@ -51,6 +52,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * ({@link HistoryRead}; docs/changes.md).
  */
 public final class PipelineJob {
+    /** The producers' largest request: a dead letter is as large as the largest record the input topic took. */
+    private static final int MAX_REQUEST_BYTES = 64 << 20;
     private PipelineJob() {
     }
 
@@ -98,8 +101,10 @@ public final class PipelineJob {
             builder.setBounded(OffsetsInitializer.latest());
         }
         KafkaSource<Event> source = builder.build();
+        // the watermark follows min(event time, Kafka timestamp); windows go by the event time
+        long maxOutOfOrderness = stream.maxOutOfOrdernessMs();
         WatermarkStrategy<Event> watermarks = WatermarkStrategy
-                .<Event>forBoundedOutOfOrderness(Duration.ofMillis(stream.maxOutOfOrdernessMs()))
+                .<Event>forGenerator(context -> new EventWatermarks(maxOutOfOrderness))
                 .withTimestampAssigner((e, recordTime) -> e.time);
         if (stream.idleTimeoutMs() > 0) {
             watermarks = watermarks.withIdleness(Duration.ofMillis(stream.idleTimeoutMs()));
@@ -178,6 +183,8 @@ public final class PipelineJob {
                 .setBootstrapServers(settings.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                // a dead letter carries its record's original bytes, however large (too-large)
+                .setProperty("max.request.size", Integer.toString(MAX_REQUEST_BYTES))
                 .build();
     }
 }

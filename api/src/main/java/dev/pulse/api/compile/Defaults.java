@@ -7,6 +7,7 @@ public final class Defaults {
     public static final String KAFKA_RETENTION = "7d";
     public static final String MAX_OUT_OF_ORDERNESS = "30s";
     public static final String IDLE_TIMEOUT = "1m";
+    public static final String MAX_FUTURE_SKEW = "1h";
     public static final int PARALLELISM = 2;
     public static final String ALLOWED_LATENESS = "0s";
     public static final String EMIT_EVERY = "5s";

@@ -9,6 +9,7 @@ import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.v1alpha1.common.PipelineOptions;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.eventstream.EventStreamSpec;
+import dev.pulse.api.v1alpha1.eventstream.StreamLimits;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.retention.Retention;
@@ -106,9 +107,9 @@ public final class PlanCompiler {
             problems.addAll(p.list());
             String pipeline = pipelineName(ctx.stream, a);
             if (p.isEmpty()) {
-                ctx.add(pipeline, pinnedAsBefore(pipeline, plan), used);
+                ctx.add(pipeline, pinnedAsBefore(pipeline, plan));
             } else {
-                previous(pipeline, a).ifPresent(prev -> ctx.add(pipeline, prev, ctx.usedByPrevious(pipeline)));
+                previous(pipeline, a).ifPresent(prev -> ctx.add(pipeline, prev));
             }
         }
 
@@ -177,7 +178,6 @@ public final class PlanCompiler {
         final StreamSchema schema;
         final StreamPlan.Semantics semantics;
         final Map<String, List<AnalysisPlan>> analysesByPipeline = new TreeMap<>();
-        final Map<String, Set<String>> fieldsByPipeline = new HashMap<>();
 
         StreamContext(EventStream stream) {
             this.stream = stream;
@@ -186,18 +186,8 @@ public final class PlanCompiler {
             analysesByPipeline.put(pipelineName(stream), new ArrayList<>());
         }
 
-        void add(String pipeline, AnalysisPlan plan, Set<String> used) {
+        void add(String pipeline, AnalysisPlan plan) {
             analysesByPipeline.computeIfAbsent(pipeline, k -> new ArrayList<>()).add(plan);
-            fieldsByPipeline.computeIfAbsent(pipeline, k -> new TreeSet<>()).addAll(used);
-        }
-
-        Set<String> usedByPrevious(String pipeline) {
-            PipelinePlan prev = previousPlans.get(pipeline);
-            Set<String> used = new TreeSet<>();
-            if (prev != null) {
-                prev.stream().fields().forEach(f -> used.add(f.name()));
-            }
-            return used;
         }
 
         List<PipelinePlan> plans() {
@@ -205,19 +195,21 @@ public final class PlanCompiler {
             analysesByPipeline.forEach((pipeline, list) -> {
                 list.sort(Comparator.comparing(AnalysisPlan::id));
                 out.add(PlanJson.sealed(new PipelinePlan(PipelinePlan.API_VERSION, pipeline, null,
-                        streamPlan(pipeline, fieldsByPipeline.getOrDefault(pipeline, Set.of())), List.copyOf(list))));
+                        streamPlan(pipeline), List.copyOf(list))));
             });
             return out;
         }
 
-        StreamPlan streamPlan(String pipeline, Set<String> used) {
+        StreamPlan streamPlan(String pipeline) {
             EventStreamSpec spec = stream.getSpec();
+            // the whole declared schema, whatever the analyses read: a record's fate (malformed
+            // or not, docs/bad-events.md) depends only on its stream
             List<FieldPlan> fields = new ArrayList<>();
-            for (String f : new TreeSet<>(used)) {
+            new TreeMap<>(schema.fields()).forEach((f, t) -> {
                 if (!isBuiltIn(semantics, f)) {
-                    schema.type(f).ifPresent(t -> fields.add(new FieldPlan(f, t)));
+                    fields.add(new FieldPlan(f, t));
                 }
-            }
+            });
             var wm = spec.getWatermark();
             String idle = wm == null || wm.getIdleTimeout() == null ? Defaults.IDLE_TIMEOUT : wm.getIdleTimeout();
             int parallelism = spec.getPipeline() == null || spec.getPipeline().getParallelism() == null
@@ -225,7 +217,8 @@ public final class PlanCompiler {
             StreamPlan.Semantics s = semantics; // one definition of these settings, for the plan and for every version
             return new StreamPlan(stream.getMetadata().getNamespace(), stream.getMetadata().getName(), s.topic(), consumerGroup(stream, pipeline),
                     s.format(), s.eventTypeField(), s.actorField(), s.timestampField(), s.timestampFormat(), s.maxOutOfOrdernessMs(),
-                    StreamChecks.millis(idle), List.copyOf(fields), parallelism, Boolean.TRUE.equals(spec.getSuspend()));
+                    StreamChecks.millis(idle), s.maxFutureSkewMs(), s.maxRecordBytes(), s.maxValueLength(),
+                    List.copyOf(fields), parallelism, Boolean.TRUE.equals(spec.getSuspend()));
         }
     }
 
@@ -234,10 +227,14 @@ public final class PlanCompiler {
         EventStreamSpec spec = stream.getSpec();
         var wm = spec.getWatermark();
         String ooo = wm == null || wm.getMaxOutOfOrderness() == null ? Defaults.MAX_OUT_OF_ORDERNESS : wm.getMaxOutOfOrderness();
+        String skew = wm == null || wm.getMaxFutureSkew() == null ? Defaults.MAX_FUTURE_SKEW : wm.getMaxFutureSkew();
+        StreamLimits limits = spec.getLimits();
+        int maxRecordBytes = limits == null || limits.getMaxRecordBytes() == null ? StreamLimits.DEFAULT_MAX_RECORD_BYTES : limits.getMaxRecordBytes();
+        int maxValueLength = limits == null || limits.getMaxValueLength() == null ? StreamLimits.DEFAULT_MAX_VALUE_LENGTH : limits.getMaxValueLength();
         return new StreamPlan.Semantics(spec.getKafka().getTopic(), spec.getFormat() == null ? "json" : spec.getFormat().name(),
                 spec.getEventTypeField(), spec.getActorField(), spec.getTimestamp().getField(),
                 spec.getTimestamp().getFormat() == null ? "epochMillis" : spec.getTimestamp().getFormat().name(),
-                StreamChecks.millis(ooo));
+                StreamChecks.millis(ooo), StreamChecks.millis(skew), maxRecordBytes, maxValueLength);
     }
 
     /** The event type, actor and timestamp fields: every plan reads them, so {@code fields} lists them nowhere. */

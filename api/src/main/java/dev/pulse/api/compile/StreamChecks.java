@@ -52,6 +52,11 @@ final class StreamChecks {
         if (spec.getWatermark() != null) {
             duration(spec.getWatermark().getMaxOutOfOrderness(), "spec.watermark.maxOutOfOrderness", p);
             positive(spec.getWatermark().getIdleTimeout(), "spec.watermark.idleTimeout", p);
+            duration(spec.getWatermark().getMaxFutureSkew(), "spec.watermark.maxFutureSkew", p);
+        }
+        if (spec.getLimits() != null) {
+            atLeastOne(spec.getLimits().getMaxRecordBytes(), "spec.limits.maxRecordBytes", p);
+            atLeastOne(spec.getLimits().getMaxValueLength(), "spec.limits.maxValueLength", p);
         }
         Set<String> builtIn = new HashSet<>();
         for (String f : new String[] {spec.getEventTypeField(), spec.getActorField(),
@@ -92,6 +97,12 @@ final class StreamChecks {
             p.add(path, "required: a JSON property name");
         } else if (!FIELD_NAME.matcher(name).matches()) {
             p.add(path, "'" + name + "' is not a valid field name: a letter or '_' then letters, digits or '_', at most 63 characters");
+        }
+    }
+
+    private static void atLeastOne(Integer value, String path, Problems p) {
+        if (value != null && value < 1) {
+            p.add(path, "must be at least 1, not " + value);
         }
     }
 

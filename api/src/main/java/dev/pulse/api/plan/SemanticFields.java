@@ -69,6 +69,9 @@ final class SemanticFields {
         differs(out, "stream.timestamp.field", x, y, StreamPlan.Semantics::timestampField);
         differs(out, "stream.timestamp.format", x, y, StreamPlan.Semantics::timestampFormat);
         differs(out, "stream.watermark.maxOutOfOrderness", x, y, StreamPlan.Semantics::maxOutOfOrdernessMs);
+        differs(out, "stream.watermark.maxFutureSkew", x, y, StreamPlan.Semantics::maxFutureSkewMs);
+        differs(out, "stream.limits.maxRecordBytes", x, y, StreamPlan.Semantics::maxRecordBytes);
+        differs(out, "stream.limits.maxValueLength", x, y, StreamPlan.Semantics::maxValueLength);
     }
 
     /** A field the analysis reads in both versions whose declared type changed. */

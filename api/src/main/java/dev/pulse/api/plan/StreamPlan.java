@@ -5,9 +5,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * The stream a plan reads and how its records are parsed.
+ * The stream a plan reads and how its records are parsed and admitted (docs/bad-events.md).
  *
- * @param fields the schema fields any analysis uses (sorted by name), besides the three below
+ * @param maxFutureSkewMs a record whose event time is later than its Kafka timestamp (in replay,
+ *        the wall clock) plus this is malformed ({@code future-time})
+ * @param maxRecordBytes a record larger than this is malformed ({@code too-large})
+ * @param maxValueLength a string value (event type, actor, declared string) longer than this, in
+ *        characters, is malformed ({@code bad-string})
+ * @param fields the stream's whole declared schema (sorted by name), besides the event-type,
+ *        actor and timestamp fields: every field is checked on every record, whichever analyses
+ *        read it, so a record's fate depends only on its stream
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamPlan(
@@ -22,6 +29,9 @@ public record StreamPlan(
         String timestampFormat,
         long maxOutOfOrdernessMs,
         long idleTimeoutMs,
+        long maxFutureSkewMs,
+        int maxRecordBytes,
+        int maxValueLength,
         List<FieldPlan> fields,
         int parallelism,
         boolean suspend) {
@@ -29,7 +39,8 @@ public record StreamPlan(
     /** The settings of this stream that are part of every analysis's version over it. */
     @JsonIgnore
     public Semantics semantics() {
-        return new Semantics(topic, format, eventTypeField, actorField, timestampField, timestampFormat, maxOutOfOrdernessMs);
+        return new Semantics(topic, format, eventTypeField, actorField, timestampField, timestampFormat, maxOutOfOrdernessMs,
+                maxFutureSkewMs, maxRecordBytes, maxValueLength);
     }
 
     /**
@@ -45,6 +56,9 @@ public record StreamPlan(
             String actorField,
             String timestampField,
             String timestampFormat,
-            long maxOutOfOrdernessMs) {
+            long maxOutOfOrdernessMs,
+            long maxFutureSkewMs,
+            int maxRecordBytes,
+            int maxValueLength) {
     }
 }

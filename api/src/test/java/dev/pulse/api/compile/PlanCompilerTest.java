@@ -40,8 +40,13 @@ class PlanCompilerTest {
         assertThat(plan.pipeline()).isEqualTo("shop-events-pipeline");
         assertThat(plan.stream().consumerGroup()).isEqualTo("pulse.growth.shop-events");
         assertThat(plan.analyses()).extracting(AnalysisPlan::kind).containsExactlyInAnyOrder(AnalysisKind.Metric, AnalysisKind.Funnel, AnalysisKind.Retention);
-        // Only the fields some analysis uses are parsed: amount (where), platform and country (dimensions).
-        assertThat(plan.stream().fields()).extracting(f -> f.name()).containsExactly("amount", "country", "platform");
+        // The whole declared schema, sorted by name, whichever fields the analyses read: every record is
+        // admitted by its stream's schema alone (docs/bad-events.md).
+        assertThat(plan.stream().fields()).extracting(f -> f.name() + ":" + f.type().yamlName())
+                .containsExactly("amount:double", "country:string", "first_order:boolean", "platform:string", "quantity:long");
+        assertThat(plan.stream().maxFutureSkewMs()).isEqualTo(3_600_000);
+        assertThat(plan.stream().maxRecordBytes()).isEqualTo(1_048_576);
+        assertThat(plan.stream().maxValueLength()).isEqualTo(256);
         AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
         assertThat(orders.window().sizeMs()).isEqualTo(60_000);
         assertThat(orders.filter().where().get(0).type()).isEqualTo(FieldType.DOUBLE);

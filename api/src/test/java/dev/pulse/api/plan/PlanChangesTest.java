@@ -123,6 +123,23 @@ class PlanChangesTest {
     }
 
     @Test
+    void theAdmissionLimitsOfAStreamMakeANewVersionOfEveryAnalysisOverIt() {
+        String limits = with(STREAM, "  eventTypeField: event\n",
+                "  eventTypeField: event\n  watermark: {maxFutureSkew: 2h}\n  limits: {maxRecordBytes: 2048, maxValueLength: 64}\n");
+        PlanChanges changes = PlanChanges.between(plans(STREAM, ORDERS, FUNNEL), plans(limits, ORDERS, FUNNEL));
+        assertThat(changes.analyses()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.type()).isEqualTo(Type.NewVersion);
+            assertThat(c.changed()).containsExactly("stream.watermark.maxFutureSkew", "stream.limits.maxRecordBytes",
+                    "stream.limits.maxValueLength");
+        });
+        // the defaults written out are the same version as left out
+        String defaults = with(STREAM, "  eventTypeField: event\n",
+                "  eventTypeField: event\n  watermark: {maxFutureSkew: 1h}\n  limits: {maxRecordBytes: 1048576, maxValueLength: 256}\n");
+        assertThat(PlanChanges.between(plans(STREAM, ORDERS), plans(defaults, ORDERS)).analyses()).singleElement()
+                .satisfies(c -> assertThat(c.type()).isEqualTo(Type.Unchanged));
+    }
+
+    @Test
     void retypingAFieldIsANewVersionOnlyOfTheAnalysesThatReadIt() {
         String retyped = with(STREAM, "{name: platform, type: string}", "{name: platform, type: long}");
         PlanChanges changes = PlanChanges.between(plans(STREAM, ORDERS, FUNNEL), plans(retyped, ORDERS, FUNNEL));

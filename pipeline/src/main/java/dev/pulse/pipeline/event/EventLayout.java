@@ -16,6 +16,9 @@ public final class EventLayout implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String timestampField;
     private final String timestampFormat;
+    private final long maxFutureSkewMs;
+    private final int maxRecordBytes;
+    private final int maxValueLength;
     private final Map<String, FieldRef> fields = new LinkedHashMap<>();
     private int strings;
     private int longs;
@@ -25,6 +28,9 @@ public final class EventLayout implements Serializable {
     public EventLayout(StreamPlan stream) {
         this.timestampField = stream.timestampField();
         this.timestampFormat = stream.timestampFormat();
+        this.maxFutureSkewMs = stream.maxFutureSkewMs();
+        this.maxRecordBytes = stream.maxRecordBytes();
+        this.maxValueLength = stream.maxValueLength();
         String tsFormat = stream.timestampFormat();
         fields.put(stream.eventTypeField(), new FieldRef(stream.eventTypeField(), FieldKind.EVENT_TYPE, -1, -1, tsFormat));
         fields.putIfAbsent(stream.actorField(), new FieldRef(stream.actorField(), FieldKind.ACTOR, -1, -1, tsFormat));
@@ -57,6 +63,21 @@ public final class EventLayout implements Serializable {
     /** epochMillis, epochSeconds or iso8601. */
     public String timestampFormat() {
         return timestampFormat;
+    }
+
+    /** An event time later than the record's reference time plus this is malformed (future-time). */
+    public long maxFutureSkewMs() {
+        return maxFutureSkewMs;
+    }
+
+    /** A record value larger than this many bytes is malformed (too-large). */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** A string value longer than this many characters is malformed (bad-string). */
+    public int maxValueLength() {
+        return maxValueLength;
     }
 
     /** The index in {@link Event#present} of a slot of the given kind. */

@@ -19,10 +19,16 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Event> {
     private static final long serialVersionUID = 1L;
     private final EventLayout layout;
     private final int fileIndex;
+    private final long referenceTime;
 
-    public JsonLinesFormat(EventLayout layout, int fileIndex) {
+    /**
+     * @param referenceTime the reference of {@code future-time} for every line: in a replay, the wall
+     *        clock when it started (docs/bad-events.md)
+     */
+    public JsonLinesFormat(EventLayout layout, int fileIndex, long referenceTime) {
         this.layout = layout;
         this.fileIndex = fileIndex;
+        this.referenceTime = referenceTime;
     }
 
     @Override
@@ -38,7 +44,7 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Event> {
                 while ((line = lines.readLine()) != null) {
                     lineNumber++;
                     if (!line.isBlank()) {
-                        Event e = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                        Event e = parser.parse(line.getBytes(StandardCharsets.UTF_8), referenceTime);
                         e.source = fileIndex;
                         e.position = lineNumber;
                         return e;

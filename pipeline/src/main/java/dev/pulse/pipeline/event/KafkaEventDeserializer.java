@@ -8,7 +8,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Parses Kafka records straight into {@link Event}s inside the source, so event time is known
- * there and watermarks are generated per partition. Malformed records pass on, marked.
+ * there and watermarks are generated per partition. Malformed records pass on, marked, with their
+ * original key and value. The Kafka timestamp is each record's reference time for
+ * {@code future-time} and bounds what it does to the watermark ({@link EventWatermarks}).
  *
  * <p>For a history read ({@link #history}) events are marked as history.
  */
@@ -39,7 +41,14 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
         if (parser == null) {
             parser = new EventParser(layout);
         }
-        Event e = parser.parse(record.value() == null ? EMPTY : record.value());
+        // the reference of future-time: the record's Kafka timestamp (none: no such check)
+        long timestamp = record.timestamp() >= 0 ? record.timestamp() : EventParser.NO_REFERENCE;
+        Event e = parser.parse(record.value() == null ? EMPTY : record.value(), timestamp);
+        if (e.isMalformed()) {
+            e.key = record.key();
+            e.value = record.value();
+        }
+        e.recordTime = record.timestamp() >= 0 ? record.timestamp() : Long.MAX_VALUE;
         e.source = record.partition();
         e.position = record.offset();
         e.history = history;

@@ -1,5 +1,6 @@
 package dev.pulse.pipeline.event;
 
+import dev.pulse.api.plan.DeadLetters;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -9,7 +10,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Passes well-formed events on and sends malformed ones to the {@link #DEAD_LETTERS} side
- * output, counting them in the {@code malformedRecords} metric of the stream. Stamps each event
+ * output, counting them in the {@code malformedRecords} metric of the stream, in total and per
+ * reason (a {@code reason} group: a label in Prometheus). Stamps each event
  * with the source's watermark as it passes ({@link Event#sourceWatermark}).
  */
 public final class SplitMalformed extends ProcessFunction<Event, Event> {
@@ -22,6 +24,8 @@ public final class SplitMalformed extends ProcessFunction<Event, Event> {
     private transient LongCounter eventTotal;
     private transient LongCounter malformedTotal;
     private transient Counter malformed;
+    /** By {@link DeadLetters.Reason#ordinal()}: malformed records of that reason. */
+    private transient Counter[] malformedByReason;
     private transient Counter events;
 
     public SplitMalformed(String stream) {
@@ -32,6 +36,12 @@ public final class SplitMalformed extends ProcessFunction<Event, Event> {
     public void open(OpenContext context) {
         var group = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("stream", stream);
         malformed = group.counter("malformedRecords");
+        malformedByReason = new Counter[DeadLetters.Reason.values().length];
+        for (DeadLetters.Reason r : DeadLetters.Reason.values()) {
+            if (r != DeadLetters.Reason.LATE) {
+                malformedByReason[r.ordinal()] = group.addGroup("reason", r.code()).counter("malformedRecords");
+            }
+        }
         events = group.counter("events");
         eventTotal = new LongCounter();
         malformedTotal = new LongCounter();
@@ -43,6 +53,7 @@ public final class SplitMalformed extends ProcessFunction<Event, Event> {
     public void processElement(Event e, Context ctx, Collector<Event> out) {
         if (e.isMalformed()) {
             malformed.inc();
+            malformedByReason[e.reason.ordinal()].inc();
             malformedTotal.add(1);
             ctx.output(DEAD_LETTERS, DeadLetter.of(e));
         } else {

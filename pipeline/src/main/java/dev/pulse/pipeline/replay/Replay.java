@@ -51,8 +51,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ReplaySummary s = Replay.run(compilation.plans(), List.of(Path.of("events.jsonl")), out, System.err);
  * }</pre>
  *
- * Malformed lines are reported on {@code err} as {@code <file>:<line>: <reason>}, then the summary
- * line ({@link ReplaySummary#line()}). The caller validates and compiles the definitions; an
+ * Lines are admitted as the stream admits records (docs/bad-events.md), with the wall clock when
+ * the replay starts as the reference time of {@code future-time}. Malformed lines are reported on
+ * {@code err} as {@code <file>:<line>: <reason>: <detail>}, and written to a dead-letter file when
+ * asked ({@link ReplayDeadLetter}), then the summary line ({@link ReplaySummary#line()}). The caller validates and compiles the definitions; an
  * invalid definition never gets here. A replay ignores the backfill pins a plan may carry (a
  * running version's hand-over): it counts every record of its files.
  */
@@ -68,6 +70,17 @@ public final class Replay {
      * @throws IOException when a file cannot be read or {@code out} cannot be written
      */
     public static ReplaySummary run(List<PipelinePlan> plans, List<Path> eventFiles, Writer out, PrintStream err) throws IOException {
+        return run(plans, eventFiles, out, err, null);
+    }
+
+    /**
+     * Like {@link #run(List, List, Writer, PrintStream)}, and writes every malformed line to
+     * {@code deadLetters} (when not null) as one JSON object per line, once per stream, in file
+     * and line order ({@link ReplayDeadLetter#fileLine}).
+     */
+    public static ReplaySummary run(List<PipelinePlan> plans, List<Path> eventFiles, Writer out, PrintStream err, Writer deadLetters)
+            throws IOException {
+        long referenceTime = System.currentTimeMillis();
         int analyses = plans.stream().mapToInt(p -> p.analyses().size()).sum();
         if (plans.isEmpty() || eventFiles.isEmpty()) {
             ReplaySummary empty = new ReplaySummary(0, 0, 0, analyses);
@@ -85,7 +98,7 @@ public final class Replay {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration());
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);
             for (int p = 0; p < plans.size(); p++) {
-                define(env, withoutPins(plans.get(p)), p, eventFiles, work);
+                define(env, withoutPins(plans.get(p)), p, eventFiles, work, referenceTime);
             }
             JobExecutionResult result;
             try {
@@ -94,11 +107,19 @@ public final class Replay {
                 throw new IllegalStateException("replay failed: " + rootMessage(e), e);
             }
             long rows = copyRows(work.resolve("rows"), out);
-            List<String[]> malformed = malformed(work.resolve("malformed"));
-            for (String[] m : malformed) {
-                int plan = Integer.parseInt(m[0]);
-                err.println(eventFiles.get(Integer.parseInt(m[1])) + ":" + m[2] + ": " + m[3]
-                        + (plans.size() > 1 ? " (pipeline " + plans.get(plan).pipeline() + ")" : ""));
+            List<ReplayDeadLetter> malformed = malformed(work.resolve("malformed"));
+            java.util.Set<String> written = new java.util.HashSet<>();
+            for (ReplayDeadLetter m : malformed) {
+                err.println(eventFiles.get(m.file()) + ":" + m.line() + ": " + m.reason() + ": " + m.detail()
+                        + (plans.size() > 1 ? " (pipeline " + plans.get(m.plan()).pipeline() + ")" : ""));
+                // the pipelines of one stream admit alike: a line is written once per stream
+                if (deadLetters != null && written.add(m.stream() + "\n" + m.file() + "\n" + m.line())) {
+                    deadLetters.write(m.fileLine(eventFiles.get(m.file()).toString()));
+                    deadLetters.write('\n');
+                }
+            }
+            if (deadLetters != null) {
+                deadLetters.flush();
             }
             Long events = result.getAccumulatorResult(SplitMalformed.EVENTS_ACCUMULATOR);
             ReplaySummary summary = new ReplaySummary(events == null ? 0 : events, malformed.size(), rows, analyses);
@@ -119,21 +140,24 @@ public final class Replay {
         return a == null ? b : a.union(b);
     }
 
-    private static void define(StreamExecutionEnvironment env, PipelinePlan plan, int planIndex, List<Path> files, Path work) throws IOException {
-        long lastEventTime = plan.analyses().stream().anyMatch(a -> a.retention() != null) ? lastEventTime(plan, files) : Long.MIN_VALUE;
+    private static void define(StreamExecutionEnvironment env, PipelinePlan plan, int planIndex, List<Path> files, Path work,
+            long referenceTime) throws IOException {
+        long lastEventTime = plan.analyses().stream().anyMatch(a -> a.retention() != null)
+                ? lastEventTime(plan, files, referenceTime) : Long.MIN_VALUE;
         EventLayout layout = new EventLayout(plan.stream());
         DataStream<Event> raw = null;
         for (int i = 0; i < files.size(); i++) {
-            FileSource<Event> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(layout, i),
+            FileSource<Event> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(layout, i, referenceTime),
                     org.apache.flink.core.fs.Path.fromLocalFile(files.get(i).toAbsolutePath().toFile())).build();
             DataStream<Event> fileEvents = env.fromSource(source, WatermarkStrategy.noWatermarks(), "file " + files.get(i).getFileName())
                     .uid("source/file-" + planIndex + "-" + i);
             raw = raw == null ? fileEvents : raw.union(fileEvents);
         }
-        SingleOutputStreamOperator<Event> events = raw.process(new SplitMalformed(plan.stream().namespace() + "/" + plan.stream().name()))
+        String stream = plan.stream().namespace() + "/" + plan.stream().name();
+        SingleOutputStreamOperator<Event> events = raw.process(new SplitMalformed(stream))
                 .name("malformed lines").uid("events/split-" + planIndex);
         events.getSideOutput(SplitMalformed.DEAD_LETTERS)
-                .map(d -> planIndex + "\t" + d.source + "\t" + d.position + "\t" + d.error.replace('\n', ' ').replace('\t', ' '))
+                .map(ReplayDeadLetter.lines(planIndex, stream))
                 .returns(Types.STRING)
                 .sinkTo(textFiles(work.resolve("malformed").resolve(String.valueOf(planIndex)))).name("malformed report");
         DataStream<String> rows = null;
@@ -183,7 +207,7 @@ public final class Replay {
      * The time of the last well-formed event of the files, read with the plan's own parser: a
      * replay's watermark for which retention periods are complete (docs/semantics.md).
      */
-    static long lastEventTime(PipelinePlan plan, List<Path> files) throws IOException {
+    static long lastEventTime(PipelinePlan plan, List<Path> files, long referenceTime) throws IOException {
         EventParser parser = new EventParser(new EventLayout(plan.stream()));
         long last = Long.MIN_VALUE;
         for (Path f : files) {
@@ -193,7 +217,7 @@ public final class Replay {
                     if (line.isBlank()) {
                         continue;
                     }
-                    Event e = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                    Event e = parser.parse(line.getBytes(StandardCharsets.UTF_8), referenceTime);
                     if (!e.isMalformed()) {
                         last = Math.max(last, e.time);
                     }
@@ -219,16 +243,19 @@ public final class Replay {
         return rows;
     }
 
-    /** Malformed-line reports (plan, file, line, reason), sorted by plan, file and line. */
-    private static List<String[]> malformed(Path dir) throws IOException {
-        List<String[]> all = new ArrayList<>();
+    /** Malformed lines, sorted by plan, file and line. */
+    private static List<ReplayDeadLetter> malformed(Path dir) throws IOException {
+        List<ReplayDeadLetter> all = new ArrayList<>();
         for (Path part : parts(dir)) {
-            for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
-                all.add(line.split("\t", 4));
+            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    all.add(ReplayDeadLetter.parse(line));
+                }
             }
         }
-        all.sort(Comparator.<String[]>comparingInt(m -> Integer.parseInt(m[0]))
-                .thenComparingInt(m -> Integer.parseInt(m[1])).thenComparingLong(m -> Long.parseLong(m[2])));
+        all.sort(Comparator.comparingInt(ReplayDeadLetter::plan).thenComparingInt(ReplayDeadLetter::file)
+                .thenComparingLong(ReplayDeadLetter::line));
         return all;
     }
 

@@ -1,19 +1,21 @@
 package dev.pulse.pipeline.sink;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.pipeline.event.DeadLetter;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
-/** Writes malformed records to the dead-letter topic: {@code {"partition","offset","error","record"}}. */
+/**
+ * Writes dead letters to the stream's dead-letter topic (docs/bad-events.md): the original key and
+ * value bytes, unchanged, with the headers {@link DeadLetters#REASON}, {@link DeadLetters#PARTITION}
+ * and {@link DeadLetters#OFFSET} (decimal strings).
+ */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
     private final String topic;
 
     public DeadLetterSerializer(String topic) {
@@ -22,17 +24,14 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeNumberField("partition", d.source);
-            g.writeNumberField("offset", d.position);
-            g.writeStringField("error", d.error);
-            g.writeStringField("record", d.raw);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new ProducerRecord<>(topic, out.toString().getBytes(StandardCharsets.UTF_8));
+        List<Header> headers = List.of(
+                header(DeadLetters.REASON, d.reason.code()),
+                header(DeadLetters.PARTITION, Integer.toString(d.source)),
+                header(DeadLetters.OFFSET, Long.toString(d.position)));
+        return new ProducerRecord<>(topic, null, null, d.key, d.value, headers);
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

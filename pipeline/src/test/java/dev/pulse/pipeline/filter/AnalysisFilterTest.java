@@ -21,7 +21,7 @@ class AnalysisFilterTest {
     private final Event bare = parse("{\"event\":\"purchase\",\"ts\":1}");
 
     private Event parse(String json) {
-        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), EventParser.NO_REFERENCE);
     }
 
     private boolean where(String field, FieldType type, Operator op, String... values) {

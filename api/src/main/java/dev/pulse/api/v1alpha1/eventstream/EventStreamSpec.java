@@ -38,12 +38,15 @@ public class EventStreamSpec {
     @JsonPropertyDescription("Where each event's time is and how it is written.")
     private TimestampSpec timestamp = new TimestampSpec();
 
-    @JsonPropertyDescription("How long the pipeline waits for out-of-order events, and when an idle partition stops holding time back.")
+    @JsonPropertyDescription("How long the pipeline waits for out-of-order events, when an idle partition stops holding time back, and how far in the future an event time may be.")
     private WatermarkSpec watermark;
 
     @Size(max = 200)
     @JsonPropertyDescription("The schema every definition over this stream is checked against (besides the event-type, actor and timestamp fields).")
     private List<FieldSpec> fields = new ArrayList<>();
+
+    @JsonPropertyDescription("Limits on each record: a record beyond them is malformed and goes to the dead-letter topic (docs/bad-events.md).")
+    private StreamLimits limits;
 
     @JsonPropertyDescription("Suspends the stream's pipeline (its state is kept in a savepoint) when true.")
     private Boolean suspend;

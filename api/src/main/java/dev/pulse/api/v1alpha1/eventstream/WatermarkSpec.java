@@ -19,4 +19,8 @@ public class WatermarkSpec {
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("A partition without events for this long stops holding the watermark back. Default 1m.")
     private String idleTimeout;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("A record whose event time is later than its Kafka timestamp (in pulse replay, the wall clock) plus this is malformed (reason future-time). Default 1h.")
+    private String maxFutureSkew;
 }
