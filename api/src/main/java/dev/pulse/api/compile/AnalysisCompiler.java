@@ -340,7 +340,9 @@ final class AnalysisCompiler {
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
         ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
-                metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()), maxGroups);
+                metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()),
+                // absent at the default, so plans (and their hashes) of definitions that never set it stay as they were
+                maxGroups == AnalysisLimits.DEFAULT_MAX_GROUPS ? null : maxGroups);
     }
 
     /** The schema fields this analysis reads besides the event type, actor and timestamp, sorted by name. */

@@ -14,7 +14,7 @@ import java.util.List;
  * @param outputTopic Kafka topic for results, or null
  * @param backfill how this version gets its history (not part of the semantic hash); null in plans older than backfill
  * @param maxGroups the most dimension combinations one window keeps as rows of their own (docs/semantics.md,
- *        "Cardinality"); null in plans older than the limit, which means {@link AnalysisLimits#DEFAULT_MAX_GROUPS}
+ *        "Cardinality"); null (absent) means {@link AnalysisLimits#DEFAULT_MAX_GROUPS}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnalysisPlan(
@@ -41,7 +41,7 @@ public record AnalysisPlan(
             FilterPlan filter, WindowPlan window, long allowedLatenessMs, long emitEveryMs, MetricPlan metric, FunnelPlan funnel,
             RetentionPlan retention, ServingPlan serving, String outputTopic, BackfillPlan backfill) {
         this(id, kind, namespace, name, semanticHash, dimensions, filter, window, allowedLatenessMs, emitEveryMs, metric, funnel,
-                retention, serving, outputTopic, backfill, AnalysisLimits.DEFAULT_MAX_GROUPS);
+                retention, serving, outputTopic, backfill, null);
     }
 
     /** {@link #maxGroups()}, or its default in plans older than the limit. */
