@@ -7,6 +7,7 @@ import dev.pulse.pipeline.anomaly.AnomalyRow;
 import dev.pulse.pipeline.backfill.VersionInputs;
 import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.retention.RetentionGraph;
+import dev.pulse.pipeline.retention.RetentionEvent;
 import dev.pulse.pipeline.retention.RetentionRow;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.metric.MetricInput;
@@ -50,8 +51,8 @@ public final class PipelineGraph {
         return outputs;
     }
 
-    /** One Retention's rows. */
-    public record RetentionOutput(AnalysisPlan plan, DataStream<RetentionRow> rows) {
+    /** One Retention's outputs: its rows and its late events. */
+    public record RetentionOutput(AnalysisPlan plan, DataStream<RetentionRow> rows, DataStream<RetentionEvent> late) {
     }
 
     /** Every Retention of the plan over the well-formed events. */
@@ -59,7 +60,8 @@ public final class PipelineGraph {
         List<RetentionOutput> outputs = new ArrayList<>();
         for (AnalysisPlan a : plan.analyses()) {
             if (a.retention() != null) {
-                outputs.add(new RetentionOutput(a, RetentionGraph.add(events.of(a), layout, provisional)));
+                RetentionGraph.Output r = RetentionGraph.add(events.of(a), layout, provisional);
+                outputs.add(new RetentionOutput(a, r.rows(), r.late()));
             }
         }
         return outputs;

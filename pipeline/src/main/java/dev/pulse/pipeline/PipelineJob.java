@@ -23,6 +23,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import dev.pulse.pipeline.funnel.FunnelGraph;
+import dev.pulse.pipeline.late.LateRecord;
+import dev.pulse.pipeline.late.LateRecordSerializer;
+import dev.pulse.pipeline.late.LateRecords;
 import dev.pulse.pipeline.sink.PostgresUpsertSink;
 import dev.pulse.pipeline.sink.RowBindings;
 import dev.pulse.pipeline.sink.ResultTopicSerializer;
@@ -131,17 +134,25 @@ public final class PipelineJob {
                         .name(m.plan().name() + ": anomalies to postgres").uid(PipelineGraph.uid(m.plan(), "anomalies-postgres"));
             }
         }
-        for (FunnelGraph.Output f : PipelineGraph.funnels(inputs, plan, layout, true)) {
+        List<FunnelGraph.Output> funnels = PipelineGraph.funnels(inputs, plan, layout, true);
+        for (FunnelGraph.Output f : funnels) {
             if (settings.jdbcUrl() != null) {
                 f.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(f.plan()), RowBindings.FUNNELS))
                         .name(f.plan().name() + ": postgres").uid(PipelineGraph.uid(f.plan(), "postgres"));
             }
         }
-        for (PipelineGraph.RetentionOutput r : PipelineGraph.retentions(inputs, plan, layout, true)) {
+        List<PipelineGraph.RetentionOutput> retentions = PipelineGraph.retentions(inputs, plan, layout, true);
+        for (PipelineGraph.RetentionOutput r : retentions) {
             if (settings.jdbcUrl() != null) {
                 r.rows().sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(r.plan()), RowBindings.RETENTIONS))
                         .name(r.plan().name() + ": postgres").uid(PipelineGraph.uid(r.plan(), "postgres"));
             }
+        }
+        DataStream<LateRecord> late = LateRecords.of(metrics, funnels, retentions);
+        if (settings.deadLetterTopic() != null && late != null) {
+            // once per analysis an event was late for, with reason late and the analysis (docs/semantics.md)
+            late.sinkTo(kafkaSink(settings, new LateRecordSerializer(settings.deadLetterTopic())))
+                    .name("late events to dead letters").uid("late/dead-letters");
         }
         return metrics;
     }

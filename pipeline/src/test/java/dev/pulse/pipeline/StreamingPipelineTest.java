@@ -2,11 +2,13 @@ package dev.pulse.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
 import dev.pulse.pipeline.replay.Replay;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,7 +99,20 @@ class StreamingPipelineTest {
 
             assertThat(finalKeys("growth.orders-by-platform.results"))
                     .isEqualTo(expected.values().stream().filter(r -> r.name().equals("orders-by-platform")).count());
-            assertThat(count(topic + ".dead")).isEqualTo(ShopEvents.MALFORMED.size());
+            // the dead letters: each malformed record once, and each late event once per metric it was late for
+            Map<String, Long> deadByReason = new HashMap<>();
+            Map<String, Long> lateLettersByMetric = new HashMap<>();
+            for (var r : ENGINES.consume(topic + ".dead")) {
+                var reason = r.headers().lastHeader(DeadLetters.REASON);
+                boolean isLate = reason != null && new String(reason.value(), StandardCharsets.UTF_8).equals(DeadLetters.Reason.LATE.code());
+                deadByReason.merge(isLate ? "late" : "malformed", 1L, Long::sum);
+                if (isLate) {
+                    String analysis = new String(r.headers().lastHeader(DeadLetters.ANALYSIS).value(), StandardCharsets.UTF_8);
+                    lateLettersByMetric.merge(analysis.substring(analysis.lastIndexOf('/') + 1), 1L, Long::sum);
+                }
+            }
+            assertThat(deadByReason).containsEntry("malformed", (long) ShopEvents.MALFORMED.size()).containsEntry("late", expectedLate);
+            assertThat(lateLettersByMetric).isEqualTo(lateByMetric);
 
             // the same events replayed from a file give the same rows
             Path file = Files.write(dir.resolve("events.jsonl"), events.stream().map(ShopEvent::json).toList());

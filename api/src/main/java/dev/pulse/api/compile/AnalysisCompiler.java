@@ -14,6 +14,7 @@ import dev.pulse.api.plan.ServingPlan;
 import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.plan.WindowPlan;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
@@ -302,11 +303,12 @@ final class AnalysisCompiler {
         if (periods == null || periods < 1 || periods > 365) {
             p.add("spec.periods", "required: the number of periods, 1 to 365");
         }
+        long lateness = lateness(spec.getAllowedLateness() == null ? Defaults.RETENTION_ALLOWED_LATENESS : spec.getAllowedLateness());
         fitsRetention(period == null ? 0 : period.toMillis(), "spec.period", "the period");
         RetentionPlan plan = new RetentionPlan(cohort, ret, period == null ? 0 : period.toMillis(), periods == null ? 0 : periods,
                 spec.getMode() == null ? RetentionSpec.Mode.bounded : spec.getMode());
         WindowPlan window = period == null ? null : new WindowPlan(WindowType.tumbling, period.toMillis(), 0, 0);
-        return analysis(AnalysisKind.Retention, r, dimensions, null, window, 0, Durations.parse(Defaults.EMIT_EVERY).orElseThrow().toMillis(),
+        return analysis(AnalysisKind.Retention, r, dimensions, null, window, lateness, Durations.parse(Defaults.EMIT_EVERY).orElseThrow().toMillis(),
                 null, null, plan, spec.getServing(), null);
     }
 
@@ -318,6 +320,11 @@ final class AnalysisCompiler {
         semantic.put("filter", filter);
         semantic.put("window", window);
         semantic.put("allowedLatenessMs", lateness);
+        int maxGroups = maxGroups(specOf(a).getLimits());
+        if (maxGroups != AnalysisLimits.DEFAULT_MAX_GROUPS) {
+            // only when set otherwise, so the hash of every version made before the limit existed stays the same
+            semantic.put("maxGroups", maxGroups);
+        }
         semantic.put("metric", metric == null ? null : new MetricPlan(metric.aggregation(), metric.field(), metric.fieldType(),
                 metric.percentile(), metric.numerator(), metric.denominator(), null));
         semantic.put("funnel", funnel);
@@ -333,7 +340,9 @@ final class AnalysisCompiler {
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
         ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
-                metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()));
+                metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()),
+                // absent at the default, so plans (and their hashes) of definitions that never set it stay as they were
+                maxGroups == AnalysisLimits.DEFAULT_MAX_GROUPS ? null : maxGroups);
     }
 
     /** The schema fields this analysis reads besides the event type, actor and timestamp, sorted by name. */
@@ -479,6 +488,18 @@ final class AnalysisCompiler {
     private long lateness(String text) {
         Duration d = StreamChecks.duration(text == null ? Defaults.ALLOWED_LATENESS : text, "spec.allowedLateness", p);
         return d == null ? 0 : d.toMillis();
+    }
+
+    private int maxGroups(AnalysisLimits limits) {
+        if (limits == null || limits.getMaxGroups() == null) {
+            return AnalysisLimits.DEFAULT_MAX_GROUPS;
+        }
+        int n = limits.getMaxGroups();
+        if (n < 1 || n > 1_000_000) {
+            p.add("spec.limits.maxGroups", "must be between 1 and 1000000; it is " + n);
+            return AnalysisLimits.DEFAULT_MAX_GROUPS;
+        }
+        return n;
     }
 
     private long emitEvery(String text) {

@@ -10,6 +10,8 @@ public final class Defaults {
     public static final String MAX_FUTURE_SKEW = "1h";
     public static final int PARALLELISM = 2;
     public static final String ALLOWED_LATENESS = "0s";
+    /** A Retention's allowedLateness: how long after its own time an event still counts. */
+    public static final String RETENTION_ALLOWED_LATENESS = "1m";
     public static final String EMIT_EVERY = "5s";
     public static final String SERVING_RETENTION = "30d";
     public static final String FRESHNESS_OBJECTIVE = "60s";

@@ -6,7 +6,12 @@ import dev.pulse.api.v1alpha1.eventstream.EventStreamSpec;
 import dev.pulse.api.v1alpha1.eventstream.FieldSpec;
 import dev.pulse.api.v1alpha1.eventstream.KafkaTopicSpec;
 import java.time.Duration;
+import dev.pulse.api.serving.TableLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -83,12 +88,46 @@ final class StreamChecks {
                 }
             }
         }
+        columnCollisions(spec, p);
         if (spec.getPipeline() != null && spec.getPipeline().getParallelism() != null
                 && (spec.getPipeline().getParallelism() < 1 || spec.getPipeline().getParallelism() > 256)) {
             p.add("spec.pipeline.parallelism", "must be between 1 and 256");
         }
         if (spec.getPipeline() != null && spec.getPipeline().getTemplate() != null && !Names.isDnsLabel(spec.getPipeline().getTemplate())) {
             p.add("spec.pipeline.template", "'" + spec.getPipeline().getTemplate() + "' is not a valid template name (a DNS-1123 label)");
+        }
+    }
+
+    /**
+     * Two fields whose serving columns would have the same name ({@link TableLayout#dimensionColumn}
+     * lowercases: {@code userId} and {@code userid} are both {@code d_userid}) could not both be
+     * dimensions of one table, so the stream is rejected naming both field paths.
+     */
+    private static void columnCollisions(EventStreamSpec spec, Problems p) {
+        Map<String, String> pathByColumn = new HashMap<>();
+        Map<String, String> nameByColumn = new HashMap<>();
+        List<String[]> fields = new ArrayList<>();
+        fields.add(new String[] {spec.getEventTypeField(), "spec.eventTypeField"});
+        fields.add(new String[] {spec.getActorField(), "spec.actorField"});
+        fields.add(new String[] {spec.getTimestamp() == null ? null : spec.getTimestamp().getField(), "spec.timestamp.field"});
+        if (spec.getFields() != null) {
+            for (int i = 0; i < spec.getFields().size(); i++) {
+                FieldSpec f = spec.getFields().get(i);
+                fields.add(new String[] {f == null ? null : f.getName(), "spec.fields[" + i + "].name"});
+            }
+        }
+        for (String[] f : fields) {
+            if (f[0] == null || !FIELD_NAME.matcher(f[0]).matches()) {
+                continue;
+            }
+            String column = TableLayout.dimensionColumn(f[0]);
+            String previous = nameByColumn.putIfAbsent(column, f[0]);
+            if (previous != null && !previous.equals(f[0])) {
+                p.add(f[1], "field '" + f[0] + "' (" + f[1] + ") and field '" + previous + "' (" + pathByColumn.get(column)
+                        + ") would both be stored in column " + column + " (column names are lowercase): rename one of them");
+            } else {
+                pathByColumn.putIfAbsent(column, f[1]);
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public record PipelinePlan(String apiVersion, String pipeline, String hash, Stre
             ServingPlan s = a.serving();
             ServingPlan jobs = s == null ? null : new ServingPlan(s.schema(), s.table(), 0, List.of(), s.columns());
             return new AnalysisPlan(a.id(), a.kind(), a.namespace(), a.name(), a.semanticHash(), a.dimensions(), a.filter(), a.window(),
-                    a.allowedLatenessMs(), a.emitEveryMs(), a.metric(), a.funnel(), a.retention(), jobs, a.outputTopic(), a.backfill());
+                    a.allowedLatenessMs(), a.emitEveryMs(), a.metric(), a.funnel(), a.retention(), jobs, a.outputTopic(), a.backfill(), a.maxGroups());
         }).toList();
         return new PipelinePlan(apiVersion, pipeline, null, stream, out);
     }

@@ -30,6 +30,7 @@ final class SemanticFields {
             differs(out, "window", x, y, AnalysisPlan::window);
         }
         differs(out, "allowedLateness", x, y, AnalysisPlan::allowedLatenessMs);
+        differs(out, "limits.maxGroups", x, y, AnalysisPlan::groupLimit);
         differs(out, "aggregation", x, y, p -> p.metric() == null ? null : new MetricPlan(p.metric().aggregation(), p.metric().field(),
                 p.metric().fieldType(), p.metric().percentile(), p.metric().numerator(), p.metric().denominator(), null));
         funnel(out, x.funnel(), y.funnel());

@@ -252,6 +252,26 @@ public final class TableLayout implements Serializable {
         return sql.toString();
     }
 
+    /**
+     * Whether the final row a refused upsert met holds other values than the refused row: one
+     * row ({@code 1}) or none. Parameters as {@link #upsertSql()} without final: window_start,
+     * window_end, each dimension column, each value column. The pipeline counts such writes
+     * ({@code refusedFinalWrites}); a final row written again with the same values (a replay after
+     * a restore) is not counted.
+     */
+    public String finalDiffersSql() {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(qualifiedName()).append(" WHERE ");
+        for (String k : keyColumns()) {
+            sql.append(quote(k)).append(" = ? AND ");
+        }
+        sql.append(quote(FINAL)).append(" AND (");
+        for (int i = 0; i < valueColumns.size(); i++) {
+            Column c = valueColumns.get(i);
+            sql.append(i == 0 ? "" : " OR ").append(c.quoted()).append(" IS DISTINCT FROM CAST(? AS ").append(c.sqlType()).append(")");
+        }
+        return sql.append(")").toString();
+    }
+
     /** The number of bound parameters of {@link #upsertSql()}. */
     public int upsertParameterCount() {
         return 2 + dimensionColumns.size() + valueColumns.size() + 1;

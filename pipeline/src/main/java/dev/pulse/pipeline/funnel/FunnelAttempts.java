@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.backfill.HandOver;
+import dev.pulse.pipeline.late.SeenWatermark;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,8 +34,11 @@ import org.apache.flink.util.OutputTag;
  * events are never late, live ones are late against their source's watermark too. While its
  * history is read the watermark stays at its minimum, so every event waits in state until the
  * read is complete.
+ *
+ * <p>The watermark seen is kept in checkpoints ({@link SeenWatermark}): right after a restore an
+ * event that was late before it is still late, never taken into an attempt whose row is final.
  */
-public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEvent, AttemptUpdate> {
+public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEvent, AttemptUpdate> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private final FunnelMatcher matcher;
     private final long windowMs;
@@ -43,6 +50,7 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
     private transient ListState<FunnelEvent> pending;
     private transient ValueState<FunnelProgress> progress;
     private transient Counter lateEvents;
+    private transient SeenWatermark seen;
 
     public FunnelAttempts(AnalysisPlan plan, boolean provisional) {
         this.matcher = new FunnelMatcher(plan.funnel());
@@ -67,7 +75,7 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
 
     @Override
     public void processElement(FunnelEvent e, Context ctx, Collector<AttemptUpdate> out) throws Exception {
-        long watermark = HandOver.lateAgainst(pinned, e.history, ctx.timerService().currentWatermark(), e.sourceWatermark);
+        long watermark = HandOver.lateAgainst(pinned, e.history, seen.of(ctx.timerService().currentWatermark()), e.sourceWatermark);
         if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
             lateEvents.inc();
             ctx.output(lateOutput, e);
@@ -83,7 +91,19 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
     }
 
     @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        seen.snapshot();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        seen = new SeenWatermark();
+        seen.initialize(context);
+    }
+
+    @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttemptUpdate> out) throws Exception {
+        seen.of(ctx.timerService().currentWatermark());
         long upTo = timestamp - lateness;
         List<FunnelEvent> due = new ArrayList<>();
         List<FunnelEvent> later = new ArrayList<>();

@@ -16,6 +16,8 @@ public class FunnelEvent {
     public boolean history;
     /** The live source's watermark when the event passed it ({@code Event.sourceWatermark}). */
     public long sourceWatermark = Long.MIN_VALUE;
+    /** The event's Kafka partition (or replayed file); with {@link #sequence}, its offset, for its dead letter when late. */
+    public int source;
 
     public FunnelEvent() {
     }

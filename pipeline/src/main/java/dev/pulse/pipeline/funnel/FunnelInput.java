@@ -76,6 +76,7 @@ public final class FunnelInput extends RichFlatMapFunction<Event, FunnelEvent> {
         }
         f.dimensions = values;
         f.sequence = e.position;
+        f.source = e.source;
         f.history = e.history;
         f.sourceWatermark = e.sourceWatermark;
         out.collect(f);

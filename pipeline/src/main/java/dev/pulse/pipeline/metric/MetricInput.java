@@ -75,6 +75,8 @@ public final class MetricInput extends RichFlatMapFunction<Event, Observation> {
         }
         o.flags = e.history ? flags | Observation.HISTORY : flags;
         o.sourceWatermark = e.sourceWatermark;
+        o.source = e.source;
+        o.position = e.position;
         o.time = e.time;
         String[] values = new String[dimensions.length];
         for (int i = 0; i < values.length; i++) {

@@ -23,6 +23,10 @@ public class Observation {
     public int flags;
     /** The live source's watermark when the event passed it ({@code Event.sourceWatermark}). */
     public long sourceWatermark = Long.MIN_VALUE;
+    /** The event's Kafka partition (or replayed file), for its dead letter when it is late. */
+    public int source;
+    /** The event's Kafka offset (or line number), for its dead letter when it is late. */
+    public long position;
 
     public Observation() {
     }

@@ -40,6 +40,8 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         o.text = from.text;
         o.flags = from.flags;
         o.sourceWatermark = from.sourceWatermark;
+        o.source = from.source;
+        o.position = from.position;
         return o;
     }
 
@@ -61,6 +63,8 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         StringValue.writeString(o.text, out);
         out.writeByte(o.flags);
         out.writeLong(o.sourceWatermark);
+        out.writeInt(o.source);
+        out.writeLong(o.position);
     }
 
     @Override
@@ -76,6 +80,8 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
         reuse.text = StringValue.readString(in);
         reuse.flags = in.readByte();
         reuse.sourceWatermark = in.readLong();
+        reuse.source = in.readInt();
+        reuse.position = in.readLong();
         return reuse;
     }
 

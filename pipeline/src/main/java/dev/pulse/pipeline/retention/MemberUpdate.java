@@ -8,6 +8,8 @@ public class MemberUpdate {
     public long[] retained;
     /** The row key (cohort start and breakdown values). */
     public String row;
+    /** The event time at which the member's events were taken (its timer): a row final before it no longer changes. */
+    public long at;
 
     public MemberUpdate() {
     }

@@ -9,21 +9,27 @@ import dev.pulse.pipeline.event.EventLayout;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /** A Retention's operators: cohort and return matching, membership per actor, counts per cohort row. */
 public final class RetentionGraph {
     private RetentionGraph() {
     }
 
-    public static DataStream<RetentionRow> add(VersionStream<Event> events, EventLayout layout, boolean provisional) {
+    /** A retention's outputs: its rows and its late events. */
+    public record Output(DataStream<RetentionRow> rows, DataStream<RetentionEvent> late) {
+    }
+
+    public static Output add(VersionStream<Event> events, EventLayout layout, boolean provisional) {
         AnalysisPlan a = events.plan();
         String name = a.kind() + " " + a.namespace() + "/" + a.name();
-        DataStream<MemberUpdate> members = events
+        SingleOutputStreamOperator<MemberUpdate> members = events
                 .flatMap(new RetentionInput(a, layout), TypeInformation.of(RetentionEvent.class), name + ": cohort and return", "match")
                 .process(e -> e.actor, new RetentionMembers(a), TypeInformation.of(MemberUpdate.class), name + ": members", "members");
-        return NeverIdle.after(members, a, "members")
+        DataStream<RetentionRow> rows = NeverIdle.after(members, a, "members")
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new RetentionRows(a, provisional)).returns(TypeInformation.of(RetentionRow.class))
                 .name(name + ": cohorts").uid(PipelineGraph.uid(a, "cohorts"));
+        return new Output(rows, members.getSideOutput(RetentionMembers.lateOutput(a)));
     }
 }

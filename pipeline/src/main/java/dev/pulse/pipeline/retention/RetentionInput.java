@@ -48,6 +48,10 @@ public final class RetentionInput extends RichFlatMapFunction<Event, RetentionEv
         x.time = e.time;
         x.cohort = c;
         x.returning = r;
+        x.history = e.history;
+        x.sourceWatermark = e.sourceWatermark;
+        x.source = e.source;
+        x.position = e.position;
         if (c) {
             String[] values = new String[dimensions.length];
             for (int i = 0; i < values.length; i++) {

@@ -1,6 +1,9 @@
 package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.DeadLetters;
+import dev.pulse.pipeline.backfill.HandOver;
+import dev.pulse.pipeline.late.SeenWatermark;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,24 +16,52 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Runs the {@link RetentionTracker} over each actor's events (the key) in event-time order:
- * events wait until the watermark passes their time. Once the actor's last period has passed
- * ({@code t0 + (periods+1)·period}) only its cohort time is kept (so it joins no second cohort),
- * and that expires after {@value #MEMBERSHIP_TTL_DAYS} days without access.
+ * events wait until the watermark, less {@code allowedLateness}, passes their time, and are then
+ * taken in time order. An event that arrives after that point for its time is late: counted in
+ * {@code lateEvents}, sent to {@link #lateOutput} and never applied (so it can neither make an
+ * actor a member of a cohort whose row is final nor change such a row). Once the actor's last
+ * period has passed ({@code t0 + (periods+1)·period}) only its cohort time is kept (so it joins no
+ * second cohort), and that expires after {@value #MEMBERSHIP_TTL_DAYS} days without access.
+ *
+ * <p>The watermark seen is kept in checkpoints ({@link SeenWatermark}), so right after a restore
+ * a late event is still late. A version the operator pinned follows its hand-over
+ * ({@link HandOver}): history events are never late, live ones are late against their source's
+ * watermark too.
  */
-public final class RetentionMembers extends KeyedProcessFunction<String, RetentionEvent, MemberUpdate> {
+public final class RetentionMembers extends KeyedProcessFunction<String, RetentionEvent, MemberUpdate> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     static final int MEMBERSHIP_TTL_DAYS = 400;
     private final RetentionTracker tracker;
+    private final long lateness;
+    private final String analysis;
+    private final boolean pinned;
+    private final OutputTag<RetentionEvent> lateOutput;
     private transient ListState<RetentionEvent> pending;
     private transient ValueState<RetentionMember> member;
+    private transient Counter lateEvents;
+    private transient SeenWatermark seen;
 
     public RetentionMembers(AnalysisPlan plan) {
         this.tracker = new RetentionTracker(plan.retention());
+        this.lateness = plan.allowedLatenessMs();
+        this.analysis = DeadLetters.analysis(plan);
+        this.pinned = HandOver.pinned(plan);
+        this.lateOutput = lateOutput(plan);
+    }
+
+    /** The side output of a retention's late events. */
+    public static OutputTag<RetentionEvent> lateOutput(AnalysisPlan plan) {
+        return new OutputTag<>("late-" + plan.id(), TypeInformation.of(RetentionEvent.class));
     }
 
     @Override
@@ -39,24 +70,33 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
         ValueStateDescriptor<RetentionMember> d = new ValueStateDescriptor<>("member", TypeInformation.of(RetentionMember.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofDays(MEMBERSHIP_TTL_DAYS)).build());
         member = getRuntimeContext().getState(d);
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("analysis", analysis).counter("lateEvents");
     }
 
     @Override
     public void processElement(RetentionEvent e, Context ctx, Collector<MemberUpdate> out) throws Exception {
+        long watermark = HandOver.lateAgainst(pinned, e.history, seen.of(ctx.timerService().currentWatermark()), e.sourceWatermark);
+        if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
+            lateEvents.inc();
+            ctx.output(lateOutput, e);
+            return;
+        }
         RetentionMember m = member.value();
         if (m != null && m.isMember() && m.retained == null) {
             return; // settled: nothing can change any more
         }
         pending.add(e);
-        ctx.timerService().registerEventTimeTimer(e.time);
+        ctx.timerService().registerEventTimeTimer(e.time + lateness);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemberUpdate> out) throws Exception {
+        seen.of(ctx.timerService().currentWatermark());
+        long upTo = timestamp - lateness;
         List<RetentionEvent> due = new ArrayList<>();
         List<RetentionEvent> later = new ArrayList<>();
         for (RetentionEvent e : pending.get()) {
-            (e.time <= timestamp ? due : later).add(e);
+            (e.time <= upTo ? due : later).add(e);
         }
         pending.update(later);
         RetentionMember m = member.value();
@@ -78,6 +118,7 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
             u.cohortStart = tracker.cohortStart(m.cohortTime);
             u.dimensions = m.dimensions;
             u.retained = m.retained.clone();
+            u.at = timestamp;
             String[] key = new String[m.dimensions.length + 1];
             key[0] = Long.toString(u.cohortStart);
             System.arraycopy(m.dimensions, 0, key, 1, m.dimensions.length);
@@ -85,13 +126,24 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
             out.collect(u);
         }
         if (joined) {
-            ctx.timerService().registerEventTimeTimer(tracker.settledAt(m));
+            ctx.timerService().registerEventTimeTimer(tracker.settledAt(m) + lateness);
         }
-        if (m.isMember() && timestamp >= tracker.settledAt(m)) {
+        if (m.isMember() && upTo >= tracker.settledAt(m)) {
             m.dimensions = null;
             m.retained = null;
             pending.clear();
         }
         member.update(m.isMember() ? m : null);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        seen.snapshot();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        seen = new SeenWatermark();
+        seen.initialize(context);
     }
 }

@@ -22,6 +22,11 @@ import org.apache.flink.util.Collector;
  * once its last period is complete. A cohort that starts before a pinned version's first complete
  * time ({@link HandOver}) is never final: its last row is provisional, and its state dropped.
  *
+ * <p>Members are taken {@code allowedLateness} after their events' time, so a period is complete
+ * (and the row emitted) that much later. A member update taken after the row's final time (an
+ * unbounded return after the last period was complete) is ignored: the final row never changes,
+ * and a row that was final is never made again from the updates that follow it.
+ *
  * <p>In a replay the watermark at the end is infinite, so the replay computes completeness itself
  * from the time of the last event ({@link #completeness}).
  */
@@ -31,6 +36,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     private final ProvisionalEmission provisional;
     private final int dimensionCount;
     private final long finalFromMs;
+    private final long lateness;
     private transient MapState<String, long[]> members;
 
     public RetentionRows(AnalysisPlan plan, boolean provisional) {
@@ -38,6 +44,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
         this.provisional = new ProvisionalEmission(plan, provisional);
         this.dimensionCount = plan.dimensions().size();
         this.finalFromMs = HandOver.finalFromMs(plan);
+        this.lateness = plan.allowedLatenessMs();
     }
 
     @Override
@@ -48,6 +55,9 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
 
     @Override
     public void processElement(MemberUpdate u, Context ctx, Collector<RetentionRow> out) throws Exception {
+        if (u.at > completeAt(u.cohortStart, tracker.periods())) {
+            return; // taken after the row was final
+        }
         if (members.isEmpty()) {
             for (int k = 1; k <= tracker.periods(); k++) {
                 ctx.timerService().registerEventTimeTimer(completeAt(u.cohortStart, k));
@@ -58,7 +68,7 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
     }
 
     private long completeAt(long cohortStart, int k) {
-        return cohortStart + (tracker.bounded() ? k + 2L : k + 1L) * tracker.periodMs();
+        return cohortStart + (tracker.bounded() ? k + 2L : k + 1L) * tracker.periodMs() + lateness;
     }
 
     @Override
@@ -67,7 +77,8 @@ public final class RetentionRows extends KeyedProcessFunction<String, MemberUpda
             return;
         }
         boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-        long watermark = eventTime ? timestamp : ctx.timerService().currentWatermark();
+        long at = eventTime ? timestamp : ctx.timerService().currentWatermark();
+        long watermark = at == Long.MIN_VALUE ? at : at - lateness; // the members' events taken so far
         RetentionRow r = row(ctx.getCurrentKey(), watermark);
         boolean last = eventTime && r.complete[r.complete.length - 1];
         r.finalResult = last && r.windowStart >= finalFromMs;

@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -25,7 +28,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * first row, and at every checkpoint (so a checkpoint never completes with rows unwritten).
  * Within a batch only the latest row of each (window, dimensions) is kept. Upserts make the
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
- * never turned back into a provisional one.
+ * never turned back into a provisional one nor replaced by another final one. A final row refused
+ * because the table holds a final row with other values is counted in {@code refusedFinalWrites}
+ * (group {@code pulse.table}): it means something tried to change a final number.
  */
 public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -51,12 +56,16 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(Sink.InitContext context) throws IOException {
-        return new Writer(context.getProcessingTimeService());
+        return new Writer(context.getProcessingTimeService(), refusedCounter(context.metricGroup()));
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(context.getProcessingTimeService());
+        return new Writer(context.getProcessingTimeService(), refusedCounter(context.metricGroup()));
+    }
+
+    private Counter refusedCounter(MetricGroup group) {
+        return group.addGroup("pulse").addGroup("table", layout.qualifiedName()).counter("refusedFinalWrites");
     }
 
     private final class Writer implements SinkWriter<T> {
@@ -64,10 +73,13 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
         private final Map<String, T> pending = new LinkedHashMap<>();
         private Connection connection;
         private PreparedStatement upsert;
+        private PreparedStatement finalDiffers;
+        private final Counter refusedFinalWrites;
         private boolean timerSet;
 
-        Writer(ProcessingTimeService time) throws IOException {
+        Writer(ProcessingTimeService time, Counter refusedFinalWrites) throws IOException {
             this.time = time;
+            this.refusedFinalWrites = refusedFinalWrites;
             try {
                 connect();
             } catch (SQLException e) {
@@ -89,6 +101,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 ServingSchema.createTable(connection, layout);
             }
             upsert = connection.prepareStatement(layout.upsertSql());
+            finalDiffers = connection.prepareStatement(layout.finalDiffersSql());
         }
 
         @Override
@@ -124,7 +137,14 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                     bind(r);
                     upsert.addBatch();
                 }
-                upsert.executeBatch();
+                int[] counts = upsert.executeBatch();
+                int i = 0;
+                for (T r : pending.values()) {
+                    if (r.finalResult && i < counts.length && counts[i] == 0 && finalDiffers(r)) {
+                        refusedFinalWrites.inc();
+                    }
+                    i++;
+                }
                 pending.clear();
             } catch (SQLException e) {
                 SQLException cause = e.getNextException() != null ? e.getNextException() : e;
@@ -133,14 +153,27 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
         }
 
         private void bind(T r) throws SQLException {
-            int i = 1;
-            upsert.setObject(i++, utc(r.windowStart));
-            upsert.setObject(i++, utc(r.windowEnd));
-            for (String d : r.dimensions) {
-                upsert.setString(i++, TableLayout.storedDimension(d));
-            }
-            i = binding.bindValues(connection, upsert, i, r);
+            int i = bindKeyAndValues(upsert, r);
             upsert.setBoolean(i, r.finalResult);
+        }
+
+        /** Whether the final row the refused final row met holds other values. */
+        private boolean finalDiffers(T r) throws SQLException {
+            bindKeyAndValues(finalDiffers, r);
+            try (ResultSet rs = finalDiffers.executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        /** Binds window start and end, the dimensions and the values; returns the next parameter index. */
+        private int bindKeyAndValues(PreparedStatement s, T r) throws SQLException {
+            int i = 1;
+            s.setObject(i++, utc(r.windowStart));
+            s.setObject(i++, utc(r.windowEnd));
+            for (String d : r.dimensions) {
+                s.setString(i++, TableLayout.storedDimension(d));
+            }
+            return binding.bindValues(connection, s, i, r);
         }
 
         private OffsetDateTime utc(long epochMillis) {

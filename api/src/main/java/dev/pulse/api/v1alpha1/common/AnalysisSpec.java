@@ -19,4 +19,7 @@ public interface AnalysisSpec {
     PipelineOptions getPipeline();
 
     Backfill getBackfill();
+
+    /** Bounds on what the analysis keeps (maxGroups), or null for the defaults. */
+    AnalysisLimits getLimits();
 }

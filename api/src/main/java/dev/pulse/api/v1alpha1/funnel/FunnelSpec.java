@@ -3,6 +3,7 @@ package dev.pulse.api.v1alpha1.funnel;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.PipelineOptions;
@@ -81,6 +82,9 @@ public class FunnelSpec implements AnalysisSpec {
 
     @JsonPropertyDescription("How much history a new version of the funnel is computed over before it replaces the previous one. Default: from earliest.")
     private Backfill backfill;
+
+    @JsonPropertyDescription("Bounds on what the analysis keeps: maxGroups, the dimension combinations of one window (default 10000).")
+    private AnalysisLimits limits;
 
     /** Funnel order modes. */
     public enum Order {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Backfill;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.Filter;
@@ -75,6 +76,14 @@ public class RetentionSpec implements AnalysisSpec {
 
     @JsonPropertyDescription("How much history a new version of the retention is computed over before it replaces the previous one. Default: from earliest.")
     private Backfill backfill;
+
+    @JsonPropertyDescription("Bounds on what the analysis keeps: maxGroups, the dimension combinations of one window (default 10000).")
+    private AnalysisLimits limits;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long after an event's own time (by watermark) it still counts; a later event is late: counted, "
+            + "sent to the stream's dead letters with reason late, never in a row. Default 1m.")
+    private String allowedLateness;
 
     /** Whether a return must fall in its own period. */
     public enum Mode {
