@@ -32,9 +32,12 @@ final class KubernetesObjects {
         FlinkDeploymentRenderer deployments = new FlinkDeploymentRenderer(settings);
         for (PipelinePlan plan : compilation.plans()) {
             EventStream stream = stream(resources, plan);
-            if (plan.pipeline().equals(dev.pulse.api.compile.PlanCompiler.pipelineName(stream))
-                    && !Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal())) {
-                out.add(topics.input(stream));
+            if (plan.pipeline().equals(dev.pulse.api.compile.PlanCompiler.pipelineName(stream))) {
+                if (!Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal())) {
+                    out.add(topics.input(stream));
+                }
+                // the pipeline writes it whether or not the input topic is external
+                out.add(topics.deadLetters(stream));
             }
             out.add(PlanConfigMapRenderer.render(stream, plan));
             String template = stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null

@@ -79,11 +79,17 @@ class PulseCommandsTest {
         List<String> names = new ArrayList<>();
         plan.path("analyses").forEach(a -> names.add(a.path("kind").asText() + "/" + a.path("name").asText()));
         List<String> kinds = docs.stream().filter(d -> d.has("kind")).map(d -> d.path("kind").asText()).toList();
-        assertThat(kinds).containsExactly("KafkaTopic", "ConfigMap", "FlinkDeployment");
+        assertThat(kinds).containsExactly("KafkaTopic", "KafkaTopic", "ConfigMap", "FlinkDeployment");
+        String topic = docs.stream().filter(d -> "KafkaTopic".equals(d.path("kind").asText())).findFirst().orElseThrow()
+                .at("/spec/topicName").asText();
+        JsonNode dlq = docs.stream().filter(d -> "KafkaTopic".equals(d.path("kind").asText())).skip(1).findFirst().orElseThrow();
+        assertThat(dlq.at("/spec/topicName").asText()).isEqualTo(topic + ".dlq");
+        assertThat(dlq.at("/metadata/labels/pulse.dev~1role").asText()).isEqualTo("dead-letter-topic");
         JsonNode deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.path("kind").asText())).findFirst().orElseThrow();
         assertThat(deployment.path("metadata").path("annotations").path("pulse.dev/plan-hash").asText())
                 .isEqualTo(dev.pulse.api.plan.PlanJson.read(plan.toString()).jobHash());
         assertThat(deployment.at("/spec/job/allowNonRestoredState").isBoolean()).isTrue();
+        assertThat(deployment.at("/spec/job/args").toString()).contains("\"--dead-letter-topic\",\"" + topic + ".dlq\"");
         assertThat(deployment.at("/spec/job/allowNonRestoredState").booleanValue())
                 .as("a changed or removed analysis leaves unclaimed state in the savepoint").isTrue();
         assertThat(names).containsExactlyInAnyOrder("Metric/orders-per-minute", "Metric/revenue-by-country", "Metric/active-users",

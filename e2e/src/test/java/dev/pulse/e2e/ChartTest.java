@@ -26,7 +26,7 @@ class ChartTest {
                 "Deployment pulse-system/pulse-serving", "Service pulse-system/pulse-serving",
                 "ClusterRole pulse-operator", "ClusterRoleBinding pulse-operator", "ClusterRole pulse-operator-crd-reader",
                 "ClusterRole pulse-admin", "ClusterRole pulse-edit", "ClusterRole pulse-view",
-                "ServiceMonitor pulse-system/pulse", "PrometheusRule pulse-system/pulse");
+                "ServiceMonitor pulse-system/pulse", "PrometheusRule pulse-system/pulse", "PodMonitor pulse-system/pulse-pipelines");
         assertThat(r.ofKind("NetworkPolicy", "Role", "Lease")).isEmpty();
 
         Rendered full = Rendered.full();
@@ -81,6 +81,22 @@ class ChartTest {
         for (JsonNode svc : Rendered.defaults().ofKind("Service")) {
             assertThat(svc.at("/spec/ports").findValuesAsText("name")).contains("http");
         }
+    }
+
+    /** The pipelines' pods: selected by the label the operator puts on every FlinkDeployment's pod template, on its metrics port. */
+    @Test
+    void pipelinesAreScrapedOnTheirMetricsPort() {
+        JsonNode pm = Rendered.defaults().one("PodMonitor", "pulse-pipelines");
+        assertThat(pm.at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("metrics");
+        assertThat(pm.at("/spec/selector/matchExpressions/0/key").asText()).isEqualTo("pulse.dev/pipeline");
+        assertThat(pm.at("/spec/namespaceSelector/any").asBoolean()).isTrue();
+        String renderer = Repo.read(Repo.root().resolve("operator/src/main/java/dev/pulse/operator/render/FlinkDeploymentRenderer.java"));
+        assertThat(renderer).contains("METRICS_PORT_NAME = \"metrics\"");
+        JsonNode scoped = Rendered.full().one("PodMonitor", "pulse-pipelines");
+        assertThat(scoped.at("/spec/namespaceSelector/matchNames").toString()).contains("growth", "payments");
+        Tools.Result off = Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(),
+                "--set", "metrics.podMonitor.enabled=false"));
+        assertThat(off.output()).doesNotContain("kind: PodMonitor");
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code pulse describe KIND NAME [-n NS]} against the running local stack, like kubectl describe:
- * the spec, conditions, pipeline, lag, freshness, drift, anomalies, and recent Events.
+ * the spec, conditions, pipeline, lag, freshness, input (an EventStream's records not counted), drift,
+ * anomalies, and recent Events.
  */
 final class ResourceDescription {
     private ResourceDescription() {
@@ -75,7 +76,7 @@ final class ResourceDescription {
                 }
                 Columns.print(rows, out);
             }
-            for (String section : List.of("pipeline", "lag", "freshness", "drift", "anomalies", "jobStatus")) {
+            for (String section : List.of("pipeline", "lag", "freshness", "input", "drift", "anomalies", "jobStatus")) {
                 Object v = status.get(section);
                 if (v != null) {
                     out.printf("  %s:%n", Character.toUpperCase(section.charAt(0)) + section.substring(1));

@@ -6,7 +6,9 @@ import dev.pulse.api.plan.PipelineChange;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanChanges;
 import dev.pulse.api.v1alpha1.common.Condition;
-import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.plan.DeadLetters;
+import dev.pulse.api.v1alpha1.eventstream.EventStreamStatus;
+import dev.pulse.api.v1alpha1.eventstream.InputStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
 import dev.pulse.api.v1alpha1.metric.Metric;
@@ -20,6 +22,7 @@ import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.status.Conditions;
+import dev.pulse.operator.status.InputStatuses;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
@@ -41,7 +44,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +63,7 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "input-topic", type = InputTopicDependentResource.class,
             activationCondition = StrimziInstalled.class, reconcilePrecondition = InputTopicDependentResource.Wanted.class),
+    @Dependent(name = "dead-letter-topic", type = DeadLetterTopicDependentResource.class, activationCondition = StrimziInstalled.class),
     @Dependent(name = "plan", type = PlanConfigMapDependentResource.class),
     @Dependent(name = "dashboard", type = DashboardConfigMapDependentResource.class),
     @Dependent(name = "pipeline", type = FlinkDeploymentDependentResource.class, dependsOn = "plan",
@@ -82,9 +88,11 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final PulseMetrics metrics;
     private final ServingTables servingTables;
     private final UpgradeBatch batch;
+    private final MalformedRecordsNotice malformedNotice;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch) {
+            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock) {
+        this.malformedNotice = new MalformedRecordsNotice(clock);
         this.batch = batch;
         this.compiler = compiler;
         this.statuses = statuses;
@@ -98,7 +106,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     public List<EventSource<?, EventStream>> prepareEventSources(EventSourceContext<EventStream> context) {
         probes.watch(context.getPrimaryCache());
         return List.of(analyses(Metric.class, "metrics", context), analyses(Funnel.class, "funnels", context),
-                analyses(Retention.class, "retentions", context));
+                analyses(Retention.class, "retentions", context), new InputEventSource(probes));
     }
 
     private static <A extends HasMetadata> EventSource<?, EventStream> analyses(Class<A> kind, String name,
@@ -137,7 +145,13 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         if (blocked != null && !Conditions.saysFalse(stream.getStatus(), Condition.READY, blocked.reason(), blocked.getMessage())) {
             events.warning(stream, blocked.reason(), blocked.getMessage());
         }
-        PulseStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation);
+        InputStatus input = input(stream, state, context);
+        String notice = malformedNotice.due(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
+                stream.getStatus() == null ? null : stream.getStatus().getInput(), input);
+        if (notice != null) {
+            events.warning(stream, MalformedRecordsNotice.REASON, notice);
+        }
+        EventStreamStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation, input);
         UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
         if (!hold.isZero()) {
             // more changes may follow within the batch window: roll the pipelines out once, then
@@ -155,12 +169,45 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         String reason = e instanceof PipelineException pe ? pe.reason() : Reasons.RECONCILE_FAILED;
-        PulseStatus next = statuses.failed(stream.getStatus(), stream.getMetadata().getGeneration(), reason, e.getMessage());
+        EventStreamStatus next = statuses.failed(stream.getStatus(), stream.getMetadata().getGeneration(), reason, e.getMessage());
         if (next.equals(stream.getStatus())) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         stream.setStatus(next);
         return ErrorStatusUpdateControl.patchStatus(stream);
+    }
+
+    /**
+     * The stream's dead-letter counts since its pipeline last started (the job start time its
+     * FlinkDeployment reports), or null to keep the status' current ones. Also tells the probes
+     * which start to count from.
+     */
+    private InputStatus input(EventStream stream, StreamState state, Context<EventStream> context) {
+        if (!state.valid()) {
+            return null;
+        }
+        String pipeline = PlanCompiler.pipelineName(stream);
+        Instant since = context.getSecondaryResourcesAsStream(FlinkDeployment.class)
+                .filter(fd -> pipeline.equals(fd.getMetadata().getName()))
+                .findFirst().map(EventStreamReconciler::jobStart).orElse(null);
+        String topic = DeadLetters.topic(stream.getSpec().getKafka().getTopic());
+        if (since != null) {
+            probes.countInput(stream, topic, since);
+        }
+        return probes.input(stream.getMetadata().getNamespace(), stream.getMetadata().getName())
+                .filter(r -> r.topic().equals(topic) && r.since().equals(since))
+                .map(InputStatuses::of).orElse(null);
+    }
+
+    /** When the FlinkDeployment's current job started, as the Flink operator reports it (epoch millis), or null. */
+    static Instant jobStart(FlinkDeployment fd) {
+        var status = fd.getStatus();
+        String start = status == null || status.getJobStatus() == null ? null : status.getJobStatus().getStartTime();
+        try {
+            return start == null || start.isBlank() ? null : Instant.ofEpochMilli(Long.parseLong(start.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** A Normal Event saying what a plan roll-out changes, per analysis (the classification {@code pulse plan} prints). */

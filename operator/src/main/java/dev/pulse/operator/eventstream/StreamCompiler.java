@@ -156,7 +156,7 @@ public class StreamCompiler {
                 }
             }
             var topic = Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal()) ? null : topics.input(stream);
-            return new StreamState(List.of(), null, plans, topic, configMaps, deployments, dashboardMaps);
+            return new StreamState(List.of(), null, plans, topic, topics.deadLetters(stream), configMaps, deployments, dashboardMaps);
         } catch (PipelineException e) {
             return StreamState.blocked(plans, e);
         }

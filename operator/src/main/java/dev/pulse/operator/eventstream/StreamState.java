@@ -18,19 +18,20 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * @param blocked why a valid stream's objects could not be rendered (e.g. a missing template), or null
  * @param plans the stream's plans: the shared pipeline's first, then one per dedicated analysis
  * @param inputTopic the stream's KafkaTopic, or null when the topic is external
+ * @param deadLetterTopic the KafkaTopic of the stream's dead-letter records (also for an external input topic), or null when invalid
  * @param planConfigMaps plan ConfigMaps by pipeline name
  * @param flinkDeployments FlinkDeployments by pipeline name
  * @param dashboards Grafana dashboard ConfigMaps, one per analysis, by ConfigMap name
  */
 public record StreamState(List<Problem> problems, PipelineException blocked, List<PipelinePlan> plans, KafkaTopic inputTopic,
-        Map<String, ConfigMap> planConfigMaps, Map<String, FlinkDeployment> flinkDeployments, Map<String, ConfigMap> dashboards) {
+        KafkaTopic deadLetterTopic, Map<String, ConfigMap> planConfigMaps, Map<String, FlinkDeployment> flinkDeployments, Map<String, ConfigMap> dashboards) {
 
     static StreamState invalid(List<Problem> problems) {
-        return new StreamState(problems, null, List.of(), null, Map.of(), Map.of(), Map.of());
+        return new StreamState(problems, null, List.of(), null, null, Map.of(), Map.of(), Map.of());
     }
 
     static StreamState blocked(List<PipelinePlan> plans, PipelineException e) {
-        return new StreamState(List.of(), e, plans, null, Map.of(), Map.of(), Map.of());
+        return new StreamState(List.of(), e, plans, null, null, Map.of(), Map.of(), Map.of());
     }
 
     public boolean valid() {

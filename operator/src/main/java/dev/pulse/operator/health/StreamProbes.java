@@ -33,15 +33,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * The periodic health probes: every {@code pulse.probes.interval}, for each EventStream the
  * operator has compiled, one Kafka admin round (the lag of each of its pipelines' consumer groups)
- * and one catalog query (the freshness of each of its analyses). The latest round of each stream
- * is kept here; listeners (the analysis reconcilers' event sources) are told after each round and
- * turn it into status.
+ * and one catalog query (the freshness of each of its analyses); and for each stream whose pipeline
+ * has started, the new records of its dead-letter topic ({@link DeadLetterReader}). The latest round
+ * of each stream is kept here; listeners (the analysis reconcilers' event sources, the stream
+ * reconciler's for changed input counts) are told after each round and turn it into status.
  */
 @ApplicationScoped
 public class StreamProbes {
@@ -59,6 +61,10 @@ public class StreamProbes {
         }
     }
 
+    /** Where a stream's dead-letter records are and since when they count. */
+    record InputTarget(String bootstrap, String topic, Instant since) {
+    }
+
     /** One history read of a stream's plans: its consumer group, hand-over and start (Long.MIN_VALUE: earliest). */
     record History(String group, Map<Integer, Long> handOver, long startMs) {
     }
@@ -73,6 +79,10 @@ public class StreamProbes {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final Map<String, StreamHealth> latest = new ConcurrentHashMap<>();
     private final List<Consumer<StreamHealth>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, InputTarget> inputTargets = new ConcurrentHashMap<>();
+    private final Map<String, InputReading> inputs = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, InputReading>> inputListeners = new CopyOnWriteArrayList<>();
+    private DeadLetterReader deadLetters;
     private volatile IndexerResourceCache<EventStream> streams;
     private LagProbe lag;
     private ScheduledExecutorService scheduler;
@@ -85,6 +95,7 @@ public class StreamProbes {
 
     void start(@Observes StartupEvent e) {
         lag = new LagProbe(clock, config.probes().timeout());
+        deadLetters = new DeadLetterReader(clock, config.probes().timeout());
         if (!config.probes().enabled()) {
             return;
         }
@@ -103,6 +114,9 @@ public class StreamProbes {
         }
         if (lag != null) {
             lag.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
     }
 
@@ -170,6 +184,25 @@ public class StreamProbes {
         }
     }
 
+    /**
+     * Counts the stream's dead-letter records appended since {@code since} (its pipeline's start)
+     * from the next round on; a later call with another start counts afresh from it.
+     */
+    public void countInput(EventStream stream, String deadLetterTopic, Instant since) {
+        inputTargets.put(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
+                new InputTarget(bootstrap(stream), deadLetterTopic, since));
+    }
+
+    /** The latest count of the stream's dead-letter records, if they were read. */
+    public Optional<InputReading> input(String namespace, String stream) {
+        return Optional.ofNullable(inputs.get(namespace + "/" + stream));
+    }
+
+    /** Told {@code namespace/name} and the reading after each round in which a stream's input counts changed. */
+    public void addInputListener(BiConsumer<String, InputReading> listener) {
+        inputListeners.add(listener);
+    }
+
     public void addListener(Consumer<StreamHealth> listener) {
         listeners.add(listener);
     }
@@ -191,6 +224,15 @@ public class StreamProbes {
     public void round() {
         IndexerResourceCache<EventStream> cache = streams;
         if (cache != null) {
+            inputTargets.keySet().removeIf(key -> {
+                int slash = key.indexOf('/');
+                boolean gone = cache.get(new ResourceID(key.substring(slash + 1), key.substring(0, slash))).isEmpty();
+                if (gone) {
+                    inputs.remove(key);
+                    deadLetters.forget(key);
+                }
+                return gone;
+            });
             targets.values().removeIf(t -> {
                 boolean gone = cache.get(new ResourceID(t.stream(), t.namespace())).isEmpty();
                 if (gone) {
@@ -200,6 +242,7 @@ public class StreamProbes {
                 return gone;
             });
         }
+        readInputs();
         List<Target> all = new ArrayList<>(targets.values());
         if (all.isEmpty()) {
             return;
@@ -222,6 +265,26 @@ public class StreamProbes {
                 }
             }
         }
+    }
+
+    private void readInputs() {
+        inputTargets.forEach((key, t) -> {
+            InputReading r = deadLetters.read(key, t.bootstrap(), t.topic(), t.since());
+            InputReading before = inputs.put(key, r);
+            if (r.error() != null && (before == null || !r.error().equals(before.error()))) {
+                LOG.warnf("dead-letter records of %s: %s", key, r.error());
+            }
+            // an error alone changes no status: the counts shown are the last known
+            if (before == null || !Objects.equals(before.withError(null), r.withError(null))) {
+                for (BiConsumer<String, InputReading> l : inputListeners) {
+                    try {
+                        l.accept(key, r);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "input listener failed for %s", key);
+                    }
+                }
+            }
+        });
     }
 
     private void readCatalog(List<Target> all, Map<String, Map<String, FreshnessReading>> out, Map<String, String> errors) {

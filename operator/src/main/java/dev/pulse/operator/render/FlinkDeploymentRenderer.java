@@ -1,8 +1,11 @@
 package dev.pulse.operator.render;
 
+import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -26,9 +29,10 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 
 /**
  * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
- * job's entry point and arguments, parallelism, suspend, allowNonRestoredState, the durable
- * state storage of the operator's configuration (when set), the plan mounted from its ConfigMap,
- * and the plan hash. The hash goes on the object (for people) and on the pod template (a spec
+ * job's entry point and arguments (the plan, the dead-letter topic), parallelism, suspend,
+ * allowNonRestoredState, the durable state storage of the operator's configuration (when set), the
+ * plan mounted from its ConfigMap, and the plan hash; Flink's Prometheus reporter on a port named
+ * {@code metrics} unless the template configures it. The hash goes on the object (for people) and on the pod template (a spec
  * change, so the Flink operator upgrades the job through a savepoint when the plan changes).
  */
 public final class FlinkDeploymentRenderer {
@@ -37,6 +41,13 @@ public final class FlinkDeploymentRenderer {
     public static final String JAR_URI = "local:///opt/flink/usrlib/pulse-pipeline.jar";
     public static final String ENTRY_CLASS = "dev.pulse.pipeline.PipelineJob";
     static final String PLAN_VOLUME = "pulse-plan";
+    /** Flink's Prometheus reporter (its jar is in the Flink image's plugins/metrics-prometheus directory). */
+    static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.factory.class";
+    static final String PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    static final String PROMETHEUS_PORT = "metrics.reporter.prom.port";
+    /** The port of the job's Prometheus metrics, named {@link #METRICS_PORT_NAME} on the main container. */
+    public static final int METRICS_PORT = 9249;
+    public static final String METRICS_PORT_NAME = "metrics";
 
     private final RenderSettings settings;
     private final TopicRenderer topics;
@@ -85,26 +96,44 @@ public final class FlinkDeploymentRenderer {
         // a changed or removed analysis leaves state in the savepoint that no operator claims: the
         // restore must skip it instead of failing every analysis of the stream
         job.setAllowNonRestoredState(true);
-        job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY});
+        job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY,
+            "--dead-letter-topic", DeadLetters.topic(plan.stream().topic())});
         job.setParallelism(plan.stream().parallelism());
         job.setState(plan.stream().suspend() ? JobState.SUSPENDED : JobState.RUNNING);
         spec.setJob(job);
-        if (!settings.state().flinkConfiguration().isEmpty()) {
-            Map<String, String> conf = new LinkedHashMap<>(spec.getFlinkConfiguration() == null ? Map.of() : spec.getFlinkConfiguration());
-            conf.putAll(new TreeMap<>(settings.state().flinkConfiguration()));
-            spec.setFlinkConfiguration(conf);
-        }
-        spec.setPodTemplate(podTemplate(spec.getPodTemplate(), stream, plan));
+        Map<String, String> conf = new LinkedHashMap<>(spec.getFlinkConfiguration() == null ? Map.of() : spec.getFlinkConfiguration());
+        conf.putAll(new TreeMap<>(settings.state().flinkConfiguration()));
+        // the job's counters (events, malformedRecords, lateEvents) for Prometheus, unless the template
+        // configures that reporter itself; the PodMonitor of the chart scrapes the named port
+        conf.putIfAbsent(PROMETHEUS_REPORTER, PROMETHEUS_REPORTER_FACTORY);
+        conf.putIfAbsent(PROMETHEUS_PORT, Integer.toString(METRICS_PORT));
+        spec.setFlinkConfiguration(conf);
+        spec.setPodTemplate(podTemplate(spec.getPodTemplate(), stream, plan, conf));
         fd.setSpec(spec);
         return fd;
     }
 
-    private PodTemplateSpec podTemplate(PodTemplateSpec existing, EventStream stream, PipelinePlan plan) {
+    /** The reporter's port: a single port of the configuration, else the default (a range cannot be named). */
+    private static int metricsPort(Map<String, String> conf) {
+        try {
+            return Integer.parseInt(conf.getOrDefault(PROMETHEUS_PORT, "").trim());
+        } catch (NumberFormatException e) {
+            return METRICS_PORT;
+        }
+    }
+
+    private PodTemplateSpec podTemplate(PodTemplateSpec existing, EventStream stream, PipelinePlan plan, Map<String, String> conf) {
         PodTemplateSpec pod = existing == null ? new PodTemplateSpec() : existing;
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         Map<String, String> annotations = new TreeMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
         annotations.put(Labels.PLAN_HASH, plan.jobHash());
         meta.setAnnotations(annotations);
+        // the chart's PodMonitor finds the job's pods by these
+        Map<String, String> labels = new TreeMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+        labels.put(Labels.PART_OF, "pulse");
+        labels.put(Labels.STREAM, stream.getMetadata().getName());
+        labels.put(Labels.PIPELINE, plan.pipeline());
+        meta.setLabels(labels);
         pod.setMetadata(meta);
 
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
@@ -119,6 +148,11 @@ public final class FlinkDeploymentRenderer {
         mounts.removeIf(m -> PLAN_VOLUME.equals(m.getName()));
         mounts.add(new VolumeMountBuilder().withName(PLAN_VOLUME).withMountPath(PLAN_DIR).withReadOnly(true).build());
         main.setVolumeMounts(mounts);
+        List<ContainerPort> ports = new ArrayList<>(main.getPorts() == null ? List.of() : main.getPorts());
+        if (ports.stream().noneMatch(p -> METRICS_PORT_NAME.equals(p.getName()))) {
+            ports.add(new ContainerPortBuilder().withName(METRICS_PORT_NAME).withContainerPort(metricsPort(conf)).withProtocol("TCP").build());
+        }
+        main.setPorts(ports);
         List<EnvVar> env = new ArrayList<>(main.getEnv() == null ? List.of() : main.getEnv());
         env.removeIf(e -> e.getName().startsWith("PULSE_"));
         env.add(new EnvVar("PULSE_KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers().replace("{cluster}", topics.cluster(stream)), null));

@@ -17,6 +17,7 @@ public final class Labels {
 
     public static final String ROLE_INPUT_TOPIC = "input-topic";
     public static final String ROLE_RESULT_TOPIC = "result-topic";
+    public static final String ROLE_DEAD_LETTER_TOPIC = "dead-letter-topic";
     public static final String ROLE_PLAN = "plan";
     public static final String ROLE_PIPELINE = "pipeline";
     public static final String ROLE_DASHBOARD = "dashboard";
@@ -26,6 +27,7 @@ public final class Labels {
     private static final String MANAGED = MANAGED_BY + "=" + OPERATOR + "," + ROLE + "=";
     public static final String INPUT_TOPIC_SELECTOR = MANAGED + ROLE_INPUT_TOPIC;
     public static final String RESULT_TOPIC_SELECTOR = MANAGED + ROLE_RESULT_TOPIC;
+    public static final String DEAD_LETTER_TOPIC_SELECTOR = MANAGED + ROLE_DEAD_LETTER_TOPIC;
     public static final String PLAN_SELECTOR = MANAGED + ROLE_PLAN;
     public static final String PIPELINE_SELECTOR = MANAGED + ROLE_PIPELINE;
     public static final String DASHBOARD_SELECTOR = MANAGED + ROLE_DASHBOARD;

@@ -2,6 +2,7 @@ package dev.pulse.operator.render;
 
 import dev.pulse.api.compile.Defaults;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.eventstream.KafkaTopicSpec;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** Strimzi KafkaTopics: a stream's input topic and a Metric's result topic. */
+/** Strimzi KafkaTopics: a stream's input topic, its dead-letter topic and a Metric's result topic. */
 public final class TopicRenderer {
     /** KafkaTopic object names are DNS-1123 subdomains; the Kafka topic name itself goes in spec.topicName. */
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
@@ -37,6 +38,23 @@ public final class TopicRenderer {
         String streamName = stream.getMetadata().getName();
         return topic(objectName(kafka.getTopic(), streamName + "-events"), stream, Labels.ROLE_INPUT_TOPIC, Map.of(),
                 kafka.getTopic(), kafka.getPartitions(), kafka.getReplicas(), kafka.getRetention());
+    }
+
+    /**
+     * The KafkaTopic of a stream's dead-letter records ({@link DeadLetters#topic}), rendered for
+     * external input topics too (the pipeline writes it). Partitions and retention follow the input
+     * topic's spec, so a dead-letter record stays as long as the record it points at. Its records
+     * carry the time they were appended ({@code message.timestamp.type: LogAppendTime}): the
+     * operator finds the records written since a pipeline started by time.
+     */
+    public KafkaTopic deadLetters(EventStream stream) {
+        KafkaTopicSpec kafka = stream.getSpec().getKafka();
+        String streamName = stream.getMetadata().getName();
+        String topic = DeadLetters.topic(kafka.getTopic());
+        KafkaTopic t = topic(objectName(topic, streamName + "-dlq"), stream, Labels.ROLE_DEAD_LETTER_TOPIC, Map.of(), topic,
+                kafka.getPartitions(), kafka.getReplicas(), kafka.getRetention());
+        t.getSpec().getConfig().put("message.timestamp.type", "LogAppendTime");
+        return t;
     }
 
     /** The KafkaTopic a Metric with {@code outputTopic: true} writes its results to. */

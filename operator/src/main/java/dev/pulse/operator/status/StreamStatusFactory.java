@@ -2,7 +2,8 @@ package dev.pulse.operator.status;
 
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PipelineStatus;
-import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStreamStatus;
+import dev.pulse.api.v1alpha1.eventstream.InputStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +18,14 @@ public class StreamStatusFactory {
         this.clock = clock;
     }
 
-    public PulseStatus status(PulseStatus previous, long generation, StreamObservation o) {
+    public EventStreamStatus status(EventStreamStatus previous, long generation, StreamObservation o) {
+        return status(previous, generation, o, null);
+    }
+
+    /**
+     * @param input the latest count of the stream's dead-letter records, or null to keep the previous one
+     */
+    public EventStreamStatus status(EventStreamStatus previous, long generation, StreamObservation o, InputStatus input) {
         Condition valid = o.validity() == Validity.VALID
                 ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "the stream's definition is valid")
                 : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
@@ -36,10 +44,14 @@ public class StreamStatusFactory {
             ready = Conditions.of(Condition.READY, Conditions.TRUE, Reasons.READY, "pipeline " + o.pipeline().flinkDeployment() + " is running");
         }
 
-        PulseStatus next = new PulseStatus();
+        EventStreamStatus next = new EventStreamStatus();
         if (previous != null) {
             next.setLag(previous.getLag());
             next.setFreshness(previous.getFreshness());
+            next.setInput(previous.getInput());
+        }
+        if (input != null) {
+            next.setInput(input);
         }
         next.setObservedGeneration(generation);
         next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready, valid, running),
@@ -57,9 +69,10 @@ public class StreamStatusFactory {
      * The status after a reconcile failed with an error the operator will retry (an API server
      * error, a conflict): {@code Ready=False} with the reason, everything else as it was.
      */
-    public PulseStatus failed(PulseStatus previous, long generation, String reason, String message) {
-        PulseStatus next = new PulseStatus();
+    public EventStreamStatus failed(EventStreamStatus previous, long generation, String reason, String message) {
+        EventStreamStatus next = new EventStreamStatus();
         if (previous != null) {
+            next.setInput(previous.getInput());
             next.setLag(previous.getLag());
             next.setFreshness(previous.getFreshness());
             next.setPipeline(previous.getPipeline());

@@ -99,6 +99,15 @@ class PipelineReconcileTest {
         assertThat(topic.getSpec().getPartitions()).isEqualTo(6);
         assertThat(topic.getSpec().getConfig()).containsEntry("retention.ms", 604_800_000);
         assertThat(topic.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("EventStream"));
+        // its dead-letter topic, created with it, like it
+        KafkaTopic dlq = eventually().until(() -> get(ns, KafkaTopic.class, "shop-events.dlq"), Optional::isPresent).orElseThrow();
+        assertThat(dlq.getSpec().getTopicName()).isEqualTo("shop-events.dlq");
+        assertThat(dlq.getMetadata().getLabels()).containsEntry(Labels.STRIMZI_CLUSTER, "analytics")
+                .containsEntry(Labels.ROLE, Labels.ROLE_DEAD_LETTER_TOPIC).containsEntry(Labels.STREAM, "shop-events");
+        assertThat(dlq.getSpec().getPartitions()).isEqualTo(6);
+        assertThat(dlq.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(dlq.getSpec().getConfig()).containsEntry("retention.ms", 604_800_000).containsEntry("message.timestamp.type", "LogAppendTime");
+        assertThat(dlq.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("EventStream"));
 
         PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analyses().size() == 2).orElseThrow();
         String metricId = plan.analysis(AnalysisKind.Metric, "big-orders").orElseThrow().id();
@@ -106,7 +115,8 @@ class PipelineReconcileTest {
         assertThat(fd.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, plan.jobHash());
         assertThat(fd.getSpec().getJob().getParallelism()).isEqualTo(3);
         assertThat(fd.getSpec().getJob().getState()).isEqualTo(JobState.RUNNING);
-        assertThat(fd.getSpec().getJob().getArgs()).containsExactly("--plan", "/opt/pulse/plan/plan.json");
+        assertThat(fd.getSpec().getJob().getArgs()).containsExactly("--plan", "/opt/pulse/plan/plan.json",
+                "--dead-letter-topic", "shop-events.dlq");
         assertThat(fd.getSpec().getPodTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo(PLAN));
         assertThat(fd.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
 

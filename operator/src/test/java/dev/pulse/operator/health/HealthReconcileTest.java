@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.serving.ServingSchema;
@@ -28,6 +29,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -48,6 +50,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -417,6 +420,80 @@ class HealthReconcileTest {
                 events -> events.stream().anyMatch(e -> "CutOver".equals(e.getReason()) && e.getMessage().contains(second.semanticHash())));
     }
 
+    /**
+     * status.input from the stream's dead-letter topic on the real broker: counts by reason and by
+     * analysis, the latest record, a Warning Event when malformed records start, and a fresh count
+     * when the pipeline starts again.
+     */
+    @Test
+    void deadLetterRecordsBecomeStatusInputAndAnEvent() throws Exception {
+        String ns = "input";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("input-events", 2, (short) 1),
+                    new NewTopic("input-events.dlq", 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: input-events"));
+        create(ns, Metric.class, METRIC);
+        eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent());
+        Instant started = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", started);
+
+        try (KafkaProducer<byte[], byte[]> dlq = deadLetterProducer()) {
+            for (int i = 0; i < 3; i++) {
+                deadLetter(dlq, i % 2, "not-json", null, 0, 10 + i);
+            }
+            deadLetter(dlq, 1, "bad-time", null, 1, 7);
+            deadLetter(dlq, 0, "bad-time", null, 1, 8);
+            Thread.sleep(10); // appended last, alone in its millisecond
+            deadLetter(dlq, 1, "late", "Metric/input/orders", 1, 42);
+        }
+        EventStream counted = eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                s -> s.getStatus() != null && s.getStatus().getInput() != null && Long.valueOf(1).equals(s.getStatus().getInput().getLateTotal()));
+        var input = counted.getStatus().getInput();
+        assertThat(input.getMalformed()).containsExactly(Map.entry("bad-time", 2L), Map.entry("not-json", 3L));
+        assertThat(input.getMalformedTotal()).isEqualTo(5L);
+        assertThat(input.getLate()).containsExactly(Map.entry("Metric/input/orders", 1L));
+        assertThat(input.getSince()).isEqualTo(started.toString());
+        assertThat(input.getDeadLetterTopic()).isEqualTo("input-events.dlq");
+        assertThat(input.getLast().getReason()).isEqualTo("late");
+        assertThat(input.getLast().getAnalysis()).isEqualTo("Metric/input/orders");
+        assertThat(input.getLast().getPartition()).isEqualTo(1);
+        assertThat(input.getLast().getOffset()).isEqualTo(42L);
+        eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems(),
+                events -> events.stream().anyMatch(e -> "MalformedRecords".equals(e.getReason()) && "Warning".equals(e.getType())
+                        && "shop-events".equals(e.getInvolvedObject().getName()) && e.getMessage().contains("not-json: 3")));
+
+        // the pipeline starts again (an upgrade): what was dead-lettered before no longer counts
+        Thread.sleep(5);
+        Instant restarted = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", restarted);
+        EventStream afresh = eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                s -> s.getStatus().getInput() != null && restarted.toString().equals(s.getStatus().getInput().getSince()));
+        assertThat(afresh.getStatus().getInput().getMalformedTotal()).isZero();
+        assertThat(afresh.getStatus().getInput().getMalformed()).isEmpty();
+        assertThat(afresh.getStatus().getInput().getLast()).isNull();
+    }
+
+    private static KafkaProducer<byte[], byte[]> deadLetterProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndPostgres.kafka.bootstrapServers());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void deadLetter(KafkaProducer<byte[], byte[]> producer, int dlqPartition, String reason, String analysis,
+            int partition, long offset) throws Exception {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("input-events.dlq", dlqPartition, null, "{".getBytes(StandardCharsets.UTF_8));
+        r.headers().add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
+        r.headers().add(DeadLetters.PARTITION, Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+        r.headers().add(DeadLetters.OFFSET, Long.toString(offset).getBytes(StandardCharsets.UTF_8));
+        if (analysis != null) {
+            r.headers().add(DeadLetters.ANALYSIS, analysis.getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(r).get(30, TimeUnit.SECONDS);
+    }
+
     private <T extends HasMetadata> void create(String ns, Class<T> type, String yaml) {
         T resource = client.getKubernetesSerialization().unmarshal(yaml, type);
         resource.getMetadata().setNamespace(ns);
@@ -429,9 +506,18 @@ class HealthReconcileTest {
     }
 
     private void setFlinkStatus(String ns, String name, String lifecycle, String job) {
+        setFlinkStatus(ns, name, lifecycle, job, null);
+    }
+
+    /** As the Flink operator reports a job, with its start time (epoch millis) when given. */
+    private void setFlinkStatus(String ns, String name, String lifecycle, String job, Instant started) {
         var resources = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(ns);
         var current = eventually().until(() -> resources.withName(name).get(), r -> r != null);
-        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", Map.of("state", job)));
+        Map<String, Object> jobStatus = new java.util.HashMap<>(Map.of("state", job));
+        if (started != null) {
+            jobStatus.put("startTime", Long.toString(started.toEpochMilli()));
+        }
+        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", jobStatus));
         resources.resource(current).updateStatus();
     }
 

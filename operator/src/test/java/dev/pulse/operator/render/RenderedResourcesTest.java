@@ -89,6 +89,46 @@ class RenderedResourcesTest {
         }
     }
 
+    /**
+     * The dead-letter topic: {@code <topic>.dlq} with the input topic's partitions, replicas and
+     * retention and append-time timestamps, also for an external input topic; the job is told its
+     * name and exports its counters on the port the chart's PodMonitor scrapes.
+     */
+    @Test
+    void theDeadLetterTopicAndTheJobsMetricsReporter() throws IOException {
+        for (String input : List.of("in-shop.yaml", "in-external-suspended.yaml")) {
+            List<HasMetadata> resources = read(GOLDEN.resolve(input));
+            EventStream stream = resources.stream().filter(EventStream.class::isInstance).map(EventStream.class::cast).findFirst().orElseThrow();
+            StreamState state = new StreamCompiler(SETTINGS, new PipelineTemplates(Optional.of(Path.of("../pipeline-templates"))))
+                    .compile(stream, resources.stream().filter(r -> !(r instanceof EventStream)).toList(), Map.of());
+            var kafka = stream.getSpec().getKafka();
+            String dlq = kafka.getTopic() + ".dlq";
+            var topic = state.deadLetterTopic();
+            assertThat(topic.getSpec().getTopicName()).as(input).isEqualTo(dlq);
+            assertThat(topic.getMetadata().getLabels()).containsEntry(Labels.ROLE, Labels.ROLE_DEAD_LETTER_TOPIC)
+                    .containsEntry(Labels.STREAM, stream.getMetadata().getName()).containsEntry(Labels.STRIMZI_CLUSTER, "analytics");
+            assertThat(topic.getSpec().getConfig()).containsEntry("message.timestamp.type", "LogAppendTime");
+            if (state.inputTopic() != null) {
+                assertThat(topic.getSpec().getPartitions()).isEqualTo(state.inputTopic().getSpec().getPartitions());
+                assertThat(topic.getSpec().getReplicas()).isEqualTo(state.inputTopic().getSpec().getReplicas());
+                assertThat(topic.getSpec().getConfig().get("retention.ms")).isEqualTo(state.inputTopic().getSpec().getConfig().get("retention.ms"));
+            }
+            for (FlinkDeployment fd : state.flinkDeployments().values()) {
+                assertThat(fd.getSpec().getJob().getArgs()).containsSubsequence("--dead-letter-topic", dlq);
+                assertThat(fd.getSpec().getFlinkConfiguration())
+                        .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                        .containsEntry("metrics.reporter.prom.port", "9249");
+                var pod = fd.getSpec().getPodTemplate();
+                assertThat(pod.getMetadata().getLabels()).containsEntry(Labels.PIPELINE, fd.getMetadata().getName());
+                assertThat(pod.getSpec().getContainers().get(0).getPorts())
+                        .anySatisfy(p -> {
+                            assertThat(p.getName()).isEqualTo("metrics");
+                            assertThat(p.getContainerPort()).isEqualTo(9249);
+                        });
+            }
+        }
+    }
+
     /** Chart values pipelines.state unset: the built-in template's file:// directories are on no volume, so nothing is rendered. */
     @Test
     void withoutDurableStateStorageTheBuiltInTemplatesPipelinesAreRefused() throws IOException {
@@ -121,6 +161,7 @@ class RenderedResourcesTest {
         if (state.inputTopic() != null) {
             objects.add(state.inputTopic());
         }
+        objects.add(state.deadLetterTopic());
         objects.addAll(state.planConfigMaps().values());
         objects.addAll(state.flinkDeployments().values());
         TopicRenderer topics = new TopicRenderer(SETTINGS);

@@ -3,7 +3,10 @@ package dev.pulse.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.v1alpha1.common.Condition;
-import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStreamStatus;
+import dev.pulse.api.v1alpha1.eventstream.InputStatus;
+import dev.pulse.operator.health.InputReading;
+import java.util.Map;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +24,7 @@ class StreamStatusFactoryTest {
 
     @Test
     void readyWhenValidAndRunningTheCurrentPlan() {
-        PulseStatus s = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING));
+        EventStreamStatus s = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING));
         assertThat(s.condition(Condition.READY).orElseThrow().getStatus()).isEqualTo("True");
         assertThat(s.getPipeline().getPlanHash()).isEqualTo("h1");
         assertThat(at(T1).status(s, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING))).isEqualTo(s);
@@ -29,16 +32,16 @@ class StreamStatusFactoryTest {
 
     @Test
     void aNewPlanNotYetOnTheFlinkDeploymentIsPlanPending() {
-        PulseStatus s = at(T0).status(null, 2, new StreamObservation(Validity.VALID, null, null, null, "h2", RUNNING));
+        EventStreamStatus s = at(T0).status(null, 2, new StreamObservation(Validity.VALID, null, null, null, "h2", RUNNING));
         assertThat(s.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("PlanPending");
     }
 
     @Test
     void blockedAndInvalidStreamsSayWhy() {
-        PulseStatus blocked = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, "TemplateNotFound",
+        EventStreamStatus blocked = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, "TemplateNotFound",
                 "no pipeline template 'big'", "h1", RUNNING));
         assertThat(blocked.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("TemplateNotFound");
-        PulseStatus invalid = at(T1).status(blocked, 2, new StreamObservation(Validity.INVALID_SPEC,
+        EventStreamStatus invalid = at(T1).status(blocked, 2, new StreamObservation(Validity.INVALID_SPEC,
                 "spec.actorField: must differ from spec.eventTypeField", null, null, null, RUNNING));
         assertThat(invalid.condition(Condition.VALID).orElseThrow().getReason()).isEqualTo("InvalidSpec");
         assertThat(invalid.condition(Condition.READY).orElseThrow().getMessage()).startsWith("spec.actorField");
@@ -48,11 +51,38 @@ class StreamStatusFactoryTest {
 
     @Test
     void aFailedReconcileTouchesOnlyReady() {
-        PulseStatus ok = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING));
-        PulseStatus failed = at(T1).failed(ok, 1, "ReconcileFailed", "409 Conflict");
+        EventStreamStatus ok = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING));
+        EventStreamStatus failed = at(T1).failed(ok, 1, "ReconcileFailed", "409 Conflict");
         assertThat(failed.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("ReconcileFailed");
         assertThat(failed.condition(Condition.READY).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T11:00:00Z");
         assertThat(failed.condition(Condition.VALID)).isEqualTo(ok.condition(Condition.VALID));
         assertThat(failed.getPipeline()).isEqualTo(ok.getPipeline());
+    }
+
+    @Test
+    void inputCountsComeFromTheDeadLetterReadingAndStayUntilTheNextOne() {
+        Instant since = Instant.parse("2026-01-01T09:30:00Z");
+        InputReading reading = new InputReading("shop-events.dlq", since, Map.of("not-json", 3L, "bad-time", 1L),
+                Map.of("Metric/growth/orders", 2L), new InputReading.Last("late", "Metric/growth/orders", 4, 1234L,
+                        Instant.parse("2026-01-01T09:59:00Z")), T0, null);
+        StreamObservation o = new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING);
+        EventStreamStatus s = at(T0).status(null, 1, o, InputStatuses.of(reading));
+        InputStatus input = s.getInput();
+        assertThat(input.getMalformed()).containsExactly(Map.entry("bad-time", 1L), Map.entry("not-json", 3L));
+        assertThat(input.getMalformedTotal()).isEqualTo(4);
+        assertThat(input.getLate()).containsExactly(Map.entry("Metric/growth/orders", 2L));
+        assertThat(input.getLateTotal()).isEqualTo(2);
+        assertThat(input.getSince()).isEqualTo("2026-01-01T09:30:00Z");
+        assertThat(input.getAsOf()).isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(input.getDeadLetterTopic()).isEqualTo("shop-events.dlq");
+        assertThat(input.getLast().getReason()).isEqualTo("late");
+        assertThat(input.getLast().getAnalysis()).isEqualTo("Metric/growth/orders");
+        assertThat(input.getLast().getPartition()).isEqualTo(4);
+        assertThat(input.getLast().getOffset()).isEqualTo(1234L);
+        assertThat(input.getLast().getAt()).isEqualTo("2026-01-01T09:59:00Z");
+
+        // a reconcile without a new reading keeps them, and so does a failed one: nothing to patch
+        assertThat(at(T1).status(s, 1, o)).isEqualTo(s);
+        assertThat(at(T1).failed(s, 1, "ReconcileFailed", "409").getInput()).isEqualTo(input);
     }
 }

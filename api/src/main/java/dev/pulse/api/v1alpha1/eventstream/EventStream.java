@@ -1,6 +1,5 @@
 package dev.pulse.api.v1alpha1.eventstream;
 
-import dev.pulse.api.v1alpha1.common.PulseStatus;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -16,15 +15,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lag.records", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Malformed", jsonPath = ".status.input.malformedTotal", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class EventStream extends CustomResource<EventStreamSpec, PulseStatus> implements Namespaced {
+public class EventStream extends CustomResource<EventStreamSpec, EventStreamStatus> implements Namespaced {
     @Override
     protected EventStreamSpec initSpec() {
         return new EventStreamSpec();
     }
 
     @Override
-    protected PulseStatus initStatus() {
-        return new PulseStatus();
+    protected EventStreamStatus initStatus() {
+        return new EventStreamStatus();
     }
 }
