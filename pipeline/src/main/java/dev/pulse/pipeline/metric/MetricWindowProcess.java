@@ -3,12 +3,11 @@ package dev.pulse.pipeline.metric;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.pipeline.backfill.HandOver;
+import dev.pulse.pipeline.late.SeenWatermark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -56,9 +55,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     private transient MapState<Long, MetricAccumulator> state;
     private transient long[] ends;
     private transient Counter lateEvents;
-    private transient ListState<Long> watermarkState;
-    private transient long restoredWatermark;
-    private transient long lastWatermark;
+    private transient SeenWatermark seen;
 
     /**
      * @param provisional whether to emit provisional rows every emitEvery (off in a replay)
@@ -126,29 +123,18 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     }
 
     private long watermark(long current) {
-        lastWatermark = Math.max(current, restoredWatermark);
-        return lastWatermark;
+        return seen.of(current);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        watermarkState.update(List.of(lastWatermark));
+        seen.snapshot();
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarkState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("watermark", LongSerializer.INSTANCE));
-        restoredWatermark = Long.MIN_VALUE;
-        lastWatermark = Long.MIN_VALUE;
-        if (context.isRestored()) {
-            long min = Long.MAX_VALUE;
-            for (Long w : watermarkState.get()) {
-                min = Math.min(min, w);
-            }
-            restoredWatermark = min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
-            lastWatermark = restoredWatermark;
-        }
+        seen = new SeenWatermark();
+        seen.initialize(context);
     }
 
     @Override
