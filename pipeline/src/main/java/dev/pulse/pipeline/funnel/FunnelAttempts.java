@@ -2,7 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.backfill.HandOver;
-import dev.pulse.pipeline.late.SeenWatermark;
+import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,11 +13,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -33,33 +28,22 @@ import org.apache.flink.util.OutputTag;
  * <p>A version the operator pinned judges lateness by its hand-over ({@link HandOver}): history
  * events are never late, live ones are late against their source's watermark too. While its
  * history is read the watermark stays at its minimum, so every event waits in state until the
- * read is complete.
- *
- * <p>The watermark seen is kept in checkpoints ({@link SeenWatermark}): right after a restore an
- * event that was late before it is still late, never taken into an attempt whose row is final.
+ * read is complete. Lateness is judged as for every kind ({@link LatenessJudge}), also right
+ * after a restore: an event late before it is never taken into an attempt whose row is final.
  */
-public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEvent, AttemptUpdate> implements CheckpointedFunction {
+public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpdate> {
     private static final long serialVersionUID = 1L;
     private final FunnelMatcher matcher;
     private final long windowMs;
-    private final long lateness;
     private final boolean provisional;
-    private final OutputTag<FunnelEvent> lateOutput;
-    private final String analysis;
-    private final boolean pinned;
     private transient ListState<FunnelEvent> pending;
     private transient ValueState<FunnelProgress> progress;
-    private transient Counter lateEvents;
-    private transient SeenWatermark seen;
 
     public FunnelAttempts(AnalysisPlan plan, boolean provisional) {
+        super(plan, lateOutput(plan));
         this.matcher = new FunnelMatcher(plan.funnel());
         this.windowMs = plan.window().sizeMs();
-        this.lateness = plan.allowedLatenessMs();
         this.provisional = provisional;
-        this.lateOutput = lateOutput(plan);
-        this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
-        this.pinned = HandOver.pinned(plan);
     }
 
     public static OutputTag<FunnelEvent> lateOutput(AnalysisPlan plan) {
@@ -67,18 +51,17 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
     }
 
     @Override
-    public void open(OpenContext context) {
+    public void open(OpenContext context) throws Exception {
+        super.open(context);
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(FunnelEvent.class)));
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("attempt", TypeInformation.of(FunnelProgress.class)));
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("analysis", analysis).counter("lateEvents");
     }
 
     @Override
     public void processElement(FunnelEvent e, Context ctx, Collector<AttemptUpdate> out) throws Exception {
-        long watermark = HandOver.lateAgainst(pinned, e.history, seen.of(ctx.timerService().currentWatermark()), e.sourceWatermark);
+        long watermark = judgeAgainst(ctx, e.history, e.sourceWatermark);
         if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
-            lateEvents.inc();
-            ctx.output(lateOutput, e);
+            late(ctx, e);
             return;
         }
         pending.add(e);
@@ -91,19 +74,8 @@ public final class FunnelAttempts extends KeyedProcessFunction<String, FunnelEve
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        seen.snapshot();
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        seen = new SeenWatermark();
-        seen.initialize(context);
-    }
-
-    @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttemptUpdate> out) throws Exception {
-        seen.of(ctx.timerService().currentWatermark());
+        see(ctx);
         long upTo = timestamp - lateness;
         List<FunnelEvent> due = new ArrayList<>();
         List<FunnelEvent> later = new ArrayList<>();

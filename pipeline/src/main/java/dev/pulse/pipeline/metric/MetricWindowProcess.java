@@ -3,7 +3,7 @@ package dev.pulse.pipeline.metric;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.pipeline.backfill.HandOver;
-import dev.pulse.pipeline.late.SeenWatermark;
+import dev.pulse.pipeline.late.LatenessJudge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +11,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -30,46 +25,33 @@ import org.apache.flink.util.OutputTag;
  * already final is late: it is counted in {@code lateEvents} and sent to {@link #lateOutput}
  * once (it still counts in those of its windows that are not final yet, e.g. later hopping ones).
  *
- * <p>Flink does not checkpoint watermarks: after a restore the watermark starts from scratch, and
- * re-read events of windows that were already final would open them again and overwrite their
- * final rows. So the watermark seen is checkpointed too, and after a restore lateness is judged
- * against the larger of it and the current one (the smallest over all subtasks, when rescaled).
- *
- * <p>A version the operator pinned follows its hand-over ({@link HandOver}): history events are
- * never late, live ones are late against their source's watermark too, and a window that starts
+ * <p>Lateness is judged as for every kind ({@link LatenessJudge}), with the watermark kept
+ * through restores, so re-read events never reopen a window whose row is final. A version the
+ * operator pinned follows its hand-over ({@link HandOver}), and a window that starts
  * before the version's first complete time is emitted as provisional when its time comes (and
  * dropped as usual), never as final.
  */
-public final class MetricWindowProcess extends KeyedProcessFunction<String, Observation, MetricRow> implements CheckpointedFunction {
+public final class MetricWindowProcess extends LatenessJudge<Observation, MetricRow> {
     private static final long serialVersionUID = 1L;
-    private final String analysis;
     private final AlignedWindows windows;
     private final AggregationType aggregation;
     private final double percentile;
-    private final long lateness;
     private final long emitEvery;
     private final int dimensionCount;
-    private final OutputTag<Observation> lateOutput;
-    private final boolean pinned;
     private final long finalFromMs;
     private transient MapState<Long, MetricAccumulator> state;
     private transient long[] ends;
-    private transient Counter lateEvents;
-    private transient SeenWatermark seen;
 
     /**
      * @param provisional whether to emit provisional rows every emitEvery (off in a replay)
      */
     public MetricWindowProcess(AnalysisPlan plan, boolean provisional) {
-        this.analysis = plan.kind() + "/" + plan.namespace() + "/" + plan.name();
+        super(plan, lateOutput(plan));
         this.windows = new AlignedWindows(plan.window());
         this.aggregation = plan.metric().aggregation();
         this.percentile = plan.metric().percentile() == null ? 0 : plan.metric().percentile();
-        this.lateness = plan.allowedLatenessMs();
         this.emitEvery = provisional && plan.emitEveryMs() > 0 ? plan.emitEveryMs() : 0;
         this.dimensionCount = plan.dimensions().size();
-        this.lateOutput = lateOutput(plan);
-        this.pinned = HandOver.pinned(plan);
         this.finalFromMs = HandOver.finalFromMs(plan);
     }
 
@@ -79,18 +61,16 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
     }
 
     @Override
-    public void open(OpenContext context) {
+    public void open(OpenContext context) throws Exception {
+        super.open(context);
         state = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("windows", LongSerializer.INSTANCE, MetricAccumulatorSerializer.INSTANCE));
         ends = new long[windows.maxWindows()];
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse")
-                .addGroup("analysis", analysis).counter("lateEvents");
     }
 
     @Override
     public void processElement(Observation o, Context ctx, Collector<MetricRow> out) throws Exception {
-        long watermark = HandOver.lateAgainst(pinned, o.has(Observation.HISTORY),
-                watermark(ctx.timerService().currentWatermark()), o.sourceWatermark);
+        long watermark = judgeAgainst(ctx, o.has(Observation.HISTORY), o.sourceWatermark);
         int n = windows.endsOf(o.time, ends);
         boolean late = false;
         boolean becameDirty = false;
@@ -113,8 +93,7 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
             state.put(end, a);
         }
         if (late) {
-            lateEvents.inc();
-            ctx.output(lateOutput, o);
+            late(ctx, o);
         }
         if (becameDirty && emitEvery > 0) {
             long now = ctx.timerService().currentProcessingTime();
@@ -122,24 +101,9 @@ public final class MetricWindowProcess extends KeyedProcessFunction<String, Obse
         }
     }
 
-    private long watermark(long current) {
-        return seen.of(current);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        seen.snapshot();
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        seen = new SeenWatermark();
-        seen.initialize(context);
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
-        watermark(ctx.timerService().currentWatermark());
+        see(ctx);
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             long end = timestamp + 1 - lateness;
             MetricAccumulator a = state.get(end);

@@ -1,9 +1,8 @@
 package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
-import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.pipeline.backfill.HandOver;
-import dev.pulse.pipeline.late.SeenWatermark;
+import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,11 +15,6 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -33,30 +27,19 @@ import org.apache.flink.util.OutputTag;
  * period has passed ({@code t0 + (periods+1)·period}) only its cohort time is kept (so it joins no
  * second cohort), and that expires after {@value #MEMBERSHIP_TTL_DAYS} days without access.
  *
- * <p>The watermark seen is kept in checkpoints ({@link SeenWatermark}), so right after a restore
- * a late event is still late. A version the operator pinned follows its hand-over
- * ({@link HandOver}): history events are never late, live ones are late against their source's
- * watermark too.
+ * <p>Lateness is judged as for every kind ({@link LatenessJudge}): right after a restore a late
+ * event is still late, and a pinned version follows its hand-over ({@link HandOver}).
  */
-public final class RetentionMembers extends KeyedProcessFunction<String, RetentionEvent, MemberUpdate> implements CheckpointedFunction {
+public final class RetentionMembers extends LatenessJudge<RetentionEvent, MemberUpdate> {
     private static final long serialVersionUID = 1L;
     static final int MEMBERSHIP_TTL_DAYS = 400;
     private final RetentionTracker tracker;
-    private final long lateness;
-    private final String analysis;
-    private final boolean pinned;
-    private final OutputTag<RetentionEvent> lateOutput;
     private transient ListState<RetentionEvent> pending;
     private transient ValueState<RetentionMember> member;
-    private transient Counter lateEvents;
-    private transient SeenWatermark seen;
 
     public RetentionMembers(AnalysisPlan plan) {
+        super(plan, lateOutput(plan));
         this.tracker = new RetentionTracker(plan.retention());
-        this.lateness = plan.allowedLatenessMs();
-        this.analysis = DeadLetters.analysis(plan);
-        this.pinned = HandOver.pinned(plan);
-        this.lateOutput = lateOutput(plan);
     }
 
     /** The side output of a retention's late events. */
@@ -65,20 +48,19 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
     }
 
     @Override
-    public void open(OpenContext context) {
+    public void open(OpenContext context) throws Exception {
+        super.open(context);
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(RetentionEvent.class)));
         ValueStateDescriptor<RetentionMember> d = new ValueStateDescriptor<>("member", TypeInformation.of(RetentionMember.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofDays(MEMBERSHIP_TTL_DAYS)).build());
         member = getRuntimeContext().getState(d);
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup("pulse").addGroup("analysis", analysis).counter("lateEvents");
     }
 
     @Override
     public void processElement(RetentionEvent e, Context ctx, Collector<MemberUpdate> out) throws Exception {
-        long watermark = HandOver.lateAgainst(pinned, e.history, seen.of(ctx.timerService().currentWatermark()), e.sourceWatermark);
+        long watermark = judgeAgainst(ctx, e.history, e.sourceWatermark);
         if (watermark != Long.MIN_VALUE && e.time + lateness <= watermark) {
-            lateEvents.inc();
-            ctx.output(lateOutput, e);
+            late(ctx, e);
             return;
         }
         RetentionMember m = member.value();
@@ -91,7 +73,7 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemberUpdate> out) throws Exception {
-        seen.of(ctx.timerService().currentWatermark());
+        see(ctx);
         long upTo = timestamp - lateness;
         List<RetentionEvent> due = new ArrayList<>();
         List<RetentionEvent> later = new ArrayList<>();
@@ -136,14 +118,4 @@ public final class RetentionMembers extends KeyedProcessFunction<String, Retenti
         member.update(m.isMember() ? m : null);
     }
 
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        seen.snapshot();
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        seen = new SeenWatermark();
-        seen.initialize(context);
-    }
 }
