@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Compiles the benchmark stream ({@link BenchEvents#STREAM}) and analysis definitions into their plan, as the operator does. */
+/** Compiles a benchmark stream (by default {@link BenchEvents#STREAM}) and analysis definitions into their plan, as the operator does. */
 final class BenchPlans {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -22,8 +22,13 @@ final class BenchPlans {
 
     /** The plan of the stream over {@code topic} with these analyses (Metric, Funnel or Retention YAML). */
     static PipelinePlan compile(String topic, List<String> analyses) throws Exception {
+        return compileStream(BenchEvents.STREAM.replace("TOPIC", topic), analyses);
+    }
+
+    /** The plan of the stream {@code streamYaml} with these analyses. */
+    static PipelinePlan compileStream(String streamYaml, List<String> analyses) throws Exception {
         List<HasMetadata> resources = new ArrayList<>();
-        resources.add(YAML.treeToValue(YAML.readTree(BenchEvents.STREAM.replace("TOPIC", topic)), EventStream.class));
+        resources.add(YAML.treeToValue(YAML.readTree(streamYaml), EventStream.class));
         for (String yaml : analyses) {
             JsonNode node = YAML.readTree(yaml);
             resources.add(YAML.treeToValue(node, DefinitionValidator.typeOf(node.path("kind").asText())));

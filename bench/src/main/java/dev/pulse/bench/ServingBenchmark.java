@@ -1,19 +1,11 @@
 package dev.pulse.bench;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pulse.api.compile.Compilation;
-import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
-import dev.pulse.api.validate.DefinitionValidator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.net.ServerSocket;
@@ -50,7 +42,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1 and 16 clients, with and without a concurrent upsert writer. Run by {@code bench/run-serving.sh}.
  */
 public final class ServingBenchmark {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final long MINUTES = 7 * 24 * 60;
     private static final int PRODUCTS = 1000;
     private static final String[] PLATFORMS = {"web", "ios", "android"};
@@ -148,16 +139,7 @@ public final class ServingBenchmark {
     }
 
     private static PipelinePlan plan() throws Exception {
-        List<HasMetadata> resources = new ArrayList<>();
-        for (String yaml : List.of(STREAM, METRIC, BenchAnalyses.FUNNEL, BenchAnalyses.RETENTION)) {
-            JsonNode node = YAML.readTree(yaml);
-            resources.add(YAML.treeToValue(node, DefinitionValidator.typeOf(node.path("kind").asText())));
-        }
-        Compilation compiled = new PlanCompiler().compile(resources);
-        if (!compiled.isValid()) {
-            throw new IllegalStateException("invalid benchmark definitions: " + compiled.problems());
-        }
-        return compiled.plans().get(0);
+        return BenchPlans.compileStream(STREAM, List.of(METRIC, BenchAnalyses.FUNNEL, BenchAnalyses.RETENTION));
     }
 
     private static AnalysisPlan analysis(PipelinePlan plan, AnalysisKind kind) {
