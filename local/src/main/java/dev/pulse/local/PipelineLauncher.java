@@ -15,9 +15,16 @@ import java.util.stream.Stream;
  * pipeline module's own classpath: its jar plus {@code pipeline/target/lib} when the module copies
  * its dependencies there, else a classpath file resolved once with Maven and cached under
  * {@code .pulse/cache} (rebuilt when a pom changes).
+ *
+ * <p>The job logs (its own lines and Flink's: restarts, failed checkpoints, a task's exception)
+ * through Log4j 2 to its standard output, which the stack keeps in {@code logs/pipeline-<ns>-<name>.log}:
+ * {@code dev.pulse} and Flink at {@code INFO} (or {@code PULSE_PIPELINE_LOG_LEVEL}), Kafka's clients
+ * and the rest at {@code WARN}, like the Flink image's console logging in a cluster.
  */
 final class PipelineLauncher implements FlinkController.JobLauncher {
     static final String MAIN = "dev.pulse.pipeline.PipelineJob";
+    /** Environment variable: the level of the pipelines' own and Flink's log lines (default INFO). */
+    static final String LOG_LEVEL = "PULSE_PIPELINE_LOG_LEVEL";
     /** Flink's JDK 17 opens (flink-dist conf), as in pipeline/pom.xml. */
     static final List<String> FLINK_OPENS = List.of(
             "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -106,10 +113,33 @@ final class PipelineLauncher implements FlinkController.JobLauncher {
 
     @Override
     public ChildJvm start(String name, List<String> args, Map<String, String> env, Path workDir, Path log) throws IOException, InterruptedException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dlog4j.configurationFile=" + logConfiguration(System.getenv().getOrDefault(LOG_LEVEL, "INFO"))));
         jvm.addAll(FLINK_OPENS);
         List<String> launch = new ArrayList<>(List.of("-cp", classpath(), MAIN));
         launch.addAll(args);
         return ChildJvm.start(name, jvm, launch, env, workDir, log);
+    }
+
+    /** The Log4j 2 configuration of the pipeline JVMs, written to the cache directory. */
+    Path logConfiguration(String level) throws IOException {
+        Files.createDirectories(cacheDir);
+        Path file = cacheDir.resolve("pipeline-log4j2.properties").toAbsolutePath();
+        Files.writeString(file, String.join("\n",
+                "rootLogger.level = WARN",
+                "rootLogger.appenderRef.console.ref = Console",
+                "appender.console.name = Console",
+                "appender.console.type = CONSOLE",
+                "appender.console.layout.type = PatternLayout",
+                "appender.console.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-50c{1.} %m%n",
+                "logger.pulse.name = dev.pulse",
+                "logger.pulse.level = " + level,
+                "logger.flink.name = org.apache.flink",
+                "logger.flink.level = " + level,
+                // one line per record of a failing connection is noise; Flink reports the failure itself
+                "logger.kafka.name = org.apache.kafka",
+                "logger.kafka.level = WARN",
+                ""));
+        return file;
     }
 }

@@ -104,6 +104,12 @@ class LocalStackEndToEndTest {
         assertThat(PulseKinds.condition(topic, "Ready").map(c -> c.get("status"))).contains("True");
         assertThat(stack.jobState(PIPELINE)).isEqualTo("RUNNING");
         assertThat(stack.data().resolve("pipelines/default/" + PIPELINE + "/plan.json")).exists();
+        // the job logs (its own lines and Flink's) reach the stack's pipeline log
+        Path log = stack.data().resolve("logs/pipeline-default-" + PIPELINE + ".log");
+        await("the pipeline's log lines in " + log, Duration.ofSeconds(30), () -> {
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            return text.contains("INFO") && text.contains("PipelineJob") && text.contains("analyses over shop-events") && text.contains("switched from") ? null : "not yet";
+        });
     }
 
     @Test

@@ -42,6 +42,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job of one PipelinePlan: {@code PipelineJob --plan plan.json [--bootstrap-servers
@@ -57,12 +59,15 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class PipelineJob {
     /** The producers' largest request: a dead letter is as large as the largest record the input topic took. */
     private static final int MAX_REQUEST_BYTES = 64 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
     private PipelineJob() {
     }
 
     public static void main(String[] args) throws Exception {
         PipelineSettings settings = PipelineSettings.from(args, System.getenv());
         PipelinePlan plan = PlanJson.read(Files.readString(settings.plan()));
+        LOG.info("pipeline {} (plan {}): {} analyses over {}, restoring from {}", plan.pipeline(), plan.hash(), plan.analyses().size(),
+                plan.stream().topic(), settings.restore() == null ? "nothing (a new job)" : settings.restore());
         if (settings.createTables() && settings.jdbcUrl() != null) {
             // without an operator (the embedded stack), the job sets up its serving tables and catalog itself
             try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword())) {
