@@ -2,6 +2,7 @@ package dev.pulse.cli;
 
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
@@ -32,7 +33,10 @@ final class KubernetesObjects {
         FlinkDeploymentRenderer deployments = new FlinkDeploymentRenderer(settings);
         for (PipelinePlan plan : compilation.plans()) {
             EventStream stream = stream(resources, plan);
-            if (plan.pipeline().equals(dev.pulse.api.compile.PlanCompiler.pipelineName(stream))) {
+            String lead = PlanCompiler.leadPipeline(stream, compilation.plans().stream()
+                    .filter(p -> p.stream().namespace().equals(plan.stream().namespace()) && p.stream().name().equals(plan.stream().name()))
+                    .map(PipelinePlan::pipeline).toList());
+            if (plan.pipeline().equals(lead)) {
                 if (!Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal())) {
                     out.add(topics.input(stream));
                 }
@@ -42,7 +46,7 @@ final class KubernetesObjects {
             out.add(PlanConfigMapRenderer.render(stream, plan));
             String template = stream.getSpec().getPipeline() == null || stream.getSpec().getPipeline().getTemplate() == null
                     ? "default" : stream.getSpec().getPipeline().getTemplate();
-            out.add(deployments.render(stream, plan, templates.load(template)));
+            out.add(deployments.render(stream, plan, templates.load(template), plan.pipeline().equals(lead)));
             for (AnalysisPlan a : plan.analyses()) {
                 if (a.outputTopic() != null) {
                     Metric metric = (Metric) resources.stream()

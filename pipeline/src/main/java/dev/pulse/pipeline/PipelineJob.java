@@ -124,7 +124,7 @@ public final class PipelineJob {
                 .uid("source/kafka/position")
                 .process(new SplitMalformed(stream.namespace() + "/" + stream.name()))
                 .name("malformed records to dead letters").uid("events/split");
-        if (settings.deadLetterTopic() != null) {
+        if (settings.deadLetterTopic() != null && settings.malformedDeadLetters()) {
             events.getSideOutput(SplitMalformed.DEAD_LETTERS)
                     .sinkTo(kafkaSink(settings, new DeadLetterSerializer(settings.deadLetterTopic())))
                     .name("dead letters").uid("events/dead-letters");

@@ -24,6 +24,10 @@ import java.util.Map;
  *     {@code PULSE_CHECKPOINT_DIR}; a URI such as {@code file:///data/checkpoints}); null: in memory
  * @param restore a checkpoint or savepoint to start from, allowing state of removed analyses
  *     ({@code --restore}, {@code PULSE_RESTORE}); null: start fresh
+ * @param malformedDeadLetters whether this job writes the stream's malformed records to the dead-letter
+ *     topic ({@code --malformed-dead-letters}, default true). Of a stream's pipelines one does (the
+ *     operator says which), so each malformed record is a dead letter once; the others count them only.
+ *     Late events are every pipeline's own (its analyses') and always written.
  */
 public record PipelineSettings(
         Path plan,
@@ -38,13 +42,14 @@ public record PipelineSettings(
         String deadLetterTopic,
         boolean bounded,
         String checkpointDir,
-        String restore) {
+        String restore,
+        boolean malformedDeadLetters) {
 
     /** Settings without checkpoint directory or restore point. */
     public PipelineSettings(Path plan, String bootstrapServers, String jdbcUrl, String jdbcUser, String jdbcPassword,
             boolean createTables, long checkpointIntervalMs, long flushIntervalMs, int batchSize, String deadLetterTopic, boolean bounded) {
         this(plan, bootstrapServers, jdbcUrl, jdbcUser, jdbcPassword, createTables, checkpointIntervalMs, flushIntervalMs, batchSize,
-                deadLetterTopic, bounded, null, null);
+                deadLetterTopic, bounded, null, null, true);
     }
 
     public static PipelineSettings from(String[] args, Map<String, String> env) {
@@ -78,7 +83,8 @@ public record PipelineSettings(
                 value(a, env, "dead-letter-topic", "PULSE_DEAD_LETTER_TOPIC", null),
                 Boolean.parseBoolean(value(a, env, "bounded", "PULSE_BOUNDED", "false")),
                 value(a, env, "checkpoint-dir", "PULSE_CHECKPOINT_DIR", null),
-                value(a, env, "restore", "PULSE_RESTORE", null));
+                value(a, env, "restore", "PULSE_RESTORE", null),
+                Boolean.parseBoolean(value(a, env, "malformed-dead-letters", "PULSE_MALFORMED_DEAD_LETTERS", "true")));
     }
 
     private static String value(Map<String, String> args, Map<String, String> env, String arg, String var, String fallback) {

@@ -155,6 +155,17 @@ public final class PlanCompiler {
         return Names.objectName(stream.getMetadata().getName(), "pipeline");
     }
 
+    /**
+     * The one of a stream's pipelines that writes its malformed records to the dead-letter topic
+     * (the others count them only, so each is a dead letter once; {@code status.input} counts from
+     * its job's start): the shared pipeline when the stream has one, else the first dedicated one by
+     * name. Null when there is none.
+     */
+    public static String leadPipeline(EventStream stream, Collection<String> pipelines) {
+        String shared = pipelineName(stream);
+        return pipelines.contains(shared) ? shared : pipelines.stream().sorted().findFirst().orElse(null);
+    }
+
     /** The FlinkDeployment that runs an analysis: its stream's, or its own when dedicated. */
     public static String pipelineName(EventStream stream, HasMetadata analysis) {
         PipelineOptions options = AnalysisCompiler.specOf(analysis).getPipeline();
@@ -242,7 +253,6 @@ public final class PlanCompiler {
         return field.equals(stream.eventTypeField()) || field.equals(stream.actorField()) || field.equals(stream.timestampField());
     }
 
-    /** The consumer group of a stream's pipeline; the operator reads lag from it. */
     /**
      * The consumer group of one of a stream's pipelines: the stream's for its shared pipeline,
      * {@code <stream group>.<pipeline>} for a dedicated one, so each job's committed position (its

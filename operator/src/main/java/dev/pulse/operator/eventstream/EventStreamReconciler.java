@@ -178,17 +178,17 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     }
 
     /**
-     * The stream's dead-letter counts since its pipeline last started (the job start time its
-     * FlinkDeployment reports), or null to keep the status' current ones. Also tells the probes
-     * which start to count from.
+     * The stream's dead-letter counts since the pipeline that writes its malformed records last
+     * started (the job start time its FlinkDeployment reports), or null to keep the status' current
+     * ones. Also tells the probes which start to count from.
      */
     private InputStatus input(EventStream stream, StreamState state, Context<EventStream> context) {
         if (!state.valid()) {
             return null;
         }
-        String pipeline = PlanCompiler.pipelineName(stream);
+        String pipeline = PlanCompiler.leadPipeline(stream, state.plans().stream().map(PipelinePlan::pipeline).toList());
         Instant since = context.getSecondaryResourcesAsStream(FlinkDeployment.class)
-                .filter(fd -> pipeline.equals(fd.getMetadata().getName()))
+                .filter(fd -> fd.getMetadata().getName().equals(pipeline))
                 .findFirst().map(EventStreamReconciler::jobStart).orElse(null);
         String topic = DeadLetters.topic(stream.getSpec().getKafka().getTopic());
         if (since != null) {

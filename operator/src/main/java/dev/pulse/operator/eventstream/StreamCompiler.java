@@ -134,6 +134,7 @@ public class StreamCompiler {
                 .sorted(Comparator.comparing((PipelinePlan p) -> !p.pipeline().equals(shared)).thenComparing(PipelinePlan::pipeline))
                 .map(p -> pinning.pin(stream, p, previous.get(p.pipeline()), !reading.contains(p.pipeline())))
                 .toList();
+        String lead = PlanCompiler.leadPipeline(stream, plans.stream().map(PipelinePlan::pipeline).toList());
         try {
             Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
             Map<String, FlinkDeployment> deployments = new LinkedHashMap<>();
@@ -143,12 +144,12 @@ public class StreamCompiler {
                 if (plan.needsPinning(deployed) && reading.contains(plan.pipeline()) && deployed != null) {
                     // stop first: the new versions' hand-over is where the next job resumes
                     configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, deployed));
-                    FlinkDeployment stopping = pipeline(stream, deployed);
+                    FlinkDeployment stopping = pipeline(stream, deployed, plan.pipeline().equals(lead));
                     stopping.getSpec().getJob().setState(JobState.SUSPENDED);
                     deployments.put(plan.pipeline(), stopping);
                 } else {
                     configMaps.put(plan.pipeline(), PlanConfigMapRenderer.render(stream, plan));
-                    deployments.put(plan.pipeline(), pipeline(stream, plan));
+                    deployments.put(plan.pipeline(), pipeline(stream, plan, plan.pipeline().equals(lead)));
                 }
                 for (AnalysisPlan analysis : plan.analyses()) {
                     ConfigMap dashboard = dashboards.render(stream, analysis);
@@ -167,10 +168,12 @@ public class StreamCompiler {
      *
      * @throws PipelineException when it cannot be rendered (no such template, not a FlinkDeployment)
      *     or must not run (a stateful pipeline whose state would not survive its pods: {@link StateDurability})
+     * @param malformedDeadLetters whether it writes the stream's malformed records to the dead-letter topic
+     *     ({@link PlanCompiler#leadPipeline})
      */
-    public FlinkDeployment pipeline(EventStream stream, PipelinePlan plan) {
+    public FlinkDeployment pipeline(EventStream stream, PipelinePlan plan, boolean malformedDeadLetters) {
         String template = templateOf(stream);
-        FlinkDeployment fd = pipelines.render(stream, plan, templates.load(template));
+        FlinkDeployment fd = pipelines.render(stream, plan, templates.load(template), malformedDeadLetters);
         StateDurability.requireDurable(fd, plan, template);
         return fd;
     }
@@ -178,7 +181,7 @@ public class StreamCompiler {
     /** Why the given pipeline of the stream cannot run, if it cannot: what an analysis in it reports. */
     public Optional<PipelineException> blocked(EventStream stream, PipelinePlan plan) {
         try {
-            pipeline(stream, plan);
+            pipeline(stream, plan, true);
             return Optional.empty();
         } catch (PipelineException e) {
             return Optional.of(e);

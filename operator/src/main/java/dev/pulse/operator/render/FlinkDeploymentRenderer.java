@@ -59,8 +59,11 @@ public final class FlinkDeploymentRenderer {
 
     /**
      * @param template a fresh copy of the stream's template; it is modified and returned
+     * @param malformedDeadLetters whether this pipeline writes the stream's malformed records to the
+     *     dead-letter topic: one of a stream's pipelines does (the operator's choice), so
+     *     each is a dead letter once; the others get {@code --malformed-dead-letters false}
      */
-    public FlinkDeployment render(EventStream stream, PipelinePlan plan, FlinkDeployment template) {
+    public FlinkDeployment render(EventStream stream, PipelinePlan plan, FlinkDeployment template, boolean malformedDeadLetters) {
         FlinkDeployment fd = template;
         fd.setStatus(null); // new FlinkDeployment() carries a default status: never send one
         ObjectMeta meta = fd.getMetadata() == null ? new ObjectMeta() : fd.getMetadata();
@@ -96,8 +99,12 @@ public final class FlinkDeploymentRenderer {
         // a changed or removed analysis leaves state in the savepoint that no operator claims: the
         // restore must skip it instead of failing every analysis of the stream
         job.setAllowNonRestoredState(true);
-        job.setArgs(new String[] {"--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY,
-            "--dead-letter-topic", DeadLetters.topic(plan.stream().topic())});
+        List<String> args = new ArrayList<>(List.of("--plan", PLAN_DIR + "/" + PlanConfigMapRenderer.PLAN_KEY,
+                "--dead-letter-topic", DeadLetters.topic(plan.stream().topic())));
+        if (!malformedDeadLetters) {
+            args.addAll(List.of("--malformed-dead-letters", "false"));
+        }
+        job.setArgs(args.toArray(String[]::new));
         job.setParallelism(plan.stream().parallelism());
         job.setState(plan.stream().suspend() ? JobState.SUSPENDED : JobState.RUNNING);
         spec.setJob(job);

@@ -263,6 +263,10 @@ class PipelineReconcileTest {
         assertThat(PlanJson.read(ownPlan.getData().get("plan.json")).analysis(AnalysisKind.Funnel, "purchase-funnel")).isPresent();
         assertThat(own.getMetadata().getAnnotations()).containsEntry(Labels.PLAN_HASH, PlanJson.read(ownPlan.getData().get("plan.json")).jobHash());
         assertThat(plan(ns).orElseThrow().analysis(AnalysisKind.Funnel, "purchase-funnel")).isEmpty();
+        // the shared pipeline writes the stream's malformed records to the dead-letter topic, the dedicated one counts them only
+        assertThat(own.getSpec().getJob().getArgs()).containsSubsequence("--malformed-dead-letters", "false");
+        assertThat(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getSpec().getJob().getArgs())
+                .contains("--dead-letter-topic").doesNotContain("--malformed-dead-letters");
         eventually().until(() -> get(ns, Funnel.class, "purchase-funnel").orElseThrow().getStatus().getPipeline(),
                 p -> p != null && dedicated.equals(p.getFlinkDeployment()) && p.getAnalysisId() != null);
 
