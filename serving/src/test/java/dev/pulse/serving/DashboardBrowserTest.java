@@ -56,6 +56,7 @@ class DashboardBrowserTest {
             List.of(HOUR), false, 400 * DAY);
     static final AnalysisPlan CHECKOUT = Plans.funnel("shop", "checkout", "dddd000002", List.of("viewed", "carted", "purchased"),
             CountBy.uniques, List.of("platform"), HOUR);
+    static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\">";
     static final AnalysisPlan BUYERS = Plans.retention("shop", "buyers", "eeee000002", 3, List.of("platform"));
 
     @TestHTTPResource("/")
@@ -92,6 +93,9 @@ class DashboardBrowserTest {
             // a cohort of 4: period 1 all back, period 2 half, period 3 not over yet
             Rows.upsert(c, TableLayout.of(BUYERS), base, base.plusMillis(DAY), new String[] {"ios"}, false,
                     4L, new Long[] {4L, 2L, 1L}, new Boolean[] {true, true, false});
+            // a dimension value is event data: it must show as text, never run as markup
+            Rows.upsert(c, TableLayout.of(BUYERS), base, base.plusMillis(DAY), new String[] {HOSTILE}, false,
+                    1L, new Long[] {1L, 0L, 0L}, new Boolean[] {true, true, false});
         }
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -170,8 +174,12 @@ class DashboardBrowserTest {
             var retentionAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/retention/buyers?"),
                     () -> page.locator("#catalog tbody tr[data-key='Retention/shop/buyers']").click());
             assertThat(retentionAnswer.status()).isEqualTo(200);
-            Locator cohort = page.locator("#table tbody tr");
-            PlaywrightAssertions.assertThat(cohort).hasCount(1);
+            PlaywrightAssertions.assertThat(page.locator("#table tbody tr")).hasCount(2);
+            Locator cohort = page.locator("#table tbody tr").filter(new Locator.FilterOptions().setHasText("platform=ios"));
+            PlaywrightAssertions.assertThat(page.locator("#table tbody tr").filter(new Locator.FilterOptions().setHasText("platform=" + HOSTILE)))
+                    .hasCount(1);
+            assertThat(page.locator("#table img").count()).as("markup from a dimension value").isZero();
+            assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
             PlaywrightAssertions.assertThat(cohort.locator("td"))
                     .hasText(new String[] {base.toString(), "platform=ios", "4", "4 (100%)", "2 (50%)", "…"});
             PlaywrightAssertions.assertThat(cohort.locator("td.incomplete")).hasCount(1);
