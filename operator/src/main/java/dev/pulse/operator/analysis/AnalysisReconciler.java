@@ -21,6 +21,7 @@ import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.eventstream.StreamCompiler;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
+import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.AnalysisObservation;
 import dev.pulse.operator.status.AnalysisStatusFactory;
 import dev.pulse.operator.status.BackfillObservation;
@@ -67,6 +68,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
 
     @Inject
     PulseMetrics metrics;
+
+    @Inject
+    ServingStoreCheck servingStore;
 
     /** What the drift check of one reconcile gave: the figures and conditions, and when to look again. */
     protected record DriftStep(DriftStatusFactory status, Duration recheckAfter) {
@@ -135,6 +139,8 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             }
         }
 
+        observation = observation.with(deployed.map(PipelinePlan::jobHash).orElse(null),
+                observation.validity() == Validity.VALID ? servingStore.unavailable().orElse(null) : null);
         if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
             events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
         }
