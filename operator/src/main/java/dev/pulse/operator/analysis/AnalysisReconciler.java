@@ -29,6 +29,7 @@ import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
 import dev.pulse.operator.status.StatusPatch;
+import dev.pulse.operator.status.TopicObservation;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -94,6 +95,11 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         return null;
     }
 
+    /** The KafkaTopics the analysis owns (a Metric's result topic), for its TopicReady condition; none by default. */
+    protected List<TopicObservation> topics(A analysis, Context<A> context) {
+        return List.of();
+    }
+
     /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
     protected void reconcileValid(A analysis, EventStream stream, AnalysisPlan plan, Context<A> context) {
     }
@@ -140,7 +146,8 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         }
 
         observation = observation.with(deployed.map(PipelinePlan::jobHash).orElse(null),
-                observation.validity() == Validity.VALID ? servingStore.unavailable().orElse(null) : null);
+                observation.validity() == Validity.VALID ? servingStore.unavailable().orElse(null) : null)
+                .withTopics(observation.validity() == Validity.VALID ? topics(analysis, context) : null);
         if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
             events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
         }

@@ -84,6 +84,15 @@ public class AnalysisStatusFactory {
             conditions.addAll(drift.conditions());
         }
         List<Condition> before = previous == null ? null : previous.getConditions();
+        if (o.topics() != null) {
+            // a Metric's result topic, as Strimzi reports it; it says how results reach the topic, not whether the API serves them
+            Condition topics = TopicObservation.topicReady(o.topics());
+            if (topics != null) {
+                conditions.add(topics);
+            } else if (before != null) {
+                before = before.stream().filter(c -> !Condition.TOPIC_READY.equals(c.getType())).toList();
+            }
+        }
         if (drift == null && health != null && before != null) {
             // not (or no longer) reconciled with a batch source: no drift figures, no drift conditions
             next.setDrift(null);

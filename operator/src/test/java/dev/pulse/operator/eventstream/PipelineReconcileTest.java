@@ -274,6 +274,15 @@ class PipelineReconcileTest {
         KafkaTopic results = eventually().until(() -> get(ns, KafkaTopic.class, ns + ".big-orders.results"), Optional::isPresent).orElseThrow();
         assertThat(results.getSpec().getTopicName()).isEqualTo(ns + ".big-orders.results");
         assertThat(results.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Metric"));
+        // Strimzi refuses it: the Metric's TopicReady says so, with Strimzi's reason and message
+        results.setStatus(new io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder().withObservedGeneration(results.getMetadata().getGeneration())
+                .withConditions(new io.strimzi.api.kafka.model.common.ConditionBuilder().withType("Ready").withStatus("False")
+                        .withReason("KafkaError").withMessage("replication factor 3 is larger than the 1 brokers").build()).build());
+        client.resource(results).updateStatus();
+        Metric refused = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.TOPIC_READY).map(c -> "KafkaError".equals(c.getReason())).orElse(false));
+        assertThat(condition(refused.getStatus(), Condition.TOPIC_READY).orElseThrow().getMessage())
+                .isEqualTo("KafkaTopic " + ns + ".big-orders.results is not Ready: replication factor 3 is larger than the 1 brokers");
         Metric orphan = eventually().until(() -> get(ns, Metric.class, "orphan").orElseThrow(),
                 m -> condition(m.getStatus(), Condition.VALID).isPresent());
         assertThat(condition(orphan.getStatus(), Condition.VALID).orElseThrow().getReason()).isEqualTo("StreamNotFound");

@@ -162,4 +162,22 @@ class AnalysisStatusFactoryTest {
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("FlinkOperatorNotInstalled");
         assertThat(condition(s, Condition.PIPELINE_RUNNING).getStatus()).isEqualTo("False");
     }
+
+    @Test
+    void aResultTopicStrimziRefusesShowsInTopicReadyAndGoesWithTheOutputTopic() {
+        var refused = new TopicObservation("growth.orders.results", "False", "KafkaError", "replication factor 3 is larger than the 1 brokers");
+        AnalysisStatus s = at(T0).status(null, 1, valid(RUNNING).with("h1", null).withTopics(java.util.List.of(refused)));
+        assertThat(condition(s, Condition.TOPIC_READY).getReason()).isEqualTo("KafkaError");
+        assertThat(condition(s, Condition.TOPIC_READY).getMessage())
+                .isEqualTo("KafkaTopic growth.orders.results is not Ready: replication factor 3 is larger than the 1 brokers");
+        // the API still serves the analysis
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        // outputTopic turned off: no topic, no condition
+        AnalysisStatus off = at(T1).status(s, 2, valid(RUNNING).with("h1", null).withTopics(java.util.List.of()));
+        assertThat(off.condition(Condition.TOPIC_READY)).isEmpty();
+        // an invalid definition says nothing new about topics: the condition stays
+        AnalysisStatus invalid = at(T1).status(s, 2, new AnalysisObservation(Validity.INVALID_SPEC, "spec.window: required", null, "mt-1",
+                RUNNING));
+        assertThat(invalid.condition(Condition.TOPIC_READY)).isPresent();
+    }
 }
