@@ -4,7 +4,8 @@
 -- Progressing: not yet reconciled, an older generation observed, Ready Unknown, a transient
 -- Ready=False reason (a new version backfilling among them), or catching up (Fresh=False reason CatchingUp).
 -- Degraded: Ready=False with any other (failure) reason. Suspended: an EventStream with
--- spec.suspend true, or a Ready/PipelineRunning reason Suspended (the analyses of a suspended stream).
+-- spec.suspend true, or Ready reason Suspended, or PipelineRunning reason Suspended while Ready says only
+-- PipelineNotRunning (the analyses of a suspended stream; a failure such as ServingStoreUnavailable outranks it).
 local hs = {}
 
 local function condition(conditionType)
@@ -21,7 +22,7 @@ end
 
 -- Ready=False reasons that pass by themselves; every other reason is a failure.
 local transient = {
-  PlanPending = true, Deploying = true, PipelinePending = true,
+  PipelineNotRunning = true, PlanPending = true, Deploying = true, PipelinePending = true,
   CatchingUp = true, Reconciling = true, Upgrading = true, Backfilling = true,
 }
 
@@ -45,7 +46,8 @@ if obj.kind == "EventStream" and obj.spec ~= nil and obj.spec.suspend == true th
   hs.message = "spec.suspend is true: the stream's pipelines are suspended"
   return hs
 end
-if (ready ~= nil and ready.reason == "Suspended") or (running ~= nil and running.reason == "Suspended") then
+if (ready ~= nil and ready.reason == "Suspended")
+    or (running ~= nil and running.reason == "Suspended" and (ready == nil or ready.reason == "PipelineNotRunning")) then
   hs.status = "Suspended"
   hs.message = (running ~= nil and running.message) or "The pipeline is suspended"
   return hs

@@ -25,7 +25,10 @@ import org.apache.flink.kubernetes.operator.api.spec.JobState;
  * MiniCluster executing {@code PipelineJob}) with what its pod would see ({@link JobPod}), in
  * {@code .pulse/pipelines/<ns>/<name>/}.
  *
- * <p>Status as the real operator reports it ({@link FlinkDeploymentStatus}):
+ * <p>Status as the real operator reports it ({@link FlinkDeploymentStatus}): the generation and spec
+ * the running job was started from as {@code observedGeneration} and
+ * {@code reconciliationStatus.lastReconciledSpec} (so a spec change shows as not reconciled until
+ * the new job is started);
  * {@code lifecycleState} DEPLOYED then STABLE, {@code jobStatus.state} RECONCILING then RUNNING;
  * {@code FAILED} (with {@code error}) when the process dies, then a restart with backoff; a spec
  * change (the plan hash on the pod template) stops the job and starts the new one; {@code job.state:
@@ -137,6 +140,7 @@ final class FlinkController implements AutoCloseable {
                     progress.step("flink", "FlinkDeployment " + key + ": suspended, job stopped");
                 }
                 job.specKey = specKey;
+                job.reconciled = fd;
                 status.write(fd, "SUSPENDED", "FINISHED", null, job);
                 return;
             }
@@ -180,6 +184,7 @@ final class FlinkController implements AutoCloseable {
                 args.add(c.toUri().toString());
             });
             Map<String, String> env = pod.environment(fd);
+            job.reconciled = fd;
             job.jobId = UUID.randomUUID().toString().replace("-", "");
             job.startedAt = System.currentTimeMillis();
             ChildJvm process = setup.launcher().start("pipeline " + key, args, env, dir,
@@ -207,7 +212,7 @@ final class FlinkController implements AutoCloseable {
             return;
         }
         long up = System.currentTimeMillis() - job.startedAt;
-        status.write(fd, up >= stableAfterMs ? "STABLE" : "DEPLOYED", "RUNNING", null, job);
+        status.write(job.reconciled == null ? fd : job.reconciled, up >= stableAfterMs ? "STABLE" : "DEPLOYED", "RUNNING", null, job);
         if (up >= stableAfterMs) {
             job.failures = 0;
         }
@@ -223,7 +228,7 @@ final class FlinkController implements AutoCloseable {
         progress.error("flink", "FlinkDeployment " + key + ": " + error);
         FlinkDeployment fd = informer.getIndexer().getByKey(key);
         if (fd != null) {
-            status.write(fd, "FAILED", "FAILED", error, job);
+            status.write(job.reconciled == null ? fd : job.reconciled, "FAILED", "FAILED", error, job);
             scheduleRestart(key, job);
         }
     }

@@ -8,12 +8,16 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.utils.SpecUtils;
 
 /**
  * A FlinkDeployment's status the way the Flink operator writes it: {@code lifecycleState},
  * {@code jobManagerDeploymentStatus}, {@code jobStatus}, {@code error}, {@code observedGeneration}
  * and {@code reconciliationStatus}, through the status subresource and only when it changed (the
- * times aside).
+ * times aside). Like the Flink operator ({@code ReconciliationStatus.serializeAndSetLastReconciledSpec}),
+ * {@code observedGeneration} and {@code lastReconciledSpec} (the spec with its
+ * {@code resource_metadata}, as JSON text) are those of the spec the job was started from, not of
+ * whatever the spec is now.
  */
 final class FlinkDeploymentStatus {
     private static final ResourceDefinitionContext FLINK_DEPLOYMENTS = PulseKinds.FLINK_DEPLOYMENT.context();
@@ -27,6 +31,10 @@ final class FlinkDeploymentStatus {
         this.progress = progress;
     }
 
+    /**
+     * @param fd the FlinkDeployment as it was when the Flink operator acted on it: its generation
+     *     and spec are reported as reconciled
+     */
     void write(FlinkDeployment fd, String lifecycle, String jobState, String error, FlinkJob job) {
         String ns = fd.getMetadata().getNamespace();
         String name = fd.getMetadata().getName();
@@ -57,10 +65,10 @@ final class FlinkDeploymentStatus {
             if (error != null) {
                 status.put("error", error);
             }
-            status.put("observedGeneration", current.getMetadata().getGeneration());
+            status.put("observedGeneration", fd.getMetadata().getGeneration());
             Map<String, Object> reconciliation = new LinkedHashMap<>();
             reconciliation.put("state", "DEPLOYED");
-            reconciliation.put("lastReconciledSpec", client.getKubernetesSerialization().asJson(current.getAdditionalProperties().get("spec")));
+            reconciliation.put("lastReconciledSpec", SpecUtils.writeSpecWithMeta(fd.getSpec(), fd));
             status.put("reconciliationStatus", reconciliation);
             Map<String, Object> withoutTimes = new LinkedHashMap<>(status);
             if (previous != null && sameStatus(previous, withoutTimes)) {

@@ -68,6 +68,10 @@ class FlinkControllerTest {
 
             await().atMost(TIMEOUT).until(() -> "STABLE".equals(lifecycle(client)) && "RUNNING".equals(jobState(client)));
             assertThat(Files.readString(workDir.resolve("plan.json"))).isEqualTo("{\"version\":1}");
+            // what it acted on, as the Flink operator writes it: the generation, and the spec with its metadata as JSON text
+            FlinkDeployment first = client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline").get();
+            assertThat(((Number) status(client).get("observedGeneration")).longValue()).isEqualTo(first.getMetadata().getGeneration());
+            assertThat(reconciledPlanHash(client)).isEqualTo("h1");
             List<Path> started = started(workDir);
             assertThat(started).hasSize(1);
             assertThat(Files.readString(started.get(0)))
@@ -89,6 +93,9 @@ class FlinkControllerTest {
             });
             await().atMost(TIMEOUT).until(() -> started(workDir).size() == 3);
             assertThat(Files.readString(workDir.resolve("plan.json"))).isEqualTo("{\"version\":2}");
+            await().atMost(TIMEOUT).until(() -> "h2".equals(reconciledPlanHash(client)) && "RUNNING".equals(jobState(client)));
+            assertThat(((Number) status(client).get("observedGeneration")).longValue()).isEqualTo(
+                    client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline").get().getMetadata().getGeneration());
             assertThat(alive(workDir)).isEqualTo(1);
 
             // suspend, resume
@@ -107,6 +114,17 @@ class FlinkControllerTest {
             client.resources(FlinkDeployment.class).inNamespace("default").withName("shop-pipeline").delete();
             await().atMost(TIMEOUT).until(() -> alive(workDir) == 0);
         }
+    }
+
+    /** The plan hash on the pod template of {@code status.reconciliationStatus.lastReconciledSpec}. */
+    private static String reconciledPlanHash(KubernetesClient client) throws java.io.IOException {
+        Object spec = PulseKinds.path(status(client), "reconciliationStatus", "lastReconciledSpec");
+        if (spec == null) {
+            return null;
+        }
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.toString());
+        assertThat(root.has("resource_metadata")).isTrue();
+        return root.path("spec").path("podTemplate").path("metadata").path("annotations").path("pulse.dev/plan-hash").asText(null);
     }
 
     /** An edit like kubectl's: on a conflict with the controller's status writes, read again and retry. */

@@ -21,6 +21,7 @@ import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.eventstream.StreamCompiler;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
+import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.AnalysisObservation;
 import dev.pulse.operator.status.AnalysisStatusFactory;
 import dev.pulse.operator.status.BackfillObservation;
@@ -28,6 +29,7 @@ import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
 import dev.pulse.operator.status.Reasons;
 import dev.pulse.operator.status.StatusPatch;
+import dev.pulse.operator.status.TopicObservation;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -68,6 +70,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     @Inject
     PulseMetrics metrics;
 
+    @Inject
+    ServingStoreCheck servingStore;
+
     /** What the drift check of one reconcile gave: the figures and conditions, and when to look again. */
     protected record DriftStep(DriftStatusFactory status, Duration recheckAfter) {
     }
@@ -88,6 +93,11 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     /** The relative drift tolerance exported as a gauge; null when not reconciled. */
     protected Double driftTolerance(A analysis) {
         return null;
+    }
+
+    /** The KafkaTopics the analysis owns (a Metric's result topic), for its TopicReady condition; none by default. */
+    protected List<TopicObservation> topics(A analysis, Context<A> context) {
+        return List.of();
     }
 
     /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
@@ -135,6 +145,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             }
         }
 
+        observation = observation.with(deployed.map(PipelinePlan::jobHash).orElse(null),
+                observation.validity() == Validity.VALID ? servingStore.unavailable().orElse(null) : null)
+                .withTopics(observation.validity() == Validity.VALID ? topics(analysis, context) : null);
         if (observation.validity() == Validity.INVALID_SPEC && InvalidSpec.isNews(analysis.getStatus(), observation.validityMessage())) {
             events.warning(analysis, Reasons.INVALID_SPEC, observation.validityMessage());
         }

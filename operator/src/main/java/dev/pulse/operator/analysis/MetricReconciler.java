@@ -16,6 +16,10 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.status.TopicObservation;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.util.List;
 
 /** Metric → status, and its result KafkaTopic when {@code outputTopic: true}. */
 @ControllerConfiguration(name = "metric")
@@ -53,6 +57,19 @@ public class MetricReconciler extends AnalysisReconciler<Metric> {
     protected Double driftTolerance(Metric metric) {
         ReconciliationSpec spec = metric.getSpec().getReconciliation();
         return spec == null ? null : DayComparer.relativeTolerance(spec);
+    }
+
+    /** The result topic, when the Metric asks for one, as Strimzi reports it. */
+    @Override
+    protected List<TopicObservation> topics(Metric metric, Context<Metric> context) {
+        var wanted = ResultTopicDependentResource.wanted(context);
+        if (wanted.isEmpty() || !CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
+            return List.of();
+        }
+        String name = wanted.get().getMetadata().getName();
+        KafkaTopic actual = context.getSecondaryResourcesAsStream(KafkaTopic.class).filter(t -> name.equals(t.getMetadata().getName()))
+                .findFirst().orElse(null);
+        return List.of(TopicObservation.of(name, actual));
     }
 
     @Override

@@ -26,7 +26,7 @@ public class ResultTopicDependentResource extends OwnedKafkaTopicDependentResour
         context.managedWorkflowAndDependentResourceContext().put(ResultTopicDependentResource.class, desired);
     }
 
-    private static Optional<KafkaTopic> wanted(Context<Metric> context) {
+    static Optional<KafkaTopic> wanted(Context<Metric> context) {
         return context.managedWorkflowAndDependentResourceContext().get(ResultTopicDependentResource.class, KafkaTopic.class);
     }
 

@@ -120,6 +120,29 @@ public interface PulseConfig {
         Optional<String> user();
 
         Optional<String> password();
+
+        /**
+         * Timeout of opening a connection (TCP connect and login) and of every read on it: a hung
+         * database (its processes stopped) fails a call after this long instead of holding a
+         * reconcile forever.
+         */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** {@code lock_timeout} of the schema changes: DDL waiting longer for a table lock gives up and is retried. */
+        @WithDefault("5s")
+        Duration lockTimeout();
+
+        /** {@code statement_timeout} of the schema changes (a rollup added later fills itself from the detail rows). */
+        @WithDefault("60s")
+        Duration statementTimeout();
+
+        /**
+         * How long the result of the serving database's reachability check holds: every reconcile
+         * reads it, at most one connection per this interval is opened for it.
+         */
+        @WithDefault("10s")
+        Duration checkInterval();
     }
 
     /** A read-only JDBC source of daily batch values. */

@@ -29,6 +29,8 @@ import dev.pulse.operator.status.Reasons;
 import dev.pulse.operator.status.StreamObservation;
 import dev.pulse.operator.status.StatusPatch;
 import dev.pulse.operator.status.StreamStatusFactory;
+import dev.pulse.operator.status.TopicObservation;
+import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -89,9 +91,11 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final ServingTables servingTables;
     private final UpgradeBatch batch;
     private final MalformedRecordsNotice malformedNotice;
+    private final ServingStoreCheck servingStore;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock) {
+            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore) {
+        this.servingStore = servingStore;
         this.malformedNotice = new MalformedRecordsNotice(clock);
         this.batch = batch;
         this.compiler = compiler;
@@ -124,13 +128,14 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         StreamState state = compiler.compile(stream, context);
         StreamWorkflow.put(context, state);
         var deployed = StreamCompiler.deployedPlans(context).values();
-        Duration hold = state.deployable() ? batch.holdFor(stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName(),
-                deployed, state.plans()) : Duration.ZERO;
+        String key = stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName();
+        Duration hold = state.deployable() ? batch.holdFor(key, deployed, state.plans()) : Duration.ZERO;
         if (state.deployable() && hold.isZero()) {
             PlanChanges changes = PlanChanges.between(List.copyOf(deployed), state.plans());
             announce(stream, changes);
             servingTables.retire(changes.analyses().stream().filter(c -> c.type() == AnalysisChange.Type.Removed).toList());
-            servingTables.apply(state.plans());
+            // only when the analyses' tables or catalog rows change; a change that needs no new table goes on while PostgreSQL is down
+            servingTables.apply(key, state.plans(), deployed);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
         }
@@ -138,6 +143,11 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         boolean strimzi = CrdPresence.shared().installed(KafkaTopic.class, context.getClient());
         boolean flink = CrdPresence.shared().installed(FlinkDeployment.class, context.getClient());
         StreamObservation observation = observe(stream, state, strimzi, flink, context);
+        if (observation.validity() == Validity.VALID) {
+            observation = new StreamObservation(observation.validity(), observation.validityMessage(), observation.blockedReason(),
+                    observation.blockedMessage(), observation.desiredPlanHash(), observation.pipeline(),
+                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null));
+        }
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
         }
@@ -208,6 +218,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** The stream's own KafkaTopics (its input unless external, its dead letters) as Strimzi reports them. */
+    private static List<TopicObservation> topics(StreamState state, Context<EventStream> context) {
+        List<TopicObservation> out = new ArrayList<>();
+        for (KafkaTopic wanted : java.util.Arrays.asList(state.inputTopic(), state.deadLetterTopic())) {
+            if (wanted == null) {
+                continue;
+            }
+            String name = wanted.getMetadata().getName();
+            KafkaTopic actual = context.getSecondaryResourcesAsStream(KafkaTopic.class).filter(t -> name.equals(t.getMetadata().getName()))
+                    .findFirst().orElse(null);
+            out.add(TopicObservation.of(name, actual));
+        }
+        return out;
     }
 
     /** A Normal Event saying what a plan roll-out changes, per analysis (the classification {@code pulse plan} prints). */

@@ -8,7 +8,7 @@ import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.operator.health.StreamProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import dev.pulse.operator.serving.ServingDatabase;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,7 +36,10 @@ public class HandOver {
     private final PulseConfig config;
     private final Clock clock;
 
-    public HandOver(StreamProbes probes, PulseConfig config, Clock clock) {
+    private final ServingDatabase serving;
+
+    public HandOver(StreamProbes probes, PulseConfig config, Clock clock, ServingDatabase serving) {
+        this.serving = serving;
         this.probes = probes;
         this.config = config;
         this.clock = clock;
@@ -66,8 +69,7 @@ public class HandOver {
         if (config.jdbc().url().isEmpty()) {
             return out;
         }
-        try (Connection c = DriverManager.getConnection(config.jdbc().url().get(), config.jdbc().user().orElse(null),
-                config.jdbc().password().orElse(null))) {
+        try (Connection c = serving.connect()) {
             for (Catalog.Entry e : Catalog.read(c)) {
                 for (AnalysisPlan a : plan.analyses()) {
                     if (e.latestFinalWindowEnd() != null && e.namespace().equals(a.namespace()) && e.kind() == a.kind()
@@ -77,7 +79,7 @@ public class HandOver {
                 }
             }
         } catch (SQLException e) {
-            LOG.warnf("cannot read the serving catalog for the versions of %s: %s", plan.pipeline(), e.getMessage());
+            LOG.warnf("cannot read the serving catalog for the versions of %s: %s", plan.pipeline(), ServingDatabase.describe(e));
         }
         return out;
     }

@@ -1,45 +1,105 @@
 package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.plan.AnalysisChange;
+import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.ServingSchema;
-import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.api.serving.TableLayout;
 import dev.pulse.operator.render.PipelineException;
+import dev.pulse.operator.serving.ServingDatabase;
+import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.Reasons;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Creates and migrates a stream's serving tables (detail tables, rollups, anomalies tables,
  * catalog entries; {@link ServingSchema}) before its pipelines are deployed, so rows always land
  * in tables that exist. Additive and idempotent; without a configured serving database
  * ({@code pulse.jdbc.url}) it does nothing and the pipelines create their own tables.
+ *
+ * <p>The schema changes run only when what they depend on changed: the stream's analysis plans
+ * (tables, rollups, catalog rows) differ from the last ones applied by this process. A reconcile
+ * that changes nothing there (a FlinkDeployment status change, a suspend, a parallelism change)
+ * does not touch PostgreSQL, so it works while PostgreSQL is down. When the database cannot be
+ * reached and every table the plans need already existed (the deployed plans, whose tables were
+ * created before they were deployed, have them), the roll-out goes on and the catalog catches up
+ * on a later reconcile; only a change that needs a new table waits ({@code ServingStoreUnavailable}).
  */
 @ApplicationScoped
 public class ServingTables {
-    private final PulseConfig config;
+    private static final Logger LOG = Logger.getLogger(ServingTables.class);
 
-    public ServingTables(PulseConfig config) {
-        this.config = config;
+    /** Opens a connection for schema changes (with lock and statement timeouts). */
+    @FunctionalInterface
+    interface Connector {
+        Connection open() throws SQLException;
     }
 
-    public void apply(List<PipelinePlan> plans) {
-        apply(config.jdbc().url(), config.jdbc().user(), config.jdbc().password(), plans);
+    private final Connector connector;
+    private final ServingStoreCheck check;
+    /** Per stream, the key of the analysis plans whose serving objects were last applied. */
+    private final Map<String, String> applied = new ConcurrentHashMap<>();
+
+    @Inject
+    public ServingTables(ServingDatabase database, ServingStoreCheck check) {
+        this(database.configured() ? database::connectForDdl : null, check);
     }
 
-    static void apply(Optional<String> url, Optional<String> user, Optional<String> password, List<PipelinePlan> plans) {
-        if (url.isEmpty() || plans.isEmpty()) {
-            return;
+    /**
+     * @param connector how to reach the serving database, or null when none is configured
+     * @param check told of failed schema changes, or null
+     */
+    ServingTables(Connector connector, ServingStoreCheck check) {
+        this.connector = connector;
+        this.check = check;
+    }
+
+    /**
+     * Brings the serving objects to what the stream's plans need, when that changed.
+     *
+     * @param stream the stream ({@code namespace/name})
+     * @param deployed the plans the stream's pipelines were given before (their tables exist)
+     * @return false when the database could not be reached but every table the plans need exists
+     *     already (the roll-out may go on; the schema is tried again on the next reconcile), else true
+     * @throws PipelineException ({@code ServingStoreUnavailable}) when a table the plans need may
+     *     not exist yet and the database cannot be reached
+     */
+    public boolean apply(String stream, List<PipelinePlan> plans, Collection<PipelinePlan> deployed) {
+        if (connector == null || plans.isEmpty()) {
+            return true;
         }
-        try (Connection c = DriverManager.getConnection(url.get(), user.orElse(null), password.orElse(null))) {
+        String key = key(plans);
+        if (key.equals(applied.get(stream))) {
+            return true;
+        }
+        try (Connection c = connector.open()) {
             ServingSchema.apply(c, plans);
         } catch (SQLException e) {
-            throw new ServingStoreUnavailable("cannot set up the serving tables in " + url.get() + ": " + e.getMessage(), e);
+            String problem = ServingDatabase.describe(e);
+            if (check != null) {
+                check.failed(problem);
+            }
+            if (tables(deployed).containsAll(tables(plans))) {
+                LOG.warnf("stream %s: cannot update the serving catalog (%s); its tables exist, the pipelines go on", stream, problem);
+                return false;
+            }
+            throw new ServingStoreUnavailable("cannot create the serving tables of stream " + stream + ": " + problem, e);
         }
+        applied.put(stream, key);
+        return true;
     }
 
     /**
@@ -48,18 +108,40 @@ public class ServingTables {
      * tables are dropped once their rows would have expired ({@code ServingSchema.retire}).
      */
     public void retire(List<AnalysisChange> removed) {
-        if (config.jdbc().url().isEmpty() || removed.isEmpty()) {
+        if (connector == null || removed.isEmpty()) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(config.jdbc().url().get(), config.jdbc().user().orElse(null),
-                config.jdbc().password().orElse(null))) {
+        try (Connection c = connector.open()) {
             for (AnalysisChange r : removed) {
                 ServingSchema.retire(c, r.namespace(), r.kind().name(), r.name());
             }
         } catch (SQLException e) {
-            throw new ServingStoreUnavailable("cannot retire the serving tables of removed analyses in " + config.jdbc().url().get()
-                    + ": " + e.getMessage(), e);
+            String problem = ServingDatabase.describe(e);
+            if (check != null) {
+                check.failed(problem);
+            }
+            throw new ServingStoreUnavailable("cannot retire the serving tables of removed analyses: " + problem, e);
         }
+    }
+
+    /** What the schema changes depend on: every analysis plan of the stream (tables, rollups, catalog row). */
+    static String key(List<PipelinePlan> plans) {
+        return PlanJson.sha256(plans.stream().flatMap(p -> p.analyses().stream()).sorted(Comparator.comparing(AnalysisPlan::id)).toList());
+    }
+
+    /** The tables the plans write to, by their definition. */
+    static Set<String> tables(Collection<PipelinePlan> plans) {
+        Set<String> out = new TreeSet<>();
+        for (PipelinePlan p : plans) {
+            for (AnalysisPlan a : p.analyses()) {
+                out.add(TableLayout.of(a).createTableSql());
+                RollupLayout.of(a).forEach(r -> out.add(r.table().createTableSql()));
+                if (a.metric() != null && a.metric().anomaly() != null) {
+                    out.add(TableLayout.anomalies(a).createTableSql());
+                }
+            }
+        }
+        return out;
     }
 
     /** The serving database is down or refused the schema: retried, shown as Ready=False. */

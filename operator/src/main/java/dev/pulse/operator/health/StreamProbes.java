@@ -15,7 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import dev.pulse.operator.serving.ServingDatabase;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +87,10 @@ public class StreamProbes {
     private LagProbe lag;
     private ScheduledExecutorService scheduler;
 
-    public StreamProbes(PulseConfig config, Clock clock) {
+    private final ServingDatabase serving;
+
+    public StreamProbes(PulseConfig config, Clock clock, ServingDatabase serving) {
+        this.serving = serving;
         this.config = config;
         this.clock = clock;
         this.topics = new TopicRenderer(RenderSettings.from(config));
@@ -294,7 +297,8 @@ public class StreamProbes {
             return;
         }
         int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
-        try (Connection c = DriverManager.getConnection(url.get(), config.jdbc().user().orElse(null), config.jdbc().password().orElse(null))) {
+        // with connect, login and read timeouts: a hung database fails the round instead of stopping the probes
+        try (Connection c = serving.connect()) {
             if (config.probes().refreshCatalog()) {
                 ServingSchema.refresh(c);
             }
@@ -302,11 +306,11 @@ public class StreamProbes {
                 try {
                     out.put(t.key(), CatalogFreshness.read(c, t.namespace(), t.analyses(), timeout));
                 } catch (SQLException e) {
-                    errors.put(t.key(), "serving catalog: " + e.getMessage());
+                    errors.put(t.key(), "serving catalog: " + ServingDatabase.describe(e));
                 }
             }
         } catch (SQLException e) {
-            all.forEach(t -> errors.put(t.key(), "serving database: " + Objects.toString(e.getMessage(), e.toString())));
+            all.forEach(t -> errors.put(t.key(), ServingDatabase.describe(e)));
         }
     }
 }

@@ -54,7 +54,7 @@ public class AnalysisStatusFactory {
         Condition valid = o.validity() == Validity.VALID
                 ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "compiled into pipeline " + o.pipeline().flinkDeployment())
                 : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
-        Condition running = o.pipeline().pipelineRunning();
+        Condition running = o.pipeline().pipelineRunning(o.deployedPlanHash());
         Condition ready = ready(o, valid, running, generation);
 
         AnalysisStatus next = copy(previous);
@@ -84,6 +84,15 @@ public class AnalysisStatusFactory {
             conditions.addAll(drift.conditions());
         }
         List<Condition> before = previous == null ? null : previous.getConditions();
+        if (o.topics() != null) {
+            // a Metric's result topic, as Strimzi reports it; it says how results reach the topic, not whether the API serves them
+            Condition topics = TopicObservation.topicReady(o.topics());
+            if (topics != null) {
+                conditions.add(topics);
+            } else if (before != null) {
+                before = before.stream().filter(c -> !Condition.TOPIC_READY.equals(c.getType())).toList();
+            }
+        }
         if (drift == null && health != null && before != null) {
             // not (or no longer) reconciled with a batch source: no drift figures, no drift conditions
             next.setDrift(null);
@@ -97,11 +106,19 @@ public class AnalysisStatusFactory {
         pipeline.setLifecycleState(o.pipeline().lifecycleState());
         pipeline.setJobState(o.pipeline().jobState());
         pipeline.setPlanHash(o.pipeline().planHash());
+        pipeline.setReconciledPlanHash(o.pipeline().reconciledPlanHash());
         pipeline.setAnalysisId(o.deployedAnalysisId());
         next.setPipeline(pipeline);
         return next;
     }
 
+    /**
+     * Ready, with the first reason that holds in the order of ARCHITECTURE §6.6: the definition
+     * (InvalidSpec and its kin, a pipeline that cannot be rendered, no Flink operator),
+     * ServingStoreUnavailable, PipelineFailed, PipelineNotRunning (the plan does not hold this
+     * version yet, or the Flink operator has not reconciled it, or the job is not RUNNING);
+     * Backfilling and Fresh are applied after.
+     */
     private static Condition ready(AnalysisObservation o, Condition valid, Condition running, long generation) {
         String type = Condition.READY;
         if (o.validity() != Validity.VALID) {
@@ -113,12 +130,19 @@ public class AnalysisStatusFactory {
         if (o.pipeline().presence() == PipelineObservation.Presence.FLINK_NOT_INSTALLED) {
             return Conditions.of(type, Conditions.FALSE, running.getReason(), running.getMessage());
         }
+        if (o.servingUnavailable() != null) {
+            return Conditions.of(type, Conditions.FALSE, Reasons.SERVING_STORE_UNAVAILABLE,
+                    o.servingUnavailable() + ": the API cannot serve this analysis");
+        }
+        if (PipelineObservation.failed(running)) {
+            return Conditions.of(type, Conditions.FALSE, Reasons.PIPELINE_FAILED, running.getReason() + ": " + running.getMessage());
+        }
         if (!Objects.equals(o.currentAnalysisId(), o.deployedAnalysisId())) {
-            return Conditions.of(type, Conditions.FALSE, Reasons.PLAN_PENDING,
-                    "the plan of pipeline " + o.pipeline().flinkDeployment() + " does not hold generation " + generation + " yet");
+            return Conditions.of(type, Conditions.FALSE, Reasons.PIPELINE_NOT_RUNNING, Reasons.PLAN_PENDING + ": the plan of pipeline "
+                    + o.pipeline().flinkDeployment() + " does not hold generation " + generation + " yet");
         }
         if (!Conditions.isTrue(running)) {
-            return Conditions.of(type, Conditions.FALSE, running.getReason(), running.getMessage());
+            return Conditions.of(type, Conditions.FALSE, Reasons.PIPELINE_NOT_RUNNING, running.getReason() + ": " + running.getMessage());
         }
         return Conditions.of(type, Conditions.TRUE, Reasons.READY, "running in pipeline " + o.pipeline().flinkDeployment());
     }

@@ -10,6 +10,8 @@ public final class Reasons {
     public static final String SUSPENDED = "Suspended";
     public static final String JOB_FAILED = "JobFailed";
     public static final String DEPLOYING = "Deploying";
+    /** The Flink operator has not reconciled the FlinkDeployment's latest spec (or the wanted plan) yet. */
+    public static final String UPGRADING = "Upgrading";
     public static final String ROLLED_BACK = "RolledBack";
     public static final String PIPELINE_PENDING = "PipelinePending";
     public static final String PLAN_PENDING = "PlanPending";
@@ -21,6 +23,12 @@ public final class Reasons {
     public static final String INVALID_TEMPLATE = "InvalidTemplate";
     public static final String EPHEMERAL_STATE = "EphemeralState";
     public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
+    // Ready's summary of PipelineRunning (ARCHITECTURE §6.6): its own reason says which part is missing
+    public static final String PIPELINE_FAILED = "PipelineFailed";
+    public static final String PIPELINE_NOT_RUNNING = "PipelineNotRunning";
+    // TopicReady (Strimzi's reason when a KafkaTopic is not Ready), and Ready of a stream whose topic is not
+    public static final String TOPIC_NOT_READY = "TopicNotReady";
+    public static final String TOPIC_PENDING = "TopicPending";
     public static final String BACKFILLING = "Backfilling";
     public static final String CUT_OVER = "CutOver";
     public static final String PLAN_CHANGED = "PlanChanged";

@@ -10,7 +10,14 @@ package dev.pulse.operator.status;
  * @param blockedMessage what to do about it
  * @param desiredPlanHash hash of the plan the shared pipeline should run, or null when invalid
  * @param pipeline the shared pipeline's FlinkDeployment
+ * @param topics the KafkaTopics the operator manages for the stream (input unless external, dead letters), as Strimzi reports them
+ * @param servingUnavailable why the serving database cannot be used now, or null when it answers
  */
 public record StreamObservation(Validity validity, String validityMessage, String blockedReason, String blockedMessage,
-        String desiredPlanHash, PipelineObservation pipeline) {
+        String desiredPlanHash, PipelineObservation pipeline, java.util.List<TopicObservation> topics, String servingUnavailable) {
+
+    public StreamObservation(Validity validity, String validityMessage, String blockedReason, String blockedMessage, String desiredPlanHash,
+            PipelineObservation pipeline) {
+        this(validity, validityMessage, blockedReason, blockedMessage, desiredPlanHash, pipeline, java.util.List.of(), null);
+    }
 }

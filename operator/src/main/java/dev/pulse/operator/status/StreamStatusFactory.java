@@ -7,7 +7,6 @@ import dev.pulse.api.v1alpha1.eventstream.InputStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 
 /** The status of an EventStream from what was observed; pure apart from the injected clock. */
 @ApplicationScoped
@@ -29,19 +28,26 @@ public class StreamStatusFactory {
         Condition valid = o.validity() == Validity.VALID
                 ? Conditions.of(Condition.VALID, Conditions.TRUE, Reasons.VALID, "the stream's definition is valid")
                 : Conditions.of(Condition.VALID, Conditions.FALSE, o.validity().reason(), o.validityMessage());
-        Condition running = o.pipeline().pipelineRunning();
+        Condition running = o.pipeline().pipelineRunning(o.desiredPlanHash());
+        Condition topics = TopicObservation.topicReady(o.topics());
         Condition ready;
         if (o.validity() != Validity.VALID) {
             ready = Conditions.of(Condition.READY, Conditions.FALSE, valid.getReason(), valid.getMessage());
         } else if (o.blockedReason() != null) {
             ready = Conditions.of(Condition.READY, Conditions.FALSE, o.blockedReason(), o.blockedMessage());
-        } else if (o.pipeline().presence() == PipelineObservation.Presence.PRESENT && !Objects.equals(o.desiredPlanHash(), o.pipeline().planHash())) {
-            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.PLAN_PENDING,
-                    "FlinkDeployment " + o.pipeline().flinkDeployment() + " does not run the current plan yet");
-        } else if (!Conditions.isTrue(running)) {
+        } else if (o.pipeline().presence() == PipelineObservation.Presence.FLINK_NOT_INSTALLED) {
             ready = Conditions.of(Condition.READY, Conditions.FALSE, running.getReason(), running.getMessage());
+        } else if (o.servingUnavailable() != null) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.SERVING_STORE_UNAVAILABLE,
+                    o.servingUnavailable() + ": the API cannot serve the stream's analyses");
+        } else if (topics != null && Conditions.FALSE.equals(topics.getStatus())) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.TOPIC_NOT_READY, topics.getReason() + ": " + topics.getMessage());
+        } else if (PipelineObservation.failed(running)) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.PIPELINE_FAILED, running.getReason() + ": " + running.getMessage());
+        } else if (!Conditions.isTrue(running)) {
+            ready = Conditions.of(Condition.READY, Conditions.FALSE, Reasons.PIPELINE_NOT_RUNNING, running.getReason() + ": " + running.getMessage());
         } else {
-            ready = Conditions.of(Condition.READY, Conditions.TRUE, Reasons.READY, "pipeline " + o.pipeline().flinkDeployment() + " is running");
+            ready = Conditions.of(Condition.READY, Conditions.TRUE, Reasons.READY, "pipeline " + o.pipeline().flinkDeployment() + " runs the current plan");
         }
 
         EventStreamStatus next = new EventStreamStatus();
@@ -54,13 +60,17 @@ public class StreamStatusFactory {
             next.setInput(input);
         }
         next.setObservedGeneration(generation);
-        next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready, valid, running),
-                generation, clock.instant()));
+        List<Condition> conditions = new java.util.ArrayList<>(List.of(ready, valid, running));
+        if (topics != null) {
+            conditions.add(topics);
+        }
+        next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, clock.instant()));
         PipelineStatus pipeline = new PipelineStatus();
         pipeline.setFlinkDeployment(o.pipeline().flinkDeployment());
         pipeline.setLifecycleState(o.pipeline().lifecycleState());
         pipeline.setJobState(o.pipeline().jobState());
         pipeline.setPlanHash(o.pipeline().planHash());
+        pipeline.setReconciledPlanHash(o.pipeline().reconciledPlanHash());
         next.setPipeline(pipeline);
         return next;
     }

@@ -11,6 +11,7 @@ import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.funnel.Funnel;
 import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.testsupport.ConflictRetry;
@@ -194,6 +195,12 @@ class PipelineReconcileTest {
         eventually().until(() -> planHashOfPipeline(ns), h -> withMetric.jobHash().equals(h));
         FlinkDeployment fd = get(ns, FlinkDeployment.class, PIPELINE).orElseThrow();
 
+        // the Flink operator has taken the spec but the job is not RUNNING yet: not Ready, and the reasons say so
+        setFlinkStatus(fd, "DEPLOYED", "RECONCILING");
+        Metric deploying = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.PIPELINE_RUNNING).map(c -> "Deploying".equals(c.getReason())).orElse(false));
+        assertThat(condition(deploying.getStatus(), Condition.READY).orElseThrow().getReason()).isEqualTo("PipelineNotRunning");
+
         setFlinkStatus(fd, "STABLE", "RUNNING");
         String afterStatus = get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getMetadata().getResourceVersion();
         Metric running = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
@@ -201,15 +208,32 @@ class PipelineReconcileTest {
         assertThat(condition(running.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("Running");
         assertThat(running.getStatus().getPipeline().getLifecycleState()).isEqualTo("STABLE");
         assertThat(running.getStatus().getPipeline().getJobState()).isEqualTo("RUNNING");
+        assertThat(running.getStatus().getPipeline().getReconciledPlanHash()).isEqualTo(withMetric.jobHash());
         String since = condition(running.getStatus(), Condition.READY).orElseThrow().getLastTransitionTime();
         // the stream reconciled on the status change and found nothing to update
         assertThat(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow().getMetadata().getResourceVersion()).isEqualTo(afterStatus);
         eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(), s -> isTrue(s.getStatus(), Condition.READY));
 
+        // a change the job executes (another emit interval): a new spec the Flink operator has not acted on yet,
+        // while the old job still runs: not Ready until its observedGeneration and reconciled spec catch up
+        edit(ns, Metric.class, "big-orders", m -> m.getSpec().setEmitEvery("10s"));
+        FlinkDeployment upgraded = eventually().until(() -> get(ns, FlinkDeployment.class, PIPELINE).orElseThrow(),
+                d -> d.getMetadata().getGeneration() > fd.getMetadata().getGeneration());
+        Metric upgrading = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.READY).map(c -> "PipelineNotRunning".equals(c.getReason())).orElse(false));
+        assertThat(condition(upgrading.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("Upgrading");
+        assertThat(condition(upgrading.getStatus(), Condition.READY).orElseThrow().getMessage()).startsWith("Upgrading: ");
+        EventStream streamUpgrading = eventually().until(() -> get(ns, EventStream.class, "shop-events").orElseThrow(),
+                s -> condition(s.getStatus(), Condition.READY).map(c -> "PipelineNotRunning".equals(c.getReason())).orElse(false));
+        assertThat(condition(streamUpgrading.getStatus(), Condition.PIPELINE_RUNNING).orElseThrow().getMessage())
+                .contains("has not reconciled generation " + upgraded.getMetadata().getGeneration());
+        setFlinkStatus(upgraded, "STABLE", "RUNNING");
+        eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(), m -> isTrue(m.getStatus(), Condition.READY));
+
         setFlinkStatus(get(ns, FlinkDeployment.class, PIPELINE).orElseThrow(), "FAILED", "FAILED");
         Metric failed = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
                 m -> condition(m.getStatus(), Condition.PIPELINE_RUNNING).map(c -> "JobFailed".equals(c.getReason())).orElse(false));
-        assertThat(condition(failed.getStatus(), Condition.READY).orElseThrow().getReason()).isEqualTo("JobFailed");
+        assertThat(condition(failed.getStatus(), Condition.READY).orElseThrow().getReason()).isEqualTo("PipelineFailed");
         assertThat(condition(failed.getStatus(), Condition.VALID).orElseThrow().getLastTransitionTime())
                 .isEqualTo(condition(running.getStatus(), Condition.VALID).orElseThrow().getLastTransitionTime());
         assertThat(since).isNotNull();
@@ -250,6 +274,15 @@ class PipelineReconcileTest {
         KafkaTopic results = eventually().until(() -> get(ns, KafkaTopic.class, ns + ".big-orders.results"), Optional::isPresent).orElseThrow();
         assertThat(results.getSpec().getTopicName()).isEqualTo(ns + ".big-orders.results");
         assertThat(results.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Metric"));
+        // Strimzi refuses it: the Metric's TopicReady says so, with Strimzi's reason and message
+        results.setStatus(new io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder().withObservedGeneration(results.getMetadata().getGeneration())
+                .withConditions(new io.strimzi.api.kafka.model.common.ConditionBuilder().withType("Ready").withStatus("False")
+                        .withReason("KafkaError").withMessage("replication factor 3 is larger than the 1 brokers").build()).build());
+        client.resource(results).updateStatus();
+        Metric refused = eventually().until(() -> get(ns, Metric.class, "big-orders").orElseThrow(),
+                m -> condition(m.getStatus(), Condition.TOPIC_READY).map(c -> "KafkaError".equals(c.getReason())).orElse(false));
+        assertThat(condition(refused.getStatus(), Condition.TOPIC_READY).orElseThrow().getMessage())
+                .isEqualTo("KafkaTopic " + ns + ".big-orders.results is not Ready: replication factor 3 is larger than the 1 brokers");
         Metric orphan = eventually().until(() -> get(ns, Metric.class, "orphan").orElseThrow(),
                 m -> condition(m.getStatus(), Condition.VALID).isPresent());
         assertThat(condition(orphan.getStatus(), Condition.VALID).orElseThrow().getReason()).isEqualTo("StreamNotFound");
@@ -307,17 +340,9 @@ class PipelineReconcileTest {
         return get(ns, FlinkDeployment.class, PIPELINE).map(fd -> fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)).orElse(null);
     }
 
-    /**
-     * Writes the status as the Flink operator would, through the status subresource. Raw JSON,
-     * because FlinkDeploymentStatus serializes a lifecycleState recomputed from its
-     * reconciliation status rather than the one set.
-     */
+    /** Writes the status as the Flink operator would, having acted on the FlinkDeployment as given. */
     private void setFlinkStatus(FlinkDeployment fd, String lifecycle, String job) {
-        var resources = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment")
-                .inNamespace(fd.getMetadata().getNamespace());
-        var current = resources.withName(fd.getMetadata().getName()).get();
-        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", Map.of("state", job)));
-        resources.resource(current).updateStatus();
+        new FlinkOperatorStatus(client).reconciledEarlier(fd, lifecycle, job);
     }
 
     private static Optional<Condition> condition(PulseStatus status, String type) {

@@ -13,10 +13,11 @@ import dev.pulse.operator.render.PipelineException;
 import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,10 @@ class ServingTablesTest {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     private static PipelinePlan plan() {
+        return plan("[1h]", "1m");
+    }
+
+    private static PipelinePlan plan(String rollups, String emitEvery) {
         EventStream stream = YAML.unmarshal("""
                 apiVersion: pulse.dev/v1alpha1
                 kind: EventStream
@@ -48,22 +53,44 @@ class ServingTablesTest {
                   aggregation: {type: count}
                   dimensions: [platform]
                   window: {type: tumbling, size: 1m}
-                  serving: {rollups: [1h]}
-                """, Metric.class);
+                  emitEvery: %s
+                  serving: {rollups: %s}
+                """.formatted(emitEvery, rollups), Metric.class);
         Compilation c = new PlanCompiler().compile(List.of(stream, metric));
         assertThat(c.problems()).isEmpty();
         return c.plans().get(0);
     }
+
+    /** Connections to a database, counted. */
+    private static final class Counting implements ServingTables.Connector {
+        final String url;
+        int opened;
+
+        Counting(String url) {
+            this.url = url;
+        }
+
+        @Override
+        public Connection open() throws SQLException {
+            opened++;
+            return DriverManager.getConnection(url, "postgres", null);
+        }
+    }
+
+    /** A database that refuses every connection, as the driver reports it. */
+    private static final ServingTables.Connector DOWN = () -> {
+        throw new SQLException("Connection to 10.1.2.3:5432 refused (secret host name)", "08001");
+    };
 
     @Test
     void theStreamsTablesAndCatalogEntriesExistBeforeItsPipelineIsDeployed() throws Exception {
         PipelinePlan plan = plan();
         POSTGRES.freshDatabase("serving_tables").close();
         String url = POSTGRES.jdbcUrl("serving_tables");
-        ServingTables.apply(Optional.of(url), Optional.of("postgres"), Optional.empty(), List.of(plan));
-        ServingTables.apply(Optional.of(url), Optional.of("postgres"), Optional.empty(), List.of(plan)); // idempotent
+        new ServingTables(new Counting(url), null).apply("tables/shop-events", List.of(plan), List.of());
+        new ServingTables(new Counting(url), null).apply("tables/shop-events", List.of(plan), List.of()); // idempotent
         TableLayout detail = TableLayout.of(plan.analyses().get(0));
-        try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT to_regclass('" + detail.qualifiedName() + "') IS NOT NULL,"
                         + " (SELECT count(*) FROM pulse_catalog.analyses WHERE name = 'orders')")) {
             assertThat(r.next()).isTrue();
@@ -73,20 +100,49 @@ class ServingTablesTest {
     }
 
     @Test
-    void aDatabaseThatIsDownIsARetriedReasonNotACrash() {
-        assertThatThrownBy(() -> ServingTables.apply(Optional.of("jdbc:postgresql://127.0.0.1:1/none"), Optional.empty(), Optional.empty(),
-                List.of(plan())))
+    void theSchemaChangesRunOnlyWhenTheAnalysesChanged() throws Exception {
+        POSTGRES.freshDatabase("serving_tables_once").close();
+        Counting db = new Counting(POSTGRES.jdbcUrl("serving_tables_once"));
+        ServingTables tables = new ServingTables(db, null);
+        PipelinePlan plan = plan();
+        assertThat(tables.apply("tables/shop-events", List.of(plan), List.of())).isTrue();
+        assertThat(db.opened).isEqualTo(1);
+        // a reconcile that changes nothing of the analyses (a status change, a suspend) does not connect
+        assertThat(tables.apply("tables/shop-events", List.of(plan), List.of(plan))).isTrue();
+        assertThat(db.opened).isEqualTo(1);
+        // another stream's tables are its own
+        assertThat(tables.apply("tables/other-events", List.of(plan), List.of())).isTrue();
+        assertThat(db.opened).isEqualTo(2);
+        // a new rollup is a new table
+        assertThat(tables.apply("tables/shop-events", List.of(plan("[1h, 1d]", "1m")), List.of(plan))).isTrue();
+        assertThat(db.opened).isEqualTo(3);
+    }
+
+    @Test
+    void aDatabaseThatIsDownBlocksOnlyAChangeThatNeedsANewTable() {
+        ServingTables tables = new ServingTables(DOWN, null);
+        PipelinePlan plan = plan();
+        // a first roll-out: its tables may not exist
+        assertThatThrownBy(() -> tables.apply("tables/shop-events", List.of(plan), List.of()))
                 .isInstanceOf(PipelineException.class)
                 .satisfies(e -> assertThat(((PipelineException) e).reason()).isEqualTo("ServingStoreUnavailable"))
-                .hasMessageContaining("cannot set up the serving tables");
+                .hasMessageContaining("cannot create the serving tables of stream tables/shop-events")
+                .hasMessageContaining("SQLState 08001")
+                .hasMessageNotContaining("10.1.2.3");
+        // the same tables as deployed (after a restart of the operator), or a settings change: the roll-out goes on
+        assertThat(tables.apply("tables/shop-events", List.of(plan), List.of(plan))).isFalse();
+        assertThat(tables.apply("tables/shop-events", List.of(plan("[1h]", "10s")), List.of(plan))).isFalse();
+        // a new rollup table waits for the database
+        assertThatThrownBy(() -> tables.apply("tables/shop-events", List.of(plan("[1h, 1d]", "1m")), List.of(plan)))
+                .isInstanceOf(PipelineException.class);
     }
 
     @Test
     void withoutAServingDatabaseOrWithoutPlansNoConnectionIsTried() {
         org.assertj.core.api.Assertions.assertThatNoException().isThrownBy(
-                () -> ServingTables.apply(Optional.empty(), Optional.empty(), Optional.empty(), List.of(plan())));
+                () -> new ServingTables((ServingTables.Connector) null, null).apply("tables/shop-events", List.of(plan()), List.of()));
         // an unreachable database is not contacted when there is nothing to set up (it would throw)
         org.assertj.core.api.Assertions.assertThatNoException().isThrownBy(
-                () -> ServingTables.apply(Optional.of("jdbc:postgresql://127.0.0.1:1/none"), Optional.empty(), Optional.empty(), List.of()));
+                () -> new ServingTables(DOWN, null).apply("tables/shop-events", List.of(), List.of()));
     }
 }

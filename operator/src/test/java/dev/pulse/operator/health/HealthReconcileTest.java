@@ -14,7 +14,10 @@ import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.render.Labels;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import dev.pulse.operator.drift.DriftCheck;
 import dev.pulse.operator.drift.DriftSchedule;
 import dev.pulse.operator.metrics.PulseMetrics;
@@ -162,7 +165,8 @@ class HealthReconcileTest {
         // the job fails: PipelineRunning and Ready say so, the gauge drops
         setFlinkStatus(ns, "shop-events-pipeline", "FAILED", "FAILED");
         Metric failed = eventually().until(() -> metric(ns), m -> "JobFailed".equals(condition(m.getStatus(), Condition.PIPELINE_RUNNING).getReason()));
-        assertThat(condition(failed.getStatus(), Condition.READY).getReason()).isEqualTo("JobFailed");
+        assertThat(condition(failed.getStatus(), Condition.READY).getReason()).isEqualTo("PipelineFailed");
+        assertThat(condition(failed.getStatus(), Condition.READY).getMessage()).startsWith("JobFailed: ");
         eventually().until(() -> metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP), v -> v != null && v == 0.0);
     }
 
@@ -509,16 +513,15 @@ class HealthReconcileTest {
         setFlinkStatus(ns, name, lifecycle, job, null);
     }
 
-    /** As the Flink operator reports a job, with its start time (epoch millis) when given. */
+    /**
+     * As the Flink operator reports a job, with its start time (epoch millis) when given, once the
+     * FlinkDeployment carries the plan of the ConfigMap (the operator writes the ConfigMap first).
+     */
     private void setFlinkStatus(String ns, String name, String lifecycle, String job, Instant started) {
-        var resources = client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(ns);
-        var current = eventually().until(() -> resources.withName(name).get(), r -> r != null);
-        Map<String, Object> jobStatus = new java.util.HashMap<>(Map.of("state", job));
-        if (started != null) {
-            jobStatus.put("startTime", Long.toString(started.toEpochMilli()));
-        }
-        current.setAdditionalProperty("status", Map.of("lifecycleState", lifecycle, "jobStatus", jobStatus));
-        resources.resource(current).updateStatus();
+        eventually().until(() -> Optional.ofNullable(client.resources(FlinkDeployment.class).inNamespace(ns).withName(name).get()),
+                fd -> fd.isPresent() && plan(ns).map(p -> p.jobHash().equals(fd.get().getMetadata().getAnnotations().get(Labels.PLAN_HASH)))
+                        .orElse(true));
+        new FlinkOperatorStatus(client).reconciled(ns, name, lifecycle, job, started);
     }
 
     private static Condition condition(PulseStatus status, String type) {

@@ -15,7 +15,8 @@ class AnalysisStatusFactoryTest {
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-01-01T10:05:00Z");
     private static final PipelineObservation RUNNING = new PipelineObservation("shop-events-pipeline",
-            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null);
+            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null,
+            new PipelineObservation.Reconciled(1L, 1L, "DEPLOYED", "h1", false));
     private static final PipelineObservation PENDING = PipelineObservation.missing("shop-events-pipeline");
 
     private static AnalysisStatusFactory at(Instant now) {
@@ -47,7 +48,8 @@ class AnalysisStatusFactoryTest {
     void lastTransitionTimeMovesOnlyForConditionsWhoseStatusFlipped() {
         AnalysisStatus pending = at(T0).status(null, 1, valid(PENDING));
         assertThat(condition(pending, Condition.PIPELINE_RUNNING).getStatus()).isEqualTo("Unknown");
-        assertThat(condition(pending, Condition.READY).getReason()).isEqualTo("PipelinePending");
+        assertThat(condition(pending, Condition.READY).getReason()).isEqualTo("PipelineNotRunning");
+        assertThat(condition(pending, Condition.READY).getMessage()).startsWith("PipelinePending: ");
 
         AnalysisStatus running = at(T1).status(pending, 1, valid(RUNNING));
         assertThat(condition(running, Condition.PIPELINE_RUNNING).getLastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
@@ -76,8 +78,49 @@ class AnalysisStatusFactoryTest {
     @Test
     void aNewVersionNotYetInThePlanIsPlanPending() {
         AnalysisStatus s = at(T0).status(null, 2, new AnalysisObservation(Validity.VALID, null, "mt-2", "mt-1", RUNNING));
-        assertThat(condition(s, Condition.READY).getReason()).isEqualTo("PlanPending");
+        assertThat(condition(s, Condition.READY).getReason()).isEqualTo("PipelineNotRunning");
+        assertThat(condition(s, Condition.READY).getMessage()).startsWith("PlanPending: ");
         assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("False");
+    }
+
+    private static final PipelineObservation FAILED = new PipelineObservation("shop-events-pipeline",
+            PipelineObservation.Presence.PRESENT, "FAILED", "FAILED", "h1", false, "OutOfMemoryError",
+            new PipelineObservation.Reconciled(1L, 1L, "DEPLOYED", "h1", false));
+    private static final PipelineObservation OLD_PLAN_RUNNING = new PipelineObservation("shop-events-pipeline",
+            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h2", false, null,
+            new PipelineObservation.Reconciled(2L, 1L, "DEPLOYED", "h1", false));
+
+    /** When several causes hold, Ready names the first of ARCHITECTURE §6.6's order. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", value = {
+        // validity,    current, pipeline,         serving down, Ready reason
+        "INVALID_SPEC,  -,       FAILED,           down,         InvalidSpec",
+        "VALID,         mt-2,    FAILED,           down,         ServingStoreUnavailable",
+        "VALID,         mt-2,    FAILED,           -,            PipelineFailed",
+        "VALID,         mt-2,    RUNNING,          -,            PipelineNotRunning",
+        "VALID,         mt-1,    OLD_PLAN_RUNNING, -,            PipelineNotRunning",
+        "VALID,         mt-1,    RUNNING,          -,            Ready",
+    })
+    void readyNamesTheFirstCauseInTheContractsOrder(Validity validity, String current, String pipeline, String serving, String reason) {
+        PipelineObservation p = switch (pipeline) {
+            case "FAILED" -> FAILED;
+            case "OLD_PLAN_RUNNING" -> OLD_PLAN_RUNNING;
+            default -> RUNNING;
+        };
+        AnalysisObservation o = new AnalysisObservation(validity, validity == Validity.VALID ? null : "spec.window: required",
+                validity == Validity.VALID ? current : null, "mt-1", p).with("h2".equals(p.planHash()) ? "h2" : "h1",
+                serving == null ? null : "cannot connect to the serving database (SQLState 08001)");
+        assertThat(condition(at(T0).status(null, 1, o), Condition.READY).getReason()).isEqualTo(reason);
+    }
+
+    @Test
+    void theOldJobStillRunningWhileTheFlinkOperatorLagsIsNotReady() {
+        AnalysisStatus s = at(T0).status(null, 1, valid(OLD_PLAN_RUNNING).with("h2", null));
+        assertThat(condition(s, Condition.PIPELINE_RUNNING).getReason()).isEqualTo("Upgrading");
+        assertThat(condition(s, Condition.PIPELINE_RUNNING).getMessage()).contains("has not reconciled generation 2 yet");
+        assertThat(condition(s, Condition.READY).getMessage()).startsWith("Upgrading: ");
+        assertThat(s.getPipeline().getReconciledPlanHash()).isEqualTo("h1");
+        assertThat(s.getPipeline().getPlanHash()).isEqualTo("h2");
     }
 
     @Test
@@ -118,5 +161,23 @@ class AnalysisStatusFactoryTest {
         AnalysisStatus s = at(T0).status(null, 1, valid(PipelineObservation.flinkNotInstalled("p")));
         assertThat(condition(s, Condition.READY).getReason()).isEqualTo("FlinkOperatorNotInstalled");
         assertThat(condition(s, Condition.PIPELINE_RUNNING).getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aResultTopicStrimziRefusesShowsInTopicReadyAndGoesWithTheOutputTopic() {
+        var refused = new TopicObservation("growth.orders.results", "False", "KafkaError", "replication factor 3 is larger than the 1 brokers");
+        AnalysisStatus s = at(T0).status(null, 1, valid(RUNNING).with("h1", null).withTopics(java.util.List.of(refused)));
+        assertThat(condition(s, Condition.TOPIC_READY).getReason()).isEqualTo("KafkaError");
+        assertThat(condition(s, Condition.TOPIC_READY).getMessage())
+                .isEqualTo("KafkaTopic growth.orders.results is not Ready: replication factor 3 is larger than the 1 brokers");
+        // the API still serves the analysis
+        assertThat(condition(s, Condition.READY).getStatus()).isEqualTo("True");
+        // outputTopic turned off: no topic, no condition
+        AnalysisStatus off = at(T1).status(s, 2, valid(RUNNING).with("h1", null).withTopics(java.util.List.of()));
+        assertThat(off.condition(Condition.TOPIC_READY)).isEmpty();
+        // an invalid definition says nothing new about topics: the condition stays
+        AnalysisStatus invalid = at(T1).status(s, 2, new AnalysisObservation(Validity.INVALID_SPEC, "spec.window: required", null, "mt-1",
+                RUNNING));
+        assertThat(invalid.condition(Condition.TOPIC_READY)).isPresent();
     }
 }

@@ -22,7 +22,8 @@ class HealthStatusTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static final String GROUP = "pulse.growth.shop-events";
     private static final PipelineObservation RUNNING = new PipelineObservation("shop-events-pipeline",
-            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null);
+            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null,
+            new PipelineObservation.Reconciled(1L, 1L, "DEPLOYED", "h1", false));
     private static final PipelineObservation FAILED = new PipelineObservation("shop-events-pipeline",
             PipelineObservation.Presence.PRESENT, "FAILED", "FAILED", "h1", false, "OutOfMemoryError");
     private static final PipelineObservation SUSPENDED = new PipelineObservation("shop-events-pipeline",
@@ -112,7 +113,7 @@ class HealthStatusTest {
         AnalysisStatus failed = next(null, FAILED, round(T0, 10_000, 400, 600L));
         assertThat(c(failed, Condition.FRESH).getReason()).isEqualTo("JobFailed");
         assertThat(c(failed, Condition.PIPELINE_RUNNING).getReason()).isEqualTo("JobFailed");
-        assertThat(c(failed, Condition.READY).getReason()).isEqualTo("JobFailed");
+        assertThat(c(failed, Condition.READY).getReason()).isEqualTo("PipelineFailed");
 
         AnalysisStatus suspended = next(null, SUSPENDED, round(T0, 10_000, 400, 600L));
         assertThat(c(suspended, Condition.FRESH).getReason()).isEqualTo("Suspended");
@@ -123,7 +124,7 @@ class HealthStatusTest {
     void freshDataStaysFreshEvenWhileTheJobRestarts() {
         AnalysisStatus s = next(null, FAILED, round(T0, 10, 1, 100L));
         assertThat(c(s, Condition.FRESH).getStatus()).isEqualTo("True");
-        assertThat(c(s, Condition.READY).getReason()).isEqualTo("JobFailed");
+        assertThat(c(s, Condition.READY).getReason()).isEqualTo("PipelineFailed");
     }
 
     @Test

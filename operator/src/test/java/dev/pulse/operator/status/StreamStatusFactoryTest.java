@@ -16,7 +16,8 @@ class StreamStatusFactoryTest {
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-01-01T11:00:00Z");
     private static final PipelineObservation RUNNING = new PipelineObservation("s-pipeline",
-            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null);
+            PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h1", false, null,
+            new PipelineObservation.Reconciled(1L, 1L, "DEPLOYED", "h1", false));
 
     private static StreamStatusFactory at(Instant now) {
         return new StreamStatusFactory(Clock.fixed(now, ZoneOffset.UTC));
@@ -31,9 +32,35 @@ class StreamStatusFactoryTest {
     }
 
     @Test
-    void aNewPlanNotYetOnTheFlinkDeploymentIsPlanPending() {
+    void aNewPlanTheFlinkOperatorHasNotReconciledIsNotRunningYet() {
         EventStreamStatus s = at(T0).status(null, 2, new StreamObservation(Validity.VALID, null, null, null, "h2", RUNNING));
-        assertThat(s.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("PlanPending");
+        assertThat(s.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("PipelineNotRunning");
+        assertThat(s.condition(Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("Upgrading");
+        assertThat(s.condition(Condition.PIPELINE_RUNNING).orElseThrow().getMessage()).contains("reconciled plan h1, not plan h2 yet");
+    }
+
+    @Test
+    void aTopicStrimziRefusesShowsInTopicReadyWithStrimzisReasonAndMakesTheStreamUnReady() {
+        var input = new TopicObservation("shop-events", "True", null, null);
+        var refused = new TopicObservation("shop-events.dlq", "False", "KafkaError",
+                "org.apache.kafka.common.errors.PolicyViolationException: replication factor 3 larger than brokers");
+        EventStreamStatus s = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING,
+                java.util.List.of(input, refused), null));
+        Condition topic = s.condition(Condition.TOPIC_READY).orElseThrow();
+        assertThat(topic.getStatus()).isEqualTo("False");
+        assertThat(topic.getReason()).isEqualTo("KafkaError");
+        assertThat(topic.getMessage()).isEqualTo("KafkaTopic shop-events.dlq is not Ready: "
+                + "org.apache.kafka.common.errors.PolicyViolationException: replication factor 3 larger than brokers");
+        assertThat(s.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("TopicNotReady");
+
+        EventStreamStatus ok = at(T1).status(s, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING,
+                java.util.List.of(input, new TopicObservation("shop-events.dlq", "True", null, null)), null));
+        assertThat(ok.condition(Condition.TOPIC_READY).orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(ok.condition(Condition.READY).orElseThrow().getStatus()).isEqualTo("True");
+        // the serving database outranks everything but the definition
+        EventStreamStatus down = at(T1).status(s, 1, new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING,
+                java.util.List.of(input, refused), "cannot connect to the serving database (SQLState 08001)"));
+        assertThat(down.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("ServingStoreUnavailable");
     }
 
     @Test

@@ -15,11 +15,13 @@ public class Condition {
     public static final String READY = "Ready";
     public static final String VALID = "Valid";
     public static final String PIPELINE_RUNNING = "PipelineRunning";
+    /** An EventStream's (or a Metric's result) KafkaTopics are Ready, as Strimzi reports them. */
+    public static final String TOPIC_READY = "TopicReady";
     public static final String FRESH = "Fresh";
     public static final String DRIFT_WITHIN_TOLERANCE = "DriftWithinTolerance";
     public static final String AUTHORITATIVE = "Authoritative";
 
-    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, Fresh, DriftWithinTolerance or Authoritative.")
+    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, TopicReady, Fresh, DriftWithinTolerance, Authoritative, or another a newer operator sets.")
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")

@@ -22,6 +22,11 @@ public class PipelineStatus {
     @JsonPropertyDescription("Content hash of the PipelinePlan the pipeline was given.")
     private String planHash;
 
+    @JsonPropertyDescription("Plan hash of the spec the Flink operator last reconciled (its status.reconciliationStatus.lastReconciledSpec): "
+            + "the plan the job runs. PipelineRunning is True only when it is the current plan, status.observedGeneration of the "
+            + "FlinkDeployment has reached its generation and the job is RUNNING.")
+    private String reconciledPlanHash;
+
     @JsonPropertyDescription("Stable id of this analysis in the plan (kind, namespace, name and semantic hash).")
     private String analysisId;
 }

@@ -1,0 +1,82 @@
+package dev.pulse.operator.serving;
+
+import dev.pulse.operator.config.PulseConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Connections to the serving database ({@code pulse.jdbc.*}) with timeouts on connect, login and
+ * every read, so a database that refuses or hangs fails a call instead of holding a reconcile; the
+ * connections for schema changes also carry {@code lock_timeout} and {@code statement_timeout}.
+ */
+@ApplicationScoped
+public class ServingDatabase {
+    private final PulseConfig.Jdbc jdbc;
+
+    public ServingDatabase(PulseConfig config) {
+        this.jdbc = config.jdbc();
+    }
+
+    /** Whether a serving database is configured at all. */
+    public boolean configured() {
+        return jdbc.url().isPresent();
+    }
+
+    /** A connection whose connect, login and reads time out after {@code pulse.jdbc.connect-timeout}. */
+    public Connection connect() throws SQLException {
+        Properties p = new Properties();
+        jdbc.user().ifPresent(u -> p.setProperty("user", u));
+        jdbc.password().ifPresent(pw -> p.setProperty("password", pw));
+        String seconds = Long.toString(seconds(jdbc.connectTimeout()));
+        // PostgreSQL's driver: TCP connect, the whole login, and every socket read
+        p.setProperty("connectTimeout", seconds);
+        p.setProperty("loginTimeout", seconds);
+        p.setProperty("socketTimeout", seconds(jdbc.statementTimeout().plus(jdbc.connectTimeout())) + "");
+        return DriverManager.getConnection(jdbc.url().orElseThrow(), p);
+    }
+
+    /** A connection for schema changes: as {@link #connect()}, with {@code lock_timeout} and {@code statement_timeout} set. */
+    public Connection connectForDdl() throws SQLException {
+        Connection c = connect();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = " + jdbc.lockTimeout().toMillis());
+            s.execute("SET statement_timeout = " + jdbc.statementTimeout().toMillis());
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * What went wrong, for status, Events and logs: the kind of failure by its SQLState, never the
+     * driver's text (it may carry the host, the user or a database's own words).
+     */
+    public static String describe(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String what;
+        if (state.startsWith("08")) {
+            what = "cannot connect to the serving database";
+        } else if (state.equals("57014")) {
+            what = "a statement on the serving database timed out";
+        } else if (state.equals("55P03")) {
+            what = "the serving database did not grant a table lock in time";
+        } else if (state.startsWith("28")) {
+            what = "the serving database refused the operator's credentials";
+        } else if (state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+            what = "the serving database is shutting down or starting up";
+        } else {
+            what = "the serving database failed a call";
+        }
+        return state.isEmpty() ? what : what + " (SQLState " + state + ")";
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+}

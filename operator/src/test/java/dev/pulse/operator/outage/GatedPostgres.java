@@ -1,0 +1,37 @@
+package dev.pulse.operator.outage;
+
+import dev.pulse.testsupport.PostgresExtension;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.util.Map;
+
+/** PostgreSQL behind a {@link PostgresGate}, as the operator's serving database. */
+public class GatedPostgres implements QuarkusTestResourceLifecycleManager {
+    static final String DATABASE = "outage_serving";
+    static PostgresGate gate;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            PostgresExtension.shared().freshDatabase(DATABASE).close();
+            gate = PostgresGate.open(PostgresExtension.shared().postgres().getPort());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of(
+                "pulse.jdbc.url", "jdbc:postgresql://127.0.0.1:" + gate.port() + "/" + DATABASE,
+                "pulse.jdbc.user", "postgres",
+                "pulse.jdbc.password", "postgres");
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (gate != null) {
+                gate.close();
+            }
+        } catch (IOException e) {
+            // the test is over
+        }
+    }
+}

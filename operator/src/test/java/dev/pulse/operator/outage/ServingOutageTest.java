@@ -1,0 +1,221 @@
+package dev.pulse.operator.outage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pulse.api.plan.AnalysisKind;
+import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.metric.Metric;
+import dev.pulse.operator.FlinkOperatorStatus;
+import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.render.Labels;
+import dev.pulse.testsupport.ConflictRetry;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.JobState;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator heals by itself: PostgreSQL refusing connections shows as Ready=False
+ * ServingStoreUnavailable on the stream and its analyses, a suspend still works meanwhile (no
+ * schema change is needed for it), and once PostgreSQL answers again Ready turns True without any
+ * new event or edit (the maximum reconciliation interval, here 2 s). A KafkaTopic Strimzi refuses
+ * shows in the stream's TopicReady with Strimzi's reason and message.
+ */
+@QuarkusTest
+@TestProfile(ServingOutageTest.Quick.class)
+@QuarkusTestResource(value = GatedPostgres.class, restrictToAnnotatedClass = true)
+@WithKubernetesTestServer(crud = true, setup = InstalledPlatform.class)
+class ServingOutageTest {
+    /** Every resource reconciled at least every 2 s, the database checked at most every second. */
+    public static class Quick implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> c = new HashMap<>();
+            for (String controller : List.of("eventstream", "metric", "funnel", "retention")) {
+                c.put("quarkus.operator-sdk.controllers.\"" + controller + "\".max-reconciliation-interval", "2s");
+            }
+            c.put("pulse.jdbc.check-interval", "1s");
+            c.put("pulse.jdbc.connect-timeout", "2s");
+            return c;
+        }
+    }
+
+    private static final String STREAM = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: EventStream
+            metadata: {name: shop-events}
+            spec:
+              kafka: {cluster: analytics, topic: outage-events, partitions: 2, external: %s}
+              eventTypeField: event
+              actorField: user_id
+              timestamp: {field: ts, format: epochMillis}
+              fields:
+                - {name: platform, type: string}
+            """;
+
+    private static final String METRIC = """
+            apiVersion: pulse.dev/v1alpha1
+            kind: Metric
+            metadata: {name: orders}
+            spec:
+              stream: shop-events
+              events: [purchase]
+              aggregation: {type: count}
+              dimensions: [platform]
+              window: {type: tumbling, size: 1m}
+            """;
+
+    private static final String PIPELINE = "shop-events-pipeline";
+
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void aServingOutageShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
+        String ns = namespace("outage");
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+
+        // PostgreSQL refuses connections: within a reconcile interval both say so, the database's own words never
+        GatedPostgres.gate.shut();
+        Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+        assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database")
+                .doesNotContain("127.0.0.1");
+        eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+
+        // a suspend and a resume need no schema change: they reach the FlinkDeployment while PostgreSQL is down
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
+        flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        // the pipeline runs again, the store is still down: that outranks it
+        Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
+        assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+
+        // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
+        long metricGeneration = stillDown.getMetadata().getGeneration();
+        long streamGeneration = stream(ns).getMetadata().getGeneration();
+        GatedPostgres.gate.open();
+        Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
+        assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    @Test
+    void aKafkaTopicStrimziRefusesShowsInTheStreamsTopicReady() {
+        String ns = namespace("topics");
+        create(ns, EventStream.class, STREAM.formatted("false"));
+        KafkaTopic input = eventually().until(() -> client.resources(KafkaTopic.class).inNamespace(ns).withName("outage-events").get(),
+                t -> t != null);
+        eventually().until(() -> client.resources(KafkaTopic.class).inNamespace(ns).withName("outage-events.dlq").get(), t -> t != null);
+        topicStatus(ns, "outage-events.dlq", "True", null, null);
+        topicStatus(ns, input.getMetadata().getName(), "False", "KafkaError",
+                "org.apache.kafka.common.errors.PolicyViolationException: replication factor 3 is larger than the 1 brokers");
+
+        EventStream refused = eventually().until(() -> stream(ns), s -> "False".equals(status(s.getStatus(), Condition.TOPIC_READY)));
+        Condition topic = condition(refused.getStatus(), Condition.TOPIC_READY);
+        assertThat(topic.getReason()).isEqualTo("KafkaError");
+        assertThat(topic.getMessage()).isEqualTo("KafkaTopic outage-events is not Ready: "
+                + "org.apache.kafka.common.errors.PolicyViolationException: replication factor 3 is larger than the 1 brokers");
+        assertThat(reason(refused.getStatus(), Condition.READY)).isEqualTo("TopicNotReady");
+
+        topicStatus(ns, input.getMetadata().getName(), "True", null, null);
+        eventually().until(() -> stream(ns), s -> "True".equals(status(s.getStatus(), Condition.TOPIC_READY)));
+    }
+
+    /** What Strimzi writes: Ready with its reason and message, for the topic's current generation. */
+    private void topicStatus(String ns, String name, String ready, String reason, String message) {
+        var resource = client.resources(KafkaTopic.class).inNamespace(ns).withName(name);
+        KafkaTopic t = resource.get();
+        KafkaTopicStatus s = new KafkaTopicStatus();
+        s.setObservedGeneration(t.getMetadata().getGeneration());
+        s.setTopicName(name);
+        s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready).withReason(reason).withMessage(message)
+                .withLastTransitionTime("2026-01-01T00:00:00Z").build()));
+        t.setStatus(s);
+        client.resource(t).updateStatus();
+    }
+
+    private String namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
+    }
+
+    private <T extends HasMetadata> void create(String ns, Class<T> type, String yaml) {
+        T resource = client.getKubernetesSerialization().unmarshal(yaml, type);
+        resource.getMetadata().setNamespace(ns);
+        client.resource(resource).create();
+    }
+
+    private Optional<PipelinePlan> plan(String ns) {
+        return Optional.ofNullable(client.configMaps().inNamespace(ns).withName(PIPELINE + "-plan").get())
+                .map((ConfigMap cm) -> PlanJson.read(cm.getData().get("plan.json")));
+    }
+
+    private FlinkDeployment pipeline(String ns) {
+        return client.resources(FlinkDeployment.class).inNamespace(ns).withName(PIPELINE).get();
+    }
+
+    private Metric metric(String ns) {
+        return client.resources(Metric.class).inNamespace(ns).withName("orders").get();
+    }
+
+    private EventStream stream(String ns) {
+        return client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get();
+    }
+
+    private static Condition condition(PulseStatus status, String type) {
+        return status == null ? new Condition(type, "Unknown", "Absent", "", null, null)
+                : status.condition(type).orElse(new Condition(type, "Unknown", "Absent", "", null, null));
+    }
+
+    private static String reason(PulseStatus status, String type) {
+        return condition(status, type).getReason();
+    }
+
+    private static String status(PulseStatus status, String type) {
+        return condition(status, type).getStatus();
+    }
+
+    private static boolean isTrue(PulseStatus status, String type) {
+        return "True".equals(status(status, type));
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200));
+    }
+}
