@@ -2,15 +2,20 @@ package dev.pulse.pipeline.groups;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.DeadLetters;
+import dev.pulse.pipeline.PipelineGraph;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -42,6 +47,26 @@ public final class GroupLimit<T> extends KeyedProcessFunction<Long, T, T> {
         this.groups = groups;
         this.maxGroups = plan.groupLimit();
         this.analysis = DeadLetters.analysis(plan);
+    }
+
+    /**
+     * The limit over the updates an analysis's per-actor operator sends to its rows (a Funnel's,
+     * a Retention's), uid {@code <id>/groups}. In a replay the updates are first stamped with
+     * their input order ({@code order}), and after the limit with {@code restore} when the rows
+     * depend on the order of one actor's updates (null: left as they are).
+     */
+    public static <T> DataStream<T> add(DataStream<T> updates, AnalysisPlan plan, Groups<T> groups, boolean provisional,
+            SerializableTimestampAssigner<T> order, SerializableTimestampAssigner<T> restore) {
+        String name = plan.kind() + " " + plan.namespace() + "/" + plan.name();
+        DataStream<T> in = provisional ? updates : updates.assignTimestampsAndWatermarks(WatermarkStrategy.<T>noWatermarks()
+                .withTimestampAssigner(order)).name(name + ": input order").uid(PipelineGraph.uid(plan, "input-order"));
+        DataStream<T> limited = in.keyBy(groups::period, Types.LONG).process(new GroupLimit<>(plan, groups)).returns(updates.getType())
+                .name(name + ": group limit").uid(PipelineGraph.uid(plan, "groups"));
+        if (provisional || restore == null) {
+            return limited;
+        }
+        return limited.assignTimestampsAndWatermarks(WatermarkStrategy.<T>noWatermarks().withTimestampAssigner(restore))
+                .name(name + ": update order").uid(PipelineGraph.uid(plan, "update-order"));
     }
 
     @Override
