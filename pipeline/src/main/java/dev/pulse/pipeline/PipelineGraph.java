@@ -81,9 +81,11 @@ public final class PipelineGraph {
     }
 
     /**
-     * Adds every Metric of the plan over the well-formed events.
+     * Adds every Metric of the plan over the well-formed events. A Metric with dimensions bounds
+     * them per period first ({@link GroupLimit}, docs/semantics.md "Cardinality").
      *
-     * @param provisional whether open windows emit provisional rows every emitEvery (streaming)
+     * @param provisional whether open windows emit provisional rows every emitEvery (streaming);
+     *     false in a replay (batch mode), where the group limit decides in input order
      */
     public static List<MetricOutput> metrics(VersionInputs events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<MetricOutput> outputs = new ArrayList<>();
