@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The group limit of a Metric (maxGroups 3, tumbling 1m, allowedLateness 10s) on Flink's operator
  * harness: which combination each observation leaves with, the {@code cappedRecords} counter,
- * and that a period's admitted combinations go when the period closes.
+ * that a period's admitted combinations go when the period closes, and that a restore keeps them.
  */
 class GroupLimitTest {
     private static final long T0 = ShopEvents.T0;
@@ -73,6 +73,33 @@ class GroupLimitTest {
             assertThat(harness.numKeyedStateEntries()).as("only the second minute keeps state: its admitted set and its count").isEqualTo(2);
             assertThat(capped.getCount()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aRestoredLimitKeepsTheCombinationsItHadAdmitted() throws Exception {
+        AnalysisPlan plan = TestPlans.compile(CappedGroups.definitions("shop-events")).analysis(AnalysisKind.Metric, "orders-capped").orElseThrow();
+        MetricGroups groups = new MetricGroups(plan);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var before = harness(plan, groups)) {
+            before.open();
+            for (String k : new String[] {"c", "a", "b"}) {
+                before.processElement(new StreamRecord<>(observation(k, T0 + 1000), T0 + 1000));
+            }
+            snapshot = before.snapshot(1, 1);
+        }
+        try (var after = harness(plan, groups)) {
+            after.initializeState(snapshot);
+            after.open();
+            for (String k : new String[] {"d", "b", "c", "e", "a"}) {
+                after.processElement(new StreamRecord<>(observation(k, T0 + 2000), T0 + 2000));
+            }
+            assertThat(keysOut(after)).containsExactly(OTHER, key("b"), key("c"), OTHER, key("a"));
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, Observation, Observation> harness(AnalysisPlan plan, MetricGroups groups)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new GroupLimit<>(plan, groups)), groups::period, Types.LONG);
     }
 
     private static String key(String platform) {
