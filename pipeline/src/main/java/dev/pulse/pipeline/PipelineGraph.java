@@ -10,6 +10,10 @@ import dev.pulse.pipeline.retention.RetentionGraph;
 import dev.pulse.pipeline.retention.RetentionEvent;
 import dev.pulse.pipeline.retention.RetentionRow;
 import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.backfill.VersionStream;
+import dev.pulse.pipeline.groups.GroupLimit;
+import dev.pulse.pipeline.groups.InputOrder;
+import dev.pulse.pipeline.metric.MetricGroups;
 import dev.pulse.pipeline.metric.MetricInput;
 import dev.pulse.pipeline.metric.MetricRow;
 import dev.pulse.pipeline.metric.MetricWindowProcess;
@@ -17,7 +21,11 @@ import dev.pulse.pipeline.metric.Observation;
 import dev.pulse.pipeline.metric.ObservationSerializer;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -73,9 +81,11 @@ public final class PipelineGraph {
     }
 
     /**
-     * Adds every Metric of the plan over the well-formed events.
+     * Adds every Metric of the plan over the well-formed events. A Metric with dimensions bounds
+     * them per period first ({@link GroupLimit}, docs/semantics.md "Cardinality").
      *
-     * @param provisional whether open windows emit provisional rows every emitEvery (streaming)
+     * @param provisional whether open windows emit provisional rows every emitEvery (streaming);
+     *     false in a replay (batch mode), where the group limit decides in input order
      */
     public static List<MetricOutput> metrics(VersionInputs events, PipelinePlan plan, EventLayout layout, boolean provisional) {
         List<MetricOutput> outputs = new ArrayList<>();
@@ -84,12 +94,45 @@ public final class PipelineGraph {
                 continue;
             }
             String name = a.kind() + " " + a.namespace() + "/" + a.name();
-            SingleOutputStreamOperator<MetricRow> rows = events.of(a)
-                    .flatMap(new MetricInput(a, layout), ObservationSerializer.TYPE, name + ": filter", "input")
-                    .process(o -> o.key, new MetricWindowProcess(a, provisional), TypeInformation.of(MetricRow.class),
-                            name + ": windows", "windows");
+            VersionStream<Observation> observations = events.of(a)
+                    .flatMap(new MetricInput(a, layout), ObservationSerializer.TYPE, name + ": filter", "input");
+            MetricWindowProcess windows = new MetricWindowProcess(a, provisional);
+            SingleOutputStreamOperator<MetricRow> rows;
+            if (a.dimensions().isEmpty()) {
+                rows = observations.process(o -> o.key, windows, TypeInformation.of(MetricRow.class), name + ": windows", "windows");
+            } else {
+                MetricGroups groups = new MetricGroups(a);
+                rows = limitGroups(inInputOrder(observations, provisional, (o, ts) -> InputOrder.of(o.source, o.position)), groups::period,
+                        new GroupLimit<>(a, groups), ObservationSerializer.TYPE, name)
+                        .keyBy(o -> o.key, Types.STRING)
+                        .process(windows).returns(TypeInformation.of(MetricRow.class))
+                        .name(name + ": windows").uid(uid(a, "windows"));
+            }
             outputs.add(new MetricOutput(a, rows, rows.getSideOutput(MetricWindowProcess.lateOutput(a))));
         }
         return outputs;
+    }
+
+    /**
+     * The analysis's group limit ({@link GroupLimit}), keyed by period: its first keyed operator
+     * when it is a Metric's (over the live side and history), uid {@code <id>/groups}.
+     */
+    static <T> SingleOutputStreamOperator<T> limitGroups(VersionStream<T> records, KeySelector<T, Long> period, GroupLimit<T> limit,
+            TypeInformation<T> type, String name) {
+        return records.process(period, Types.LONG, limit, type, name + ": group limit", "groups");
+    }
+
+    /**
+     * In a replay (no provisional rows: Flink's batch mode), the records stamped with their input
+     * order, which the sorted input of the next keyed operator keeps within each key; in
+     * streaming, the records as they are.
+     */
+    static <T> VersionStream<T> inInputOrder(VersionStream<T> records, boolean provisional, SerializableTimestampAssigner<T> order) {
+        if (provisional) {
+            return records;
+        }
+        DataStream<T> live = records.live().assignTimestampsAndWatermarks(WatermarkStrategy.<T>noWatermarks().withTimestampAssigner(order))
+                .name(records.plan().name() + ": input order").uid(uid(records.plan(), "input-order"));
+        return new VersionStream<>(records.plan(), live, records.history());
     }
 }

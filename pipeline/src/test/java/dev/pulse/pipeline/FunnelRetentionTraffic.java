@@ -127,15 +127,25 @@ final class FunnelRetentionTraffic {
     }
 
     static Set<JsonNode> expectedFunnel(AnalysisPlan a, List<Ev> events) {
+        return expectedFunnel(a, events, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The funnel's rows when each reporting window keeps at most {@code maxGroups} breakdown
+     * values: the first ones in input order (the line of a counted attempt's first event) keep
+     * their rows, the attempts of the others count in one row of value {@code __other__}.
+     */
+    static Set<JsonNode> expectedFunnel(AnalysisPlan a, List<Ev> events, int maxGroups) {
         Order order = a.funnel().order();
         boolean uniques = a.funnel().countBy() == FunnelSpec.CountBy.uniques;
         boolean byPlatform = !a.dimensions().isEmpty();
         Map<String, List<Ev>> byActor = new HashMap<>();
         events.forEach(e -> byActor.computeIfAbsent(e.actor(), k -> new ArrayList<>()).add(e));
-        // row key "windowStart|platform" → per actor best level (uniques) or every attempt's level (totals)
-        Map<String, Map<String, Integer>> best = new TreeMap<>();
-        Map<String, List<Integer>> all = new TreeMap<>();
-        List<String> platforms = new ArrayList<>();
+        // every counted attempt: actor, reporting window start, platform, level, line of its first event
+        record Counted(String actor, long start, String platform, int level, int line) {
+        }
+        List<Counted> counted = new ArrayList<>();
+        List<Ev> byRef = new ArrayList<>();
         for (Map.Entry<String, List<Ev>> actor : byActor.entrySet()) {
             List<Ev> sorted = new ArrayList<>(actor.getValue());
             sorted.sort(Comparator.comparingLong(Ev::time).thenComparingInt(e -> rank(e.type())).thenComparingInt(Ev::line));
@@ -144,17 +154,31 @@ final class FunnelRetentionTraffic {
                 int step = "abcd".indexOf(e.type());
                 long steps = step >= 0 ? 1L << step : 0;
                 long exclusions = e.type().equals("e") ? 1 : 0;
-                platforms.add(e.platform());
-                refs.add(new FunnelReference.Ev(e.time(), steps, exclusions, platforms.size() - 1));
+                byRef.add(e);
+                refs.add(new FunnelReference.Ev(e.time(), steps, exclusions, byRef.size() - 1));
             }
             for (FunnelReference.Attempt at : FunnelReference.attempts(order, 4, 30 * MIN, new int[] {2}, new int[] {3}, refs)) {
-                if (!at.counted()) {
-                    continue;
+                if (at.counted()) {
+                    Ev first = byRef.get(at.dims());
+                    counted.add(new Counted(actor.getKey(), Math.floorDiv(at.start(), HOUR) * HOUR,
+                            byPlatform ? String.valueOf(first.platform()) : "-", at.level(), first.line()));
                 }
-                String row = Math.floorDiv(at.start(), HOUR) * HOUR + "|" + (byPlatform ? platforms.get(at.dims()) : "-");
-                best.computeIfAbsent(row, k -> new HashMap<>()).merge(actor.getKey(), at.level(), Math::max);
-                all.computeIfAbsent(row, k -> new ArrayList<>()).add(at.level());
             }
+        }
+        // per window, the platforms in the order of their first counted attempt
+        Map<Long, Map<String, Integer>> firstLine = new HashMap<>();
+        counted.forEach(c -> firstLine.computeIfAbsent(c.start(), k -> new HashMap<>()).merge(c.platform(), c.line(), Math::min));
+        Map<Long, Set<String>> admitted = new HashMap<>();
+        firstLine.forEach((start, lines) -> admitted.put(start, lines.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .limit(maxGroups).map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet())));
+        // row key "windowStart|platform" → per actor best level (uniques) or every attempt's level (totals)
+        Map<String, Map<String, Integer>> best = new TreeMap<>();
+        Map<String, List<Integer>> all = new TreeMap<>();
+        for (Counted c : counted) {
+            String platform = admitted.get(c.start()).contains(c.platform()) ? c.platform() : OTHER;
+            String row = c.start() + "|" + platform;
+            best.computeIfAbsent(row, k -> new HashMap<>()).merge(c.actor(), c.level(), Math::max);
+            all.computeIfAbsent(row, k -> new ArrayList<>()).add(c.level());
         }
         Set<JsonNode> rows = new HashSet<>();
         for (String row : all.keySet()) {
@@ -182,6 +206,9 @@ final class FunnelRetentionTraffic {
         return rows;
     }
 
+    /** The value of every dimension in the row that gathers the combinations over maxGroups. */
+    static final String OTHER = "__other__";
+
     private static int rank(String type) {
         int step = "abcd".indexOf(type);
         return step >= 0 ? step : 4;
@@ -193,9 +220,27 @@ final class FunnelRetentionTraffic {
 
     /** @param last the watermark: periods that end after it are incomplete (null) */
     static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events, long last) {
+        return expectedRetention(a, events, last, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The retention's rows when each cohort period keeps at most {@code maxGroups} platforms: the
+     * first ones in input order (the line of a member's first cohort event) keep their rows, the
+     * members of the others count in one row of value {@code __other__}.
+     */
+    static Set<JsonNode> expectedRetention(AnalysisPlan a, List<Ev> events, long last, int maxGroups) {
         boolean bounded = a.retention().mode() == RetentionSpec.Mode.bounded;
         Map<String, List<Ev>> byActor = new HashMap<>();
         events.forEach(e -> byActor.computeIfAbsent(e.actor(), k -> new ArrayList<>()).add(e));
+        Map<Long, Map<String, Integer>> firstLine = new HashMap<>();
+        for (List<Ev> list : byActor.values()) {
+            list.stream().filter(e -> e.type().equals("a")).min(Comparator.comparingLong(Ev::time)).ifPresent(first -> firstLine
+                    .computeIfAbsent(Math.floorDiv(first.time(), HOUR) * HOUR, k -> new HashMap<>())
+                    .merge(String.valueOf(first.platform()), first.line(), Math::min));
+        }
+        Map<Long, Set<String>> admitted = new HashMap<>();
+        firstLine.forEach((start, lines) -> admitted.put(start, lines.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .limit(maxGroups).map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet())));
         Map<String, long[]> rows = new TreeMap<>(); // "cohortStart|platform" → {size, r1, r2, r3}
         for (List<Ev> list : byActor.values()) {
             Ev first = list.stream().filter(e -> e.type().equals("a")).min(Comparator.comparingLong(Ev::time)).orElse(null);
@@ -203,7 +248,9 @@ final class FunnelRetentionTraffic {
                 continue;
             }
             long t0 = first.time();
-            long[] row = rows.computeIfAbsent(Math.floorDiv(t0, HOUR) * HOUR + "|" + first.platform(), k -> new long[4]);
+            long cohort = Math.floorDiv(t0, HOUR) * HOUR;
+            String platform = admitted.get(cohort).contains(String.valueOf(first.platform())) ? String.valueOf(first.platform()) : OTHER;
+            long[] row = rows.computeIfAbsent(cohort + "|" + platform, k -> new long[4]);
             row[0]++;
             for (int k = 1; k <= 3; k++) {
                 long lo = t0 + k * HOUR;

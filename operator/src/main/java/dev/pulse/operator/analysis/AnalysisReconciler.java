@@ -5,6 +5,7 @@ import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Durations;
@@ -200,14 +201,15 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
                 ? Durations.parse(spec.getFreshnessObjective()).orElse(HealthObservation.DEFAULT_OBJECTIVE) : HealthObservation.DEFAULT_OBJECTIVE;
         Duration delay = HealthObservation.expectedDelay(plan, pipeline == null ? 0 : pipeline.stream().maxOutOfOrdernessMs());
         long windowMs = plan == null || plan.window() == null ? 0 : plan.window().sizeMs();
+        int maxGroups = plan == null ? AnalysisLimits.DEFAULT_MAX_GROUPS : plan.groupLimit();
         Optional<StreamHealth> round = streamName == null ? Optional.empty() : probes.latest(ns, streamName);
         if (round.isEmpty() || pipeline == null) {
-            return new HealthObservation(null, null, null, null, objective, delay, windowMs);
+            return new HealthObservation(null, null, null, null, objective, delay, windowMs, maxGroups);
         }
         StreamHealth h = round.get();
         return new HealthObservation(h.asOf(), h.lag().get(pipeline.stream().consumerGroup()),
                 h.freshness().get(StreamHealth.key(analysis.getKind(), analysis.getMetadata().getName())), h.freshnessError(),
-                objective, delay, windowMs);
+                objective, delay, windowMs, maxGroups);
     }
 
     /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */

@@ -78,6 +78,10 @@ public class AnalysisStatusFactory {
             if (Conditions.isTrue(conditions.get(0)) && Conditions.FALSE.equals(h.fresh().getStatus())) {
                 conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, h.fresh().getReason(), h.fresh().getMessage()));
             }
+            Condition capped = cardinalityCapped(previous, health);
+            if (capped != null) {
+                conditions.add(capped);
+            }
         }
         if (drift != null) {
             next.setDrift(drift.drift());
@@ -113,12 +117,41 @@ public class AnalysisStatusFactory {
     }
 
     /**
+<<<<<<< HEAD
      * Ready, with the first reason that holds in the order of ARCHITECTURE §6.6: the definition
      * (InvalidSpec and its kin, a pipeline that cannot be rendered, no Flink operator),
      * ServingStoreUnavailable, PipelineFailed, PipelineNotRunning (the plan does not hold this
      * version yet, or the Flink operator has not reconciled it, or the job is not RUNNING);
      * Backfilling and Fresh are applied after.
      */
+=======
+     * {@code CardinalityCapped} (it never changes Ready): True while a recent window of the active
+     * version has an {@code __other__} row; False once none has, if it was there before (an
+     * analysis that never hit its limit does not carry the condition); unchanged (null) when the
+     * catalog could not be read.
+     */
+    static Condition cardinalityCapped(AnalysisStatus previous, HealthObservation health) {
+        if (health.freshness() == null || health.freshnessError() != null) {
+            return null;
+        }
+        Condition before = previous == null ? null : previous.condition(Condition.CARDINALITY_CAPPED).orElse(null);
+        if (health.freshness().cappedWindow() != null) {
+            String limit = "spec.limits.maxGroups (" + health.maxGroups() + ")";
+            if (Conditions.isTrue(before) && before.getMessage() != null && before.getMessage().contains(limit)) {
+                // still capped: the message keeps the window it first named, so the status is not rewritten every window
+                return Conditions.of(Condition.CARDINALITY_CAPPED, Conditions.TRUE, Reasons.MAX_GROUPS_REACHED, before.getMessage());
+            }
+            return Conditions.of(Condition.CARDINALITY_CAPPED, Conditions.TRUE, Reasons.MAX_GROUPS_REACHED,
+                    "the window starting " + health.freshness().cappedWindow() + " has more dimension combinations than " + limit
+                            + ": the combinations after the first " + health.maxGroups()
+                            + " to arrive are counted together under __other__; raise the limit or drop a dimension");
+        }
+        boolean wasThere = before != null;
+        return wasThere ? Conditions.of(Condition.CARDINALITY_CAPPED, Conditions.FALSE, Reasons.WITHIN_MAX_GROUPS,
+                "the latest windows have at most spec.limits.maxGroups (" + health.maxGroups() + ") dimension combinations each") : null;
+    }
+
+>>>>>>> h-groups
     private static Condition ready(AnalysisObservation o, Condition valid, Condition running, long generation) {
         String type = Condition.READY;
         if (o.validity() != Validity.VALID) {

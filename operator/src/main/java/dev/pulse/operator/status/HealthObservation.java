@@ -1,5 +1,6 @@
 package dev.pulse.operator.status;
 
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.operator.health.FreshnessReading;
 import dev.pulse.operator.health.LagReading;
 import java.time.Duration;
@@ -16,10 +17,17 @@ import java.time.Instant;
  * @param expectedDelay how far behind a healthy pipeline's latest final window can be: one window step,
  *     allowed lateness and the stream's maximum out-of-orderness (see {@link #expectedDelay}); the objective counts from there
  * @param windowMs the analysis's window size: the natural step of its freshness, used as deadband
+ * @param maxGroups the analysis's {@code spec.limits.maxGroups}, named when its windows hit it
  */
 public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
-        Duration expectedDelay, long windowMs) {
+        Duration expectedDelay, long windowMs, int maxGroups) {
     public static final Duration DEFAULT_OBJECTIVE = Duration.ofSeconds(60);
+
+    /** An observation of an analysis with the default {@code maxGroups}. */
+    public HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
+            Duration expectedDelay, long windowMs) {
+        this(asOf, lag, freshness, freshnessError, objective, expectedDelay, windowMs, AnalysisLimits.DEFAULT_MAX_GROUPS);
+    }
 
     /**
      * How far behind the wall clock the latest final window of a healthy pipeline can be: one

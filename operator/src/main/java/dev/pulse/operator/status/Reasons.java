@@ -52,6 +52,9 @@ public final class Reasons {
     public static final String AWAITING_FIRST_DAY = "AwaitingFirstDay";
     public static final String PROMOTED = "Promoted";
     public static final String ON_PROBATION = "OnProbation";
+    // CardinalityCapped
+    public static final String MAX_GROUPS_REACHED = "MaxGroupsReached";
+    public static final String WITHIN_MAX_GROUPS = "WithinMaxGroups";
 
     private Reasons() {
     }

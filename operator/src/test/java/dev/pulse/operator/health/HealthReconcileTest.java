@@ -10,6 +10,7 @@ import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
@@ -168,6 +169,51 @@ class HealthReconcileTest {
         assertThat(condition(failed.getStatus(), Condition.READY).getReason()).isEqualTo("PipelineFailed");
         assertThat(condition(failed.getStatus(), Condition.READY).getMessage()).startsWith("JobFailed: ");
         eventually().until(() -> metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP), v -> v != null && v == 0.0);
+    }
+
+    @Test
+    void aWindowWithAnOtherRowMakesTheAnalysisCardinalityCappedWhileItStaysReady() throws Exception {
+        String ns = "capped";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("capped-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: capped-events"));
+        create(ns, Metric.class, METRIC + "  limits: {maxGroups: 2}\n");
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent()).orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        assertThat(orders.groupLimit()).isEqualTo(2);
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
+        commitToEnd(plan.stream().consumerGroup(), "capped-events");
+
+        // a fresh window with two combinations: Ready, not capped
+        Instant end = Instant.now().minusSeconds(40).truncatedTo(ChronoUnit.MINUTES);
+        try (Connection serving = serving()) {
+            ServingSchema.applyAnalyses(serving, List.of(orders));
+            upsert(serving, orders, end, "ios", 3);
+            upsert(serving, orders, end, "android", 2);
+        }
+        Metric ready = eventually().until(() -> metric(ns), m -> m.getStatus() != null
+                && "True".equals(condition(m.getStatus(), Condition.READY).getStatus()));
+        assertThat(ready.getStatus().condition(Condition.CARDINALITY_CAPPED)).isEmpty();
+
+        // the pipeline counted a third combination under __other__: CardinalityCapped, and still Ready
+        try (Connection serving = serving()) {
+            upsert(serving, orders, end, AnalysisLimits.OTHER, 4);
+        }
+        Metric capped = eventually().until(() -> metric(ns), m -> "True".equals(condition(m.getStatus(), Condition.CARDINALITY_CAPPED).getStatus()));
+        Condition c = condition(capped.getStatus(), Condition.CARDINALITY_CAPPED);
+        assertThat(c.getReason()).isEqualTo("MaxGroupsReached");
+        assertThat(c.getMessage()).contains("spec.limits.maxGroups (2)").contains(end.minusSeconds(60).toString());
+        assertThat(condition(capped.getStatus(), Condition.READY).getStatus()).isEqualTo("True");
+
+        // ten windows later the latest windows fit again: False, and Ready all along
+        try (Connection serving = serving()) {
+            upsert(serving, orders, end.plus(10, ChronoUnit.MINUTES), "ios", 1);
+        }
+        Metric fits = eventually().until(() -> metric(ns), m -> "False".equals(condition(m.getStatus(), Condition.CARDINALITY_CAPPED).getStatus()));
+        assertThat(condition(fits.getStatus(), Condition.CARDINALITY_CAPPED).getReason()).isEqualTo("WithinMaxGroups");
+        assertThat(condition(fits.getStatus(), Condition.READY).getStatus()).isEqualTo("True");
     }
 
     private static final String DRIFT_STREAM = """

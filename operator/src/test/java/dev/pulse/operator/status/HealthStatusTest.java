@@ -187,4 +187,39 @@ class HealthStatusTest {
                 new dev.pulse.api.plan.WindowPlan(dev.pulse.api.v1alpha1.common.WindowType.hopping, 3_600_000, 300_000, 0), 0, 5_000, null, null, null, null, null, null);
         assertThat(HealthObservation.expectedDelay(hopping, 30_000)).isEqualTo(Duration.ofSeconds(300 + 30));
     }
+
+    /** A round 95 s behind in which the latest capped window (or null) started at {@code capped}. */
+    private static HealthObservation cappedRound(Instant at, Instant capped, String error) {
+        return new HealthObservation(at, new LagReading(GROUP, 0L, 0L, true, at, null),
+                new FreshnessReading(at.minusSeconds(95), at.minusSeconds(2), "h", capped), error, OBJECTIVE, DELAY, 60_000, 500);
+    }
+
+    @Test
+    void cardinalityCappedFollowsOtherRowsWithoutTouchingReadyAndKeepsItsFirstWindowWhileCapped() {
+        AnalysisStatus never = next(null, RUNNING, cappedRound(T0, null, null));
+        assertThat(never.condition(Condition.CARDINALITY_CAPPED)).as("an analysis that never hit its limit has no such condition").isEmpty();
+
+        Instant window = Instant.parse("2026-03-01T09:57:00Z");
+        AnalysisStatus capped = next(never, RUNNING, cappedRound(T0.plusSeconds(60), window, null));
+        Condition c = c(capped, Condition.CARDINALITY_CAPPED);
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getReason()).isEqualTo("MaxGroupsReached");
+        assertThat(c.getMessage()).contains("2026-03-01T09:57:00Z").contains("spec.limits.maxGroups (500)").contains("__other__");
+        assertThat(c.getLastTransitionTime()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(c(capped, Condition.READY).getStatus()).isEqualTo("True");
+
+        // a later window capped too: the condition stays as it was, so the status is not rewritten
+        AnalysisStatus still = next(capped, RUNNING, cappedRound(T0.plusSeconds(120), window.plusSeconds(60), null));
+        assertThat(c(still, Condition.CARDINALITY_CAPPED)).isEqualTo(c);
+
+        // the catalog cannot be read: the condition is kept as it was
+        AnalysisStatus unknown = next(still, RUNNING, cappedRound(T0.plusSeconds(180), null, "serving database: refused"));
+        assertThat(c(unknown, Condition.CARDINALITY_CAPPED)).isEqualTo(c);
+
+        // the latest windows fit again
+        AnalysisStatus fits = next(unknown, RUNNING, cappedRound(T0.plusSeconds(240), null, null));
+        assertThat(c(fits, Condition.CARDINALITY_CAPPED).getStatus()).isEqualTo("False");
+        assertThat(c(fits, Condition.CARDINALITY_CAPPED).getReason()).isEqualTo("WithinMaxGroups");
+        assertThat(c(fits, Condition.READY).getStatus()).isEqualTo("True");
+    }
 }

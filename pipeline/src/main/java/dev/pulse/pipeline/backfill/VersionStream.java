@@ -34,10 +34,16 @@ public record VersionStream<T>(AnalysisPlan plan, DataStream<T> live, DataStream
      */
     public <O> SingleOutputStreamOperator<O> process(KeySelector<T, String> key, KeyedProcessFunction<String, T, O> function,
             TypeInformation<O> type, String name, String operator) {
+        return process(key, Types.STRING, function, type, name, operator);
+    }
+
+    /** {@link #process(KeySelector, KeyedProcessFunction, TypeInformation, String, String)} with a key of another type. */
+    public <K, O> SingleOutputStreamOperator<O> process(KeySelector<T, K> key, TypeInformation<K> keyType,
+            KeyedProcessFunction<K, T, O> function, TypeInformation<O> type, String name, String operator) {
         if (history == null) {
-            return live.keyBy(key, Types.STRING).process(function).returns(type).name(name).uid(PipelineGraph.uid(plan, operator));
+            return live.keyBy(key, keyType).process(function).returns(type).name(name).uid(PipelineGraph.uid(plan, operator));
         }
-        return live.connect(history).keyBy(key, key, Types.STRING)
+        return live.connect(history).keyBy(key, key, keyType)
                 .transform(name, type, new LiveAndHistoryOperator<>(function)).uid(PipelineGraph.uid(plan, operator));
     }
 }

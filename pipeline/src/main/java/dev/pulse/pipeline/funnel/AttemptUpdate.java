@@ -14,6 +14,8 @@ public class AttemptUpdate {
     public boolean closed;
     /** The row key (reporting window start and breakdown values), set by the sender. */
     public String row;
+    /** The input order of the attempt's first event: which of a window's breakdowns came first in a replay. */
+    public long order;
 
     public AttemptUpdate() {
     }

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.backfill.HandOver;
+import dev.pulse.pipeline.groups.InputOrder;
 import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
@@ -92,13 +93,14 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
         int levelBefore = p.isOpen() ? p.level() : 0;
         long startBefore = p.start();
         String[] dimensionsBefore = p.dimensions();
+        long orderBefore = p.order;
         boolean[] closedBefore = {false};
         java.util.function.Consumer<FunnelAttempt> closed = a -> {
             closedBefore[0] |= a.start() == startBefore;
-            out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true));
+            out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true, a.order()));
         };
         for (FunnelEvent e : due) {
-            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, closed);
+            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, InputOrder.of(e.source, e.sequence), closed);
         }
         matcher.onWatermark(p, upTo, closed);
         if (timestamp == Long.MAX_VALUE) {
@@ -106,11 +108,11 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
         }
         if (provisional && startBefore >= 0 && !closedBefore[0] && p.start() != startBefore) {
             // the attempt open before was disqualified: take back its provisional level
-            out.collect(update(actor, startBefore, dimensionsBefore, 0, -1, true));
+            out.collect(update(actor, startBefore, dimensionsBefore, 0, -1, true, orderBefore));
         }
         if (p.isOpen()) {
             if (provisional && (p.start() != startBefore || p.level() != levelBefore)) {
-                out.collect(update(actor, p.start(), p.dimensions(), p.level(), -1, false));
+                out.collect(update(actor, p.start(), p.dimensions(), p.level(), -1, false, p.order));
             }
             ctx.timerService().registerEventTimeTimer(p.deadline(matcher.conversionWindowMs()) + lateness);
             progress.update(p);
@@ -120,8 +122,9 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
         pending.update(later);
     }
 
-    private AttemptUpdate update(String actor, long start, String[] dimensions, int level, long convertedAt, boolean closed) {
+    private AttemptUpdate update(String actor, long start, String[] dimensions, int level, long convertedAt, boolean closed, long order) {
         AttemptUpdate u = new AttemptUpdate();
+        u.order = order;
         u.actor = actor;
         u.start = start;
         u.dimensions = dimensions;

@@ -6,6 +6,7 @@ import dev.pulse.pipeline.PipelineGraph;
 import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.groups.GroupLimit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -27,7 +28,12 @@ public final class FunnelGraph {
                 .flatMap(new FunnelInput(a, layout), TypeInformation.of(FunnelEvent.class), name + ": steps", "steps")
                 .process(e -> e.actor, new FunnelAttempts(a, provisional), TypeInformation.of(AttemptUpdate.class),
                         name + ": attempts", "attempts");
-        DataStream<FunnelRow> rows = NeverIdle.after(attempts, a, "attempts")
+        DataStream<AttemptUpdate> updates = NeverIdle.after(attempts, a, "attempts");
+        if (!a.dimensions().isEmpty()) {
+            // in a replay one update per attempt (when it closes): the order of an attempt's updates does not matter
+            updates = GroupLimit.add(updates, a, new FunnelGroups(a), provisional, (u, t) -> u.order, null);
+        }
+        DataStream<FunnelRow> rows = updates
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new FunnelRows(a, provisional)).returns(TypeInformation.of(FunnelRow.class))
                 .name(name + ": rows").uid(PipelineGraph.uid(a, "rows"));

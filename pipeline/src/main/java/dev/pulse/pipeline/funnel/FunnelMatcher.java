@@ -52,6 +52,15 @@ public final class FunnelMatcher implements java.io.Serializable {
      * are dropped (counted nowhere).
      */
     public void onEvent(FunnelProgress p, long time, int steps, int exclusions, String[] dimensions, Consumer<FunnelAttempt> closed) {
+        onEvent(p, time, steps, exclusions, dimensions, 0, closed);
+    }
+
+    /**
+     * {@link #onEvent(FunnelProgress, long, int, int, String[], Consumer)}, with the event's input
+     * order, which an attempt it opens keeps ({@link FunnelProgress#order}).
+     */
+    public void onEvent(FunnelProgress p, long time, int steps, int exclusions, String[] dimensions, long inputOrder,
+            Consumer<FunnelAttempt> closed) {
         if (p.isOpen() && time >= p.start + conversionWindowMs) {
             close(p, closed);
         }
@@ -64,6 +73,7 @@ public final class FunnelMatcher implements java.io.Serializable {
         }
         if (!p.isOpen() && opens(steps)) {
             p.start = time;
+            p.order = inputOrder;
             p.dimensions = dimensions;
             p.convertedAt = -1;
             if (order == Order.unordered) {
@@ -138,7 +148,7 @@ public final class FunnelMatcher implements java.io.Serializable {
     }
 
     private void close(FunnelProgress p, Consumer<FunnelAttempt> closed) {
-        closed.accept(new FunnelAttempt(p.start, p.dimensions, p.level, p.convertedAt));
+        closed.accept(new FunnelAttempt(p.start, p.dimensions, p.level, p.convertedAt, p.order));
         reset(p);
     }
 
@@ -148,5 +158,6 @@ public final class FunnelMatcher implements java.io.Serializable {
         p.matchedSteps = 0;
         p.convertedAt = -1;
         p.dimensions = null;
+        p.order = 0;
     }
 }

@@ -10,6 +10,8 @@ public class FunnelProgress {
     public int matchedSteps;
     public long convertedAt = -1;
     public String[] dimensions;
+    /** The input order of the open attempt's first event ({@link dev.pulse.pipeline.groups.InputOrder}). */
+    public long order;
 
     public boolean isOpen() {
         return start >= 0;

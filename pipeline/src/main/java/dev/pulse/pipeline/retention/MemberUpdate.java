@@ -10,6 +10,8 @@ public class MemberUpdate {
     public String row;
     /** The event time at which the member's events were taken (its timer): a row final before it no longer changes. */
     public long at;
+    /** The input order of the member's first cohort event: which of a cohort's breakdowns came first in a replay. */
+    public long order;
 
     public MemberUpdate() {
     }

@@ -6,6 +6,7 @@ import dev.pulse.pipeline.PipelineGraph;
 import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
+import dev.pulse.pipeline.groups.GroupLimit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -26,7 +27,12 @@ public final class RetentionGraph {
         SingleOutputStreamOperator<MemberUpdate> members = events
                 .flatMap(new RetentionInput(a, layout), TypeInformation.of(RetentionEvent.class), name + ": cohort and return", "match")
                 .process(e -> e.actor, new RetentionMembers(a), TypeInformation.of(MemberUpdate.class), name + ": members", "members");
-        DataStream<RetentionRow> rows = NeverIdle.after(members, a, "members")
+        DataStream<MemberUpdate> updates = NeverIdle.after(members, a, "members");
+        if (!a.dimensions().isEmpty()) {
+            // a member's later updates replace its earlier ones: in a replay, back to the time each was taken
+            updates = GroupLimit.add(updates, a, new RetentionGroups(a), provisional, (u, t) -> u.order, (u, t) -> u.at);
+        }
+        DataStream<RetentionRow> rows = updates
                 .keyBy(u -> u.row, Types.STRING)
                 .process(new RetentionRows(a, provisional)).returns(TypeInformation.of(RetentionRow.class))
                 .name(name + ": cohorts").uid(PipelineGraph.uid(a, "cohorts"));

@@ -11,6 +11,8 @@ public class RetentionMember {
     public long cohortTime = -1;
     public String[] dimensions;
     public long[] retained;
+    /** The input order of the first cohort event ({@link dev.pulse.pipeline.groups.InputOrder}). */
+    public long order;
 
     public boolean isMember() {
         return cohortTime >= 0;

@@ -2,6 +2,7 @@ package dev.pulse.pipeline.retention;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.pipeline.backfill.HandOver;
+import dev.pulse.pipeline.groups.InputOrder;
 import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
 import java.util.ArrayList;
@@ -92,7 +93,10 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
         long[] before = m.retained == null ? null : m.retained.clone();
         boolean joined = false;
         for (RetentionEvent e : due) {
-            joined |= tracker.onEvent(m, e.time, e.cohort, e.returning, e.dimensions);
+            if (tracker.onEvent(m, e.time, e.cohort, e.returning, e.dimensions)) {
+                joined = true;
+                m.order = InputOrder.of(e.source, e.position);
+            }
         }
         if (m.isMember() && (joined || !Arrays.equals(before, m.retained))) {
             MemberUpdate u = new MemberUpdate();
@@ -101,6 +105,7 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
             u.dimensions = m.dimensions;
             u.retained = m.retained.clone();
             u.at = timestamp;
+            u.order = m.order;
             String[] key = new String[m.dimensions.length + 1];
             key[0] = Long.toString(u.cohortStart);
             System.arraycopy(m.dimensions, 0, key, 1, m.dimensions.length);

@@ -20,8 +20,14 @@ public class Condition {
     public static final String FRESH = "Fresh";
     public static final String DRIFT_WITHIN_TOLERANCE = "DriftWithinTolerance";
     public static final String AUTHORITATIVE = "Authoritative";
+    /** True while recent windows of the analysis have more dimension combinations than {@code spec.limits.maxGroups}. */
+    public static final String CARDINALITY_CAPPED = "CardinalityCapped";
 
+<<<<<<< HEAD
     @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, TopicReady, Fresh, DriftWithinTolerance, Authoritative, or another a newer operator sets.")
+=======
+    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, Fresh, DriftWithinTolerance, Authoritative or CardinalityCapped.")
+>>>>>>> h-groups
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")

@@ -1,0 +1,56 @@
+package dev.pulse.pipeline.funnel;
+
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
+import dev.pulse.pipeline.groups.Groups;
+import dev.pulse.pipeline.metric.DimensionKey;
+import java.util.Arrays;
+
+/**
+ * A Funnel's combinations for {@link dev.pulse.pipeline.groups.GroupLimit}: the breakdown values
+ * of an attempt's row, bounded per reporting window. An update that takes an attempt back (level
+ * 0) makes no combination of its own. The window closes when its row is final.
+ */
+public final class FunnelGroups implements Groups<AttemptUpdate> {
+    private static final long serialVersionUID = 1L;
+    private final long windowMs;
+    private final long closesAfter;
+    private final int dimensionCount;
+
+    public FunnelGroups(AnalysisPlan plan) {
+        this.windowMs = plan.window().sizeMs();
+        this.closesAfter = windowMs - 1 + plan.funnel().conversionWindowMs() + plan.allowedLatenessMs();
+        this.dimensionCount = plan.dimensions().size();
+    }
+
+    @Override
+    public long period(AttemptUpdate u) {
+        return Math.floorDiv(u.start, windowMs) * windowMs;
+    }
+
+    @Override
+    public String group(AttemptUpdate u) {
+        return u.row;
+    }
+
+    @Override
+    public void toOther(AttemptUpdate u, long period) {
+        String[] dimensions = new String[dimensionCount];
+        Arrays.fill(dimensions, AnalysisLimits.OTHER);
+        String[] key = new String[dimensionCount + 1];
+        key[0] = Long.toString(period);
+        System.arraycopy(dimensions, 0, key, 1, dimensionCount);
+        u.dimensions = dimensions;
+        u.row = DimensionKey.encode(key);
+    }
+
+    @Override
+    public boolean admits(AttemptUpdate u) {
+        return u.level > 0;
+    }
+
+    @Override
+    public long closesAt(long period) {
+        return period + closesAfter;
+    }
+}
