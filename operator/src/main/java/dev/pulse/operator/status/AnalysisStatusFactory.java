@@ -117,14 +117,6 @@ public class AnalysisStatusFactory {
     }
 
     /**
-<<<<<<< HEAD
-     * Ready, with the first reason that holds in the order of ARCHITECTURE §6.6: the definition
-     * (InvalidSpec and its kin, a pipeline that cannot be rendered, no Flink operator),
-     * ServingStoreUnavailable, PipelineFailed, PipelineNotRunning (the plan does not hold this
-     * version yet, or the Flink operator has not reconciled it, or the job is not RUNNING);
-     * Backfilling and Fresh are applied after.
-     */
-=======
      * {@code CardinalityCapped} (it never changes Ready): True while a recent window of the active
      * version has an {@code __other__} row; False once none has, if it was there before (an
      * analysis that never hit its limit does not carry the condition); unchanged (null) when the
@@ -151,7 +143,13 @@ public class AnalysisStatusFactory {
                 "the latest windows have at most spec.limits.maxGroups (" + health.maxGroups() + ") dimension combinations each") : null;
     }
 
->>>>>>> h-groups
+    /**
+     * Ready, with the first reason that holds in the order docs/operations.md gives: the definition
+     * (InvalidSpec and its kin, a pipeline that cannot be rendered, no Flink operator),
+     * ServingStoreUnavailable, PipelineFailed, PipelineNotRunning (the plan does not hold this
+     * version yet, or the Flink operator has not reconciled it, or the job is not RUNNING);
+     * Backfilling and Fresh are applied after.
+     */
     private static Condition ready(AnalysisObservation o, Condition valid, Condition running, long generation) {
         String type = Condition.READY;
         if (o.validity() != Validity.VALID) {

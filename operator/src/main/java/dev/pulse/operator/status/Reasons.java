@@ -23,7 +23,7 @@ public final class Reasons {
     public static final String INVALID_TEMPLATE = "InvalidTemplate";
     public static final String EPHEMERAL_STATE = "EphemeralState";
     public static final String SERVING_STORE_UNAVAILABLE = "ServingStoreUnavailable";
-    // Ready's summary of PipelineRunning (ARCHITECTURE §6.6): its own reason says which part is missing
+    // Ready's summary of PipelineRunning (docs/operations.md): its own reason says which part is missing
     public static final String PIPELINE_FAILED = "PipelineFailed";
     public static final String PIPELINE_NOT_RUNNING = "PipelineNotRunning";
     // TopicReady (Strimzi's reason when a KafkaTopic is not Ready), and Ready of a stream whose topic is not

@@ -90,7 +90,7 @@ class AnalysisStatusFactoryTest {
             PipelineObservation.Presence.PRESENT, "STABLE", "RUNNING", "h2", false, null,
             new PipelineObservation.Reconciled(2L, 1L, "DEPLOYED", "h1", false));
 
-    /** When several causes hold, Ready names the first of ARCHITECTURE §6.6's order. */
+    /** When several causes hold, Ready names the first in the order docs/operations.md gives. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", value = {
         // validity,    current, pipeline,         serving down, Ready reason

@@ -23,11 +23,7 @@ public class Condition {
     /** True while recent windows of the analysis have more dimension combinations than {@code spec.limits.maxGroups}. */
     public static final String CARDINALITY_CAPPED = "CardinalityCapped";
 
-<<<<<<< HEAD
-    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, TopicReady, Fresh, DriftWithinTolerance, Authoritative, or another a newer operator sets.")
-=======
-    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, Fresh, DriftWithinTolerance, Authoritative or CardinalityCapped.")
->>>>>>> h-groups
+    @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, TopicReady, Fresh, DriftWithinTolerance, Authoritative, CardinalityCapped, or another a newer operator sets.")
     private String type;
 
     @JsonPropertyDescription("True, False or Unknown.")
