@@ -34,6 +34,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private ServerSocket listener;
+    private Thread acceptThread;
     private boolean closed;
 
     private TcpProxy(String targetHost, int targetPort, ServerSocket listener) {
@@ -59,7 +60,9 @@ public final class TcpProxy implements AutoCloseable {
             }
         }
         TcpProxy proxy = new TcpProxy(targetHost, targetPort, listener);
-        proxy.acceptLoop(listener);
+        synchronized (proxy) {
+            proxy.acceptLoop(listener);
+        }
         return proxy;
     }
 
@@ -78,11 +81,24 @@ public final class TcpProxy implements AutoCloseable {
         return open.size() / 2;
     }
 
-    /** Refuses new connections and resets every open one, until {@link #accept()}. */
-    public synchronized void refuse() {
-        if (listener != null) {
-            closeQuietly(listener);
+    /** Refuses new connections and resets every open one, until {@link #accept()}; returns once both hold. */
+    public void refuse() {
+        ServerSocket closing;
+        Thread acceptor;
+        synchronized (this) {
+            closing = listener;
+            acceptor = acceptThread;
             listener = null;
+            acceptThread = null;
+        }
+        if (closing != null) {
+            closeQuietly(closing);
+            // a thread blocked in accept() keeps the socket listening until it has left it
+            try {
+                acceptor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Socket s : open) {
             reset(s);
@@ -106,8 +122,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         refuse();
     }
 
@@ -124,7 +142,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void acceptLoop(ServerSocket listener) {
-        daemon("proxy " + port + " accept", () -> {
+        acceptThread = daemon("proxy " + port + " accept", () -> {
             while (!listener.isClosed()) {
                 Socket client;
                 try {
@@ -201,9 +219,10 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void daemon(String name, Runnable body) {
+    private static Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 }
