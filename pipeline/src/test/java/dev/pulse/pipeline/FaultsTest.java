@@ -159,15 +159,29 @@ class FaultsTest {
     }
 
     /** The test's steps against the running job. */
-    private record Phases(JobClient job, String topic, PipelinePlan plan, String jdbc, Expected expected, FinalWrites finalWrites,
-            long[] produced, long startedAt) {
+    private static final class Phases {
+        private final JobClient job;
+        private final String topic;
+        private final PipelinePlan plan;
+        private final String jdbc;
+        private final Expected expected;
+        private final FinalWrites finalWrites;
+        private final long startedAt = System.nanoTime();
+        /** The event time of the last line produced. */
+        private long produced = Long.MIN_VALUE;
+
         Phases(JobClient job, String topic, PipelinePlan plan, String jdbc, Expected expected, FinalWrites finalWrites) {
-            this(job, topic, plan, jdbc, expected, finalWrites, new long[] {Long.MIN_VALUE}, System.nanoTime());
+            this.job = job;
+            this.topic = topic;
+            this.plan = plan;
+            this.jdbc = jdbc;
+            this.expected = expected;
+            this.finalWrites = finalWrites;
         }
 
         void produce(List<Line> lines) {
             ENGINES.produceLines(topic, json(lines));
-            produced[0] = lines.get(lines.size() - 1).time();
+            produced = lines.get(lines.size() - 1).time();
         }
 
         /** Watches the job's status for a while (a fault's length); every status seen. */
@@ -187,11 +201,11 @@ class FaultsTest {
          * independent computation, and no final row was written with other values.
          */
         void assertExactSoFar(String phase) throws Exception {
-            long behind = produced[0] - 10 * MINUTE;
+            long behind = produced - 10 * MINUTE;
             Set<String> due = expected.metric().values().stream().filter(r -> r.end() <= behind).map(ExpectedMetrics.Row::key)
                     .collect(Collectors.toSet());
             assertThat(due).as(phase + ": rows due").isNotEmpty();
-            long last = produced[0];
+            long last = produced;
             StreamingEngines.awaitQuietly(job, () -> finalMetricRows().keySet().containsAll(due), () -> ENGINES.heartbeat(topic, last));
             Map<String, ExpectedMetrics.Row> finals = finalMetricRows();
             assertThat(finals.keySet()).as(phase + ": the metric's final rows").containsAll(due);
