@@ -72,6 +72,16 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The broker, for tests that stop and restart it. */
+    EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The port PostgreSQL listens on (localhost), for tests that put a proxy in front of it. */
+    int postgresPort() {
+        return postgres.postgres().getPort();
+    }
+
     void createTopic(String name, int partitions) throws Exception {
         kafka.createTopic(name, partitions);
     }
@@ -212,7 +222,6 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             conf.addAll(renderedRestoreSettings());
         }
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
         if (restarts) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
@@ -220,6 +229,16 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
         } else {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         }
+        return environment(conf);
+    }
+
+    /** A streaming environment that restarts as the operator's rendered pipelines do ({@link #renderedRestartStrategy()}). */
+    static StreamExecutionEnvironment renderedRestartsEnvironment() {
+        return environment(renderedRestartStrategy());
+    }
+
+    private static StreamExecutionEnvironment environment(Configuration conf) {
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(PARTITIONS);
         env.enableCheckpointing(500);
@@ -273,24 +292,52 @@ final class StreamingEngines implements BeforeAllCallback, AfterAllCallback {
         return conf;
     }
 
+    /**
+     * The restart strategy of the FlinkDeployments the operator renders ({@link #RENDERED}): every
+     * {@code restart-strategy*} key of {@code spec.flinkConfiguration}; Flink's defaults for the rest.
+     */
+    static Configuration renderedRestartStrategy() {
+        Map<String, String> restart = new TreeMap<>();
+        for (JsonNode deployment : renderedDeployments()) {
+            Map<String, String> own = new TreeMap<>();
+            deployment.path("spec").path("flinkConfiguration").fields().forEachRemaining(e -> {
+                if (e.getKey().startsWith("restart-strategy")) {
+                    own.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            assertThat(own).as("every rendered pipeline restarts alike").isNotEmpty();
+            if (!restart.isEmpty()) {
+                assertThat(own).as("every rendered pipeline restarts alike").isEqualTo(restart);
+            }
+            restart.putAll(own);
+        }
+        return Configuration.fromMap(restart);
+    }
+
     /** spec.job of every FlinkDeployment in the rendered golden file; every one must agree. */
     private static List<JsonNode> renderedJobs() {
+        List<JsonNode> jobs = renderedDeployments().stream().map(d -> d.path("spec").path("job")).toList();
+        assertThat(jobs.stream().map(j -> j.path("allowNonRestoredState").toString()).distinct())
+                .as("every rendered pipeline restores alike").hasSize(1);
+        return jobs;
+    }
+
+    /** Every FlinkDeployment in the rendered golden file. */
+    private static List<JsonNode> renderedDeployments() {
         Path file = Checkout.root().resolve(RENDERED);
-        List<JsonNode> jobs = new ArrayList<>();
+        List<JsonNode> deployments = new ArrayList<>();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         try (var docs = yaml.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();
                 if (doc != null && "FlinkDeployment".equals(doc.path("kind").asText())) {
-                    jobs.add(doc.path("spec").path("job"));
+                    deployments.add(doc);
                 }
             }
         } catch (IOException e) {
             throw new AssertionError("cannot read the rendered FlinkDeployments in " + file, e);
         }
-        assertThat(jobs).as("FlinkDeployments in %s", file).isNotEmpty();
-        assertThat(jobs.stream().map(j -> j.path("allowNonRestoredState").toString()).distinct())
-                .as("every rendered pipeline restores alike").hasSize(1);
-        return jobs;
+        assertThat(deployments).as("FlinkDeployments in %s", file).isNotEmpty();
+        return deployments;
     }
 }

@@ -25,14 +25,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int port;
     private final int controllerPort;
-    private final KafkaRaftServer server;
+    /** The running broker; null while {@link #stop() stopped}. */
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int port, int controllerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int port, int controllerPort) {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.controllerPort = controllerPort;
-        this.server = server;
     }
 
     /** A broker on free ports with its data in a temporary directory, deleted by {@link #close()}. */
@@ -47,17 +47,39 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static EmbeddedKafka start(Path logDir, boolean deleteOnClose, int port, int controllerPort) throws Exception {
         KafkaBrokerConfig.format(logDir);
-        KafkaConfig config = new KafkaConfig(KafkaBrokerConfig.properties(logDir, port, controllerPort), false);
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, scala.Option.empty());
-        EmbeddedKafka kafka = new EmbeddedKafka(logDir, deleteOnClose, port, controllerPort, server);
+        EmbeddedKafka kafka = new EmbeddedKafka(logDir, deleteOnClose, port, controllerPort);
         try {
-            server.startup();
-            KafkaBrokerConfig.awaitReady(kafka.bootstrapServers(), Duration.ofSeconds(60), () -> { });
+            kafka.startServer();
         } catch (Exception e) {
             kafka.close();
             throw e;
         }
         return kafka;
+    }
+
+    private synchronized void startServer() throws Exception {
+        KafkaConfig config = new KafkaConfig(KafkaBrokerConfig.properties(logDir, port, controllerPort), false);
+        server = new KafkaRaftServer(config, Time.SYSTEM, scala.Option.empty());
+        server.startup();
+        KafkaBrokerConfig.awaitReady(bootstrapServers(), Duration.ofSeconds(60), () -> { });
+    }
+
+    /** Shuts the broker down (clients see it gone), keeping its data for {@link #restart()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            KafkaRaftServer stopping = server;
+            server = null;
+            stopping.shutdown();
+            stopping.awaitShutdown();
+        }
+    }
+
+    /** Starts a {@link #stop() stopped} broker again on the same ports with the same data; returns once it serves. */
+    public synchronized void restart() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("the broker on port " + port + " is running");
+        }
+        startServer();
     }
 
     public String bootstrapServers() {
@@ -88,8 +110,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         } finally {
             if (deleteOnClose) {
                 try (Stream<Path> walk = Files.walk(logDir)) {
