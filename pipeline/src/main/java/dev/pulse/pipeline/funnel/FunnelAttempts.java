@@ -131,10 +131,7 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
         u.level = level;
         u.conversionMs = convertedAt < 0 ? -1 : convertedAt - start;
         u.closed = closed;
-        String[] key = new String[dimensions.length + 1];
-        key[0] = Long.toString(Math.floorDiv(start, windowMs) * windowMs);
-        System.arraycopy(dimensions, 0, key, 1, dimensions.length);
-        u.row = DimensionKey.encode(key);
+        u.row = DimensionKey.row(Math.floorDiv(start, windowMs) * windowMs, dimensions);
         return u;
     }
 }

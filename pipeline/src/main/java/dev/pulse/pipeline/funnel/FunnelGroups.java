@@ -1,10 +1,8 @@
 package dev.pulse.pipeline.funnel;
 
 import dev.pulse.api.plan.AnalysisPlan;
-import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.pipeline.groups.Groups;
 import dev.pulse.pipeline.metric.DimensionKey;
-import java.util.Arrays;
 
 /**
  * A Funnel's combinations for {@link dev.pulse.pipeline.groups.GroupLimit}: the breakdown values
@@ -35,13 +33,8 @@ public final class FunnelGroups implements Groups<AttemptUpdate> {
 
     @Override
     public void toOther(AttemptUpdate u, long period) {
-        String[] dimensions = new String[dimensionCount];
-        Arrays.fill(dimensions, AnalysisLimits.OTHER);
-        String[] key = new String[dimensionCount + 1];
-        key[0] = Long.toString(period);
-        System.arraycopy(dimensions, 0, key, 1, dimensionCount);
-        u.dimensions = dimensions;
-        u.row = DimensionKey.encode(key);
+        u.dimensions = Groups.others(dimensionCount);
+        u.row = DimensionKey.row(period, u.dimensions);
     }
 
     @Override

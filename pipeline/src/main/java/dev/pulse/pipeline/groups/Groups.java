@@ -1,6 +1,8 @@
 package dev.pulse.pipeline.groups;
 
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How one kind's records name their dimension combination and its period, for {@link GroupLimit}:
@@ -29,4 +31,11 @@ public interface Groups<T> extends Serializable {
      * is final): its admitted combinations are dropped then.
      */
     long closesAt(long period);
+
+    /** The {@code __other__} combination of {@code count} dimensions: every value {@code __other__}. */
+    static String[] others(int count) {
+        String[] values = new String[count];
+        Arrays.fill(values, AnalysisLimits.OTHER);
+        return values;
+    }
 }

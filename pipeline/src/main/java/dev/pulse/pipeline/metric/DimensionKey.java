@@ -23,6 +23,14 @@ public final class DimensionKey {
         return b.toString();
     }
 
+    /** The key of a funnel's or retention's row: its period start, then its dimension values. */
+    public static String row(long period, String[] dimensions) {
+        String[] key = new String[dimensions.length + 1];
+        key[0] = Long.toString(period);
+        System.arraycopy(dimensions, 0, key, 1, dimensions.length);
+        return encode(key);
+    }
+
     public static String[] decode(String key, int count) {
         String[] values = new String[count];
         int pos = 0;

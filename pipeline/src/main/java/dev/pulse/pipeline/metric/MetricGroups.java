@@ -2,7 +2,6 @@ package dev.pulse.pipeline.metric;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.WindowPlan;
-import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.WindowType;
 import dev.pulse.pipeline.groups.Groups;
 
@@ -24,9 +23,7 @@ public final class MetricGroups implements Groups<Observation> {
         this.size = w.sizeMs();
         long lastEnd = w.type() == WindowType.hopping ? 2 * size - w.slideMs() : size;
         this.closesAfter = lastEnd - 1 + plan.allowedLatenessMs();
-        String[] values = new String[plan.dimensions().size()];
-        java.util.Arrays.fill(values, AnalysisLimits.OTHER);
-        this.other = DimensionKey.encode(values);
+        this.other = DimensionKey.encode(Groups.others(plan.dimensions().size()));
     }
 
     @Override

@@ -106,10 +106,7 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
             u.retained = m.retained.clone();
             u.at = timestamp;
             u.order = m.order;
-            String[] key = new String[m.dimensions.length + 1];
-            key[0] = Long.toString(u.cohortStart);
-            System.arraycopy(m.dimensions, 0, key, 1, m.dimensions.length);
-            u.row = DimensionKey.encode(key);
+            u.row = DimensionKey.row(u.cohortStart, m.dimensions);
             out.collect(u);
         }
         if (joined) {
