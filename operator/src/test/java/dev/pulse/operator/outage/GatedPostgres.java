@@ -1,20 +1,20 @@
 package dev.pulse.operator.outage;
 
 import dev.pulse.testsupport.PostgresExtension;
+import dev.pulse.testsupport.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
 import java.util.Map;
 
-/** PostgreSQL behind a {@link PostgresGate}, as the operator's serving database. */
+/** PostgreSQL behind a {@link TcpProxy} that can refuse connections, as the operator's serving database. */
 public class GatedPostgres implements QuarkusTestResourceLifecycleManager {
     static final String DATABASE = "outage_serving";
-    static PostgresGate gate;
+    static TcpProxy gate;
 
     @Override
     public Map<String, String> start() {
         try {
             PostgresExtension.shared().freshDatabase(DATABASE).close();
-            gate = PostgresGate.open(PostgresExtension.shared().postgres().getPort());
+            gate = TcpProxy.start("127.0.0.1", PostgresExtension.shared().postgres().getPort());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -26,12 +26,8 @@ public class GatedPostgres implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        try {
-            if (gate != null) {
-                gate.close();
-            }
-        } catch (IOException e) {
-            // the test is over
+        if (gate != null) {
+            gate.close();
         }
     }
 }

@@ -107,7 +107,7 @@ class ServingOutageTest {
         eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
 
         // PostgreSQL refuses connections: within a reconcile interval both say so, the database's own words never
-        GatedPostgres.gate.shut();
+        GatedPostgres.gate.refuse();
         Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
         assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
         assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database")
@@ -128,7 +128,7 @@ class ServingOutageTest {
         // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
         long metricGeneration = stillDown.getMetadata().getGeneration();
         long streamGeneration = stream(ns).getMetadata().getGeneration();
-        GatedPostgres.gate.open();
+        GatedPostgres.gate.accept();
         Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
