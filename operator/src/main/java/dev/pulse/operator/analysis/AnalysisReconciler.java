@@ -207,7 +207,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         StreamHealth h = round.get();
         return new HealthObservation(h.asOf(), h.lag().get(pipeline.stream().consumerGroup()),
                 h.freshness().get(StreamHealth.key(analysis.getKind(), analysis.getMetadata().getName())), h.freshnessError(),
-                objective, delay, windowMs);
+                objective, delay, windowMs, probes.now(), probes.stalledAfter());
     }
 
     /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */

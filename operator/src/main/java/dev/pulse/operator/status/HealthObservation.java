@@ -16,10 +16,23 @@ import java.time.Instant;
  * @param expectedDelay how far behind a healthy pipeline's latest final window can be: one window step,
  *     allowed lateness and the stream's maximum out-of-orderness (see {@link #expectedDelay}); the objective counts from there
  * @param windowMs the analysis's window size: the natural step of its freshness, used as deadband
+ * @param now when the status is computed (the probes' clock), or null to skip the stall check
+ * @param stalledAfter how old the round may be before its figures are stale ({@code ProbeStalled}), or null for no limit
  */
 public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
-        Duration expectedDelay, long windowMs) {
+        Duration expectedDelay, long windowMs, Instant now, Duration stalledAfter) {
     public static final Duration DEFAULT_OBJECTIVE = Duration.ofSeconds(60);
+
+    /** A round read right when it ran: never stalled. */
+    public HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
+            Duration expectedDelay, long windowMs) {
+        this(asOf, lag, freshness, freshnessError, objective, expectedDelay, windowMs, null, null);
+    }
+
+    /** Whether the round is older than {@link #stalledAfter}: the probes have stopped producing readings. */
+    public boolean stalled() {
+        return asOf != null && now != null && stalledAfter != null && asOf.plus(stalledAfter).isBefore(now);
+    }
 
     /**
      * How far behind the wall clock the latest final window of a healthy pipeline can be: one
