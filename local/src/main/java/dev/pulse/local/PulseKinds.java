@@ -94,18 +94,40 @@ final class PulseKinds {
 
     /** Lag as "records/seconds", or "-". */
     static String lag(GenericKubernetesResource r) {
+        return lag(r, Instant.now());
+    }
+
+    /** Lag as "N rec/Ms", followed by " (stale AGE)" when the operator marked it stale (its probe failed). */
+    static String lag(GenericKubernetesResource r, Instant now) {
         Object records = path(status(r), "lag", "records");
         Object seconds = path(status(r), "lag", "seconds");
         if (records == null && seconds == null) {
             return "-";
         }
-        return (records == null ? "?" : records) + " rec/" + (seconds == null ? "?" : seconds + "s");
+        return (records == null ? "?" : records) + " rec/" + (seconds == null ? "?" : seconds + "s") + stale(r, "lag", now);
     }
 
-    /** Freshness as "Ns behind", or "-". */
     static String freshness(GenericKubernetesResource r) {
+        return freshness(r, Instant.now());
+    }
+
+    /** Freshness as "Ns" behind, or "-"; followed by " (stale AGE)" when the operator marked it stale. */
+    static String freshness(GenericKubernetesResource r, Instant now) {
         Object behind = path(status(r), "freshness", "secondsBehind");
-        return behind == null ? "-" : behind + "s";
+        return behind == null ? "-" : behind + "s" + stale(r, "freshness", now);
+    }
+
+    /** " (stale AGE)" when {@code status.<figure>.stale} is true, AGE since its {@code asOf} ("?" if unknown); else "". */
+    static String stale(GenericKubernetesResource r, String figure, Instant now) {
+        if (!Boolean.TRUE.equals(path(status(r), figure, "stale"))) {
+            return "";
+        }
+        Object asOf = path(status(r), figure, "asOf");
+        try {
+            return " (stale " + (asOf == null ? "?" : human(Duration.between(Instant.parse(asOf.toString()), now))) + ")";
+        } catch (RuntimeException e) {
+            return " (stale ?)";
+        }
     }
 
     static String age(GenericKubernetesResource r) {

@@ -43,6 +43,11 @@ final class ResourceDescription {
     }
 
     static void describe(KubernetesClient client, GenericKubernetesResource r, List<Event> events, PrintWriter out) {
+        describe(client, r, events, out, java.time.Instant.now());
+    }
+
+    /** As above, with the ages of the figures counted to {@code now}. */
+    static void describe(KubernetesClient client, GenericKubernetesResource r, List<Event> events, PrintWriter out, java.time.Instant now) {
         var yaml = client.getKubernetesSerialization();
         out.printf("Name:         %s%n", r.getMetadata().getName());
         out.printf("Namespace:    %s%n", r.getMetadata().getNamespace());
@@ -78,9 +83,15 @@ final class ResourceDescription {
             }
             for (String section : List.of("pipeline", "lag", "freshness", "input", "drift", "anomalies", "jobStatus")) {
                 Object v = status.get(section);
-                if (v != null) {
-                    out.printf("  %s:%n", Character.toUpperCase(section.charAt(0)) + section.substring(1));
+                String title = Character.toUpperCase(section.charAt(0)) + section.substring(1);
+                if (v instanceof Map<?, ?> m && m.isEmpty()) {
+                    out.printf("  %s: --- (%s)%n", title, "freshness".equals(section) ? "no final window yet" : "nothing measured yet");
+                } else if (v != null) {
+                    out.printf("  %s:%n", title);
                     indent(yaml.asYaml(v), out, "    ");
+                    if (("lag".equals(section) || "freshness".equals(section)) && v instanceof Map<?, ?> m && m.get("asOf") != null) {
+                        out.printf("    (%s)%n", asOf(String.valueOf(m.get("asOf")), Boolean.TRUE.equals(m.get("stale")), now));
+                    }
                 }
             }
             for (String field : List.of("lifecycleState", "topicName", "error")) {
@@ -100,6 +111,19 @@ final class ResourceDescription {
                         str(e.getCount() == null ? 1 : e.getCount()), str(e.getMessage())});
             }
             Columns.print(rows, out);
+        }
+    }
+
+    /** "as of 14:32:44, 35s ago" (UTC), with ", stale: its probe failed" when the operator marked the figure stale. */
+    static String asOf(String asOf, boolean stale, java.time.Instant now) {
+        String staleText = stale ? ", stale: its probe failed (see condition Probing)" : "";
+        try {
+            java.time.Instant at = java.time.Instant.parse(asOf);
+            return "as of " + java.time.format.DateTimeFormatter.ISO_LOCAL_TIME.format(at.atOffset(java.time.ZoneOffset.UTC).toLocalTime()
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ", " + PulseKinds.human(java.time.Duration.between(at, now)) + " ago"
+                    + staleText;
+        } catch (RuntimeException e) {
+            return "as of " + asOf + staleText;
         }
     }
 

@@ -209,7 +209,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         StreamHealth h = round.get();
         return new HealthObservation(h.asOf(), h.lag().get(pipeline.stream().consumerGroup()),
                 h.freshness().get(StreamHealth.key(analysis.getKind(), analysis.getMetadata().getName())), h.freshnessError(),
-                objective, delay, windowMs, maxGroups);
+                objective, delay, windowMs, maxGroups, probes.now(), probes.stalledAfter());
     }
 
     /** Whether FlinkDeployments can be watched; starts watching them the first time their CRD is found. */

@@ -210,6 +210,22 @@ public class StreamProbes {
         listeners.add(listener);
     }
 
+    /**
+     * How old a stream's latest round may get before its figures count as stale and {@code Probing}
+     * says {@code ProbeStalled}: two probe intervals plus one probe timeout; null when probes are off.
+     */
+    public Duration stalledAfter() {
+        if (!config.probes().enabled()) {
+            return null;
+        }
+        return config.probes().interval().multipliedBy(2).plus(config.probes().timeout());
+    }
+
+    /** The instant the probes' clock says now (stamps their readings and the stall check). */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** The latest round of a stream, if it was probed. */
     public Optional<StreamHealth> latest(String namespace, String stream) {
         return Optional.ofNullable(latest.get(namespace + "/" + stream));

@@ -75,6 +75,9 @@ public class AnalysisStatusFactory {
             next.setLag(h.lag());
             next.setFreshness(h.freshness());
             conditions.add(h.fresh());
+            if (h.probing() != null) {
+                conditions.add(h.probing());
+            }
             if (Conditions.isTrue(conditions.get(0)) && Conditions.FALSE.equals(h.fresh().getStatus())) {
                 conditions.set(0, Conditions.of(Condition.READY, Conditions.FALSE, h.fresh().getReason(), h.fresh().getMessage()));
             }

@@ -20,8 +20,12 @@ import java.util.Objects;
  * @param lag the lag to write (the previous one when it did not move)
  * @param freshness the freshness to write (the previous one when it did not move)
  * @param fresh the {@code Fresh} condition
+ * @param probing the {@code Probing} condition: False when the lag or the catalog could not be read in
+ *     the latest round, or when that round is older than {@link HealthObservation#stalledAfter}; the
+ *     figures kept from an earlier round are then marked {@code stale}. It never changes Ready.
+ *     Null when the stream has not been probed yet and no earlier Probing exists.
  */
-public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Condition fresh) {
+public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Condition fresh, Condition probing) {
     static final long LAG_RECORDS_STEP = 100;
     static final long SECONDS_STEP = 5;
     static final double RELATIVE_STEP = 0.10;
@@ -34,38 +38,128 @@ public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Conditi
         LagStatus prevLag = previous == null ? null : previous.getLag();
         FreshnessStatus prevFreshness = previous == null ? null : previous.getFreshness();
         Condition prevFresh = previous == null ? null : previous.condition(Condition.FRESH).orElse(null);
+        Condition prevProbing = previous == null ? null : previous.condition(Condition.PROBING).orElse(null);
         if (h.asOf() == null) {
             Condition fresh = prevFresh != null ? copyOf(prevFresh)
                     : Conditions.of(Condition.FRESH, Conditions.UNKNOWN, Reasons.PROBE_PENDING, "the stream has not been probed yet");
-            return new HealthAssessment(prevLag, prevFreshness, fresh);
+            return new HealthAssessment(prevLag, prevFreshness, fresh, prevProbing == null ? null : copyOf(prevProbing));
+        }
+
+        boolean stalled = h.stalled();
+        String lagError = stalled || h.lag() == null ? null : h.lag().error();
+        String freshnessError = stalled || StreamHealth.SERVING_NOT_CONFIGURED.equals(h.freshnessError()) ? null : h.freshnessError();
+        Condition probing = probing(h, stalled, lagError, freshnessError, prevLag, prevFreshness);
+        if (stalled || lagError != null || freshnessError != null) {
+            // the figures stay the last good ones, marked stale; Fresh stays what the last good round said
+            LagStatus lag = stalled || lagError != null ? stale(prevLag) : lag(prevLag, h.lag());
+            FreshnessStatus freshness = stalled || freshnessError != null ? stale(prevFreshness) : prevFreshness;
+            Condition fresh = stalled && prevFresh != null ? copyOf(prevFresh) : fresh(prevFresh, prevLag, running, h, behind(h));
+            if (!stalled && freshnessError == null) {
+                return new HealthAssessment(lag, freshness(prevFreshness, prevFresh, fresh, h), fresh, probing);
+            }
+            return new HealthAssessment(lag, freshness, fresh, probing);
         }
 
         LagStatus lag = lag(prevLag, h.lag());
-        Long behind = h.freshness() == null || h.freshness().latestFinalWindowEnd() == null ? null
-                : Math.max(0, ChronoUnit.SECONDS.between(h.freshness().latestFinalWindowEnd(), h.asOf()));
-        Condition fresh = fresh(prevFresh, prevLag, running, h, behind);
+        Condition fresh = fresh(prevFresh, prevLag, running, h, behind(h));
+        return new HealthAssessment(lag, freshness(prevFreshness, prevFresh, fresh, h), fresh, probing);
+    }
 
-        FreshnessStatus freshness = prevFreshness;
-        if (h.freshness() != null) {
-            FreshnessStatus next = new FreshnessStatus();
-            next.setLatestFinalWindowEnd(text(h.freshness().latestFinalWindowEnd()));
-            next.setSecondsBehind(behind);
-            next.setLatestProvisionalUpdate(text(h.freshness().latestUpdate()));
-            long step = Math.max(SECONDS_STEP, h.windowMs() / 1000);
-            boolean statusChanged = prevFresh == null || !Objects.equals(prevFresh.getStatus(), fresh.getStatus());
-            boolean appeared = prevFreshness == null || (prevFreshness.getLatestFinalWindowEnd() == null) != (next.getLatestFinalWindowEnd() == null);
-            if (appeared || statusChanged || Deadband.moved(prevFreshness.getSecondsBehind(), behind, step, RELATIVE_STEP)) {
-                freshness = next;
-            }
+    private static Long behind(HealthObservation h) {
+        return h.freshness() == null || h.freshness().latestFinalWindowEnd() == null ? null
+                : Math.max(0, ChronoUnit.SECONDS.between(h.freshness().latestFinalWindowEnd(), h.asOf()));
+    }
+
+    private static FreshnessStatus freshness(FreshnessStatus prevFreshness, Condition prevFresh, Condition fresh, HealthObservation h) {
+        if (h.freshness() == null) {
+            return prevFreshness == null || !Boolean.TRUE.equals(prevFreshness.getStale()) ? prevFreshness : fresh(prevFreshness, h);
         }
-        return new HealthAssessment(lag, freshness, fresh);
+        Long behind = behind(h);
+        FreshnessStatus next = new FreshnessStatus();
+        next.setLatestFinalWindowEnd(text(h.freshness().latestFinalWindowEnd()));
+        next.setSecondsBehind(behind);
+        next.setLatestProvisionalUpdate(text(h.freshness().latestUpdate()));
+        next.setAsOf(text(h.asOf()));
+        long step = Math.max(SECONDS_STEP, h.windowMs() / 1000);
+        boolean statusChanged = prevFresh == null || !Objects.equals(prevFresh.getStatus(), fresh.getStatus());
+        boolean appeared = prevFreshness == null || (prevFreshness.getLatestFinalWindowEnd() == null) != (next.getLatestFinalWindowEnd() == null);
+        boolean wasStale = prevFreshness != null && Boolean.TRUE.equals(prevFreshness.getStale());
+        if (appeared || statusChanged || wasStale || prevFreshness.getAsOf() == null
+                || Deadband.moved(prevFreshness.getSecondsBehind(), behind, step, RELATIVE_STEP)) {
+            return next;
+        }
+        return prevFreshness;
+    }
+
+    /** The previous freshness figures, read again now: no longer stale. */
+    private static FreshnessStatus fresh(FreshnessStatus previous, HealthObservation h) {
+        FreshnessStatus next = copy(previous);
+        next.setStale(null);
+        next.setAsOf(text(h.asOf()));
+        return next;
+    }
+
+    private static FreshnessStatus copy(FreshnessStatus f) {
+        FreshnessStatus next = new FreshnessStatus();
+        next.setLatestFinalWindowEnd(f.getLatestFinalWindowEnd());
+        next.setSecondsBehind(f.getSecondsBehind());
+        next.setLatestProvisionalUpdate(f.getLatestProvisionalUpdate());
+        next.setAsOf(f.getAsOf());
+        next.setStale(f.getStale());
+        return next;
+    }
+
+    private static FreshnessStatus stale(FreshnessStatus previous) {
+        if (previous == null || Boolean.TRUE.equals(previous.getStale())) {
+            return previous;
+        }
+        FreshnessStatus next = copy(previous);
+        next.setStale(true);
+        return next;
+    }
+
+    private static LagStatus stale(LagStatus previous) {
+        if (previous == null || Boolean.TRUE.equals(previous.getStale())) {
+            return previous;
+        }
+        LagStatus next = new LagStatus();
+        next.setRecords(previous.getRecords());
+        next.setSeconds(previous.getSeconds());
+        next.setAsOf(previous.getAsOf());
+        next.setStale(true);
+        return next;
+    }
+
+    /**
+     * Probing. Its message names the failure and when the figures kept were last read (an instant,
+     * not an age: a condition is rewritten only when it changes, not every round).
+     */
+    private static Condition probing(HealthObservation h, boolean stalled, String lagError, String freshnessError, LagStatus prevLag,
+            FreshnessStatus prevFreshness) {
+        String type = Condition.PROBING;
+        String lastLag = "; last good lag " + (prevLag == null || prevLag.getAsOf() == null ? "none" : "as of " + prevLag.getAsOf());
+        String lastFreshness = "; last good freshness " + (prevFreshness == null || prevFreshness.getAsOf() == null ? "none"
+                : "as of " + prevFreshness.getAsOf());
+        if (stalled) {
+            return Conditions.of(type, Conditions.FALSE, Reasons.PROBE_STALLED, "no probe round since " + text(h.asOf()) + " (longer than "
+                    + h.stalledAfter().toSeconds() + "s, two probe intervals and a timeout): status.lag and status.freshness are stale");
+        }
+        if (lagError != null) {
+            return Conditions.of(type, Conditions.FALSE, Reasons.LAG_PROBE_FAILED, "Kafka lag probe: " + lagError + lastLag
+                    + (freshnessError == null ? "" : "; serving catalog probe: " + freshnessError + lastFreshness));
+        }
+        if (freshnessError != null) {
+            return Conditions.of(type, Conditions.FALSE, Reasons.FRESHNESS_PROBE_FAILED, freshnessError + lastFreshness);
+        }
+        return Conditions.of(type, Conditions.TRUE, Reasons.PROBED, "the latest probe round read the lag and the serving catalog");
     }
 
     private static LagStatus lag(LagStatus previous, LagReading reading) {
         if (reading == null || !reading.known()) {
             return previous;
         }
-        if (previous != null && !Deadband.moved(previous.getRecords(), reading.records(), LAG_RECORDS_STEP, RELATIVE_STEP)
+        if (previous != null && !Boolean.TRUE.equals(previous.getStale())
+                && !Deadband.moved(previous.getRecords(), reading.records(), LAG_RECORDS_STEP, RELATIVE_STEP)
                 && !Deadband.moved(previous.getSeconds(), reading.seconds(), SECONDS_STEP, RELATIVE_STEP)) {
             return previous;
         }

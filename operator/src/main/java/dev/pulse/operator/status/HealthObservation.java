@@ -18,15 +18,28 @@ import java.time.Instant;
  *     allowed lateness and the stream's maximum out-of-orderness (see {@link #expectedDelay}); the objective counts from there
  * @param windowMs the analysis's window size: the natural step of its freshness, used as deadband
  * @param maxGroups the analysis's {@code spec.limits.maxGroups}, named when its windows hit it
+ * @param now when the status is computed (the probes' clock), or null to skip the stall check
+ * @param stalledAfter how old the round may be before its figures are stale ({@code ProbeStalled}), or null for no limit
  */
 public record HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
-        Duration expectedDelay, long windowMs, int maxGroups) {
+        Duration expectedDelay, long windowMs, int maxGroups, Instant now, Duration stalledAfter) {
     public static final Duration DEFAULT_OBJECTIVE = Duration.ofSeconds(60);
 
-    /** An observation of an analysis with the default {@code maxGroups}. */
+    /** An observation of an analysis with the default {@code maxGroups}, read right when its round ran: never stalled. */
     public HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
             Duration expectedDelay, long windowMs) {
-        this(asOf, lag, freshness, freshnessError, objective, expectedDelay, windowMs, AnalysisLimits.DEFAULT_MAX_GROUPS);
+        this(asOf, lag, freshness, freshnessError, objective, expectedDelay, windowMs, AnalysisLimits.DEFAULT_MAX_GROUPS, null, null);
+    }
+
+    /** An observation of an analysis read right when its round ran: never stalled. */
+    public HealthObservation(Instant asOf, LagReading lag, FreshnessReading freshness, String freshnessError, Duration objective,
+            Duration expectedDelay, long windowMs, int maxGroups) {
+        this(asOf, lag, freshness, freshnessError, objective, expectedDelay, windowMs, maxGroups, null, null);
+    }
+
+    /** Whether the round is older than {@link #stalledAfter}: the probes have stopped producing readings. */
+    public boolean stalled() {
+        return asOf != null && now != null && stalledAfter != null && asOf.plus(stalledAfter).isBefore(now);
     }
 
     /**

@@ -42,6 +42,11 @@ public final class Reasons {
     public static final String PROBE_PENDING = "ProbePending";
     public static final String PROBE_FAILED = "ProbeFailed";
     public static final String SERVING_NOT_CONFIGURED = "ServingNotConfigured";
+    // Probing
+    public static final String PROBED = "Probed";
+    public static final String LAG_PROBE_FAILED = "LagProbeFailed";
+    public static final String FRESHNESS_PROBE_FAILED = "FreshnessProbeFailed";
+    public static final String PROBE_STALLED = "ProbeStalled";
     // DriftWithinTolerance and Authoritative
     public static final String WITHIN_TOLERANCE = "WithinTolerance";
     public static final String DRIFT_OUT_OF_TOLERANCE = "DriftOutOfTolerance";

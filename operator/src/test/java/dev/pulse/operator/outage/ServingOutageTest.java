@@ -135,6 +135,39 @@ class ServingOutageTest {
         assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
     }
 
+    @Inject
+    dev.pulse.operator.serving.ServingDatabase serving;
+
+    @Test
+    void aDeletedMetricIsRetiredInTheCatalogEvenAsItsStreamsLastAnalysis() throws Exception {
+        String ns = namespace("retire");
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+        new FlinkOperatorStatus(client).reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("active")));
+
+        client.resources(Metric.class).inNamespace(ns).withName("orders").delete();
+        // its stream has no analysis left: the version is retired all the same (its table is kept)
+        eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("retired")));
+    }
+
+    private List<String> catalogStatuses(String ns) throws java.sql.SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (var c = serving.connect(); var s = c.prepareStatement("SELECT status FROM " + dev.pulse.api.serving.Catalog.QUALIFIED
+                + " WHERE namespace = ? AND kind = 'Metric' AND name = 'orders'")) {
+            s.setString(1, ns);
+            try (var r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void aKafkaTopicStrimziRefusesShowsInTheStreamsTopicReady() {
         String ns = namespace("topics");

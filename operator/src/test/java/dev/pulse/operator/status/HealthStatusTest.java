@@ -3,6 +3,7 @@ package dev.pulse.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.AnalysisKind;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.operator.health.FreshnessReading;
@@ -164,7 +165,70 @@ class HealthStatusTest {
         HealthObservation kafkaDown = new HealthObservation(T0.plusSeconds(30), LagReading.failed(GROUP, T0.plusSeconds(30), "timeout"),
                 new FreshnessReading(T0.minusSeconds(95), T0, "h"), null, OBJECTIVE, DELAY, 60_000);
         AnalysisStatus second = next(first, RUNNING, kafkaDown);
-        assertThat(second.getLag()).isEqualTo(first.getLag());
+        assertThat(second.getLag()).usingRecursiveComparison().ignoringFields("stale").isEqualTo(first.getLag());
+    }
+
+    @Test
+    void aFailedCatalogProbeSetsProbingFalseAndMarksTheFreshnessStaleWithoutChangingReady() {
+        AnalysisStatus good = next(null, RUNNING, round(T0, 12, 1, 95L));
+        assertThat(c(good, Condition.PROBING).getStatus()).isEqualTo("True");
+        assertThat(good.getFreshness().getStale()).isNull();
+        assertThat(good.getFreshness().getAsOf()).isEqualTo("2026-03-01T10:00:00Z");
+
+        Instant t1 = T0.plusSeconds(30);
+        HealthObservation dbDown = new HealthObservation(t1, new LagReading(GROUP, 12L, 1L, true, t1, null), null,
+                "serving database: connection refused (08001)", OBJECTIVE, DELAY, 60_000);
+        AnalysisStatus down = next(good, RUNNING, dbDown);
+        assertThat(c(down, Condition.PROBING).getStatus()).isEqualTo("False");
+        assertThat(c(down, Condition.PROBING).getReason()).isEqualTo("FreshnessProbeFailed");
+        assertThat(c(down, Condition.PROBING).getMessage()).contains("connection refused").contains("as of 2026-03-01T10:00:00Z");
+        assertThat(down.getFreshness().getStale()).isTrue();
+        assertThat(down.getFreshness().getSecondsBehind()).isEqualTo(95L);
+        assertThat(down.getFreshness().getAsOf()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(down.getLag().getStale()).isNull();
+        assertThat(c(down, Condition.READY).getStatus()).isEqualTo("True");
+
+        AnalysisStatus back = next(down, RUNNING, round(T0.plusSeconds(60), 12, 1, 100L));
+        assertThat(c(back, Condition.PROBING).getStatus()).isEqualTo("True");
+        assertThat(back.getFreshness().getStale()).isNull();
+        assertThat(back.getFreshness().getAsOf()).isEqualTo("2026-03-01T10:01:00Z");
+    }
+
+    @Test
+    void aFailedLagProbeMarksTheLagStale() {
+        AnalysisStatus first = next(null, RUNNING, round(T0, 500, 20, 95L));
+        Instant t1 = T0.plusSeconds(30);
+        HealthObservation kafkaDown = new HealthObservation(t1, LagReading.failed(GROUP, t1, "TimeoutException"),
+                new FreshnessReading(T0.minusSeconds(95), T0, "h"), null, OBJECTIVE, DELAY, 60_000);
+        AnalysisStatus second = next(first, RUNNING, kafkaDown);
+        assertThat(c(second, Condition.PROBING).getReason()).isEqualTo("LagProbeFailed");
+        assertThat(c(second, Condition.PROBING).getMessage()).contains("TimeoutException").contains("as of 2026-03-01T10:00:00Z");
+        assertThat(second.getLag().getStale()).isTrue();
+        assertThat(second.getLag().getRecords()).isEqualTo(500L);
+        assertThat(second.getFreshness().getStale()).isNull();
+
+        // a reading within the deadband still clears the mark
+        AnalysisStatus third = next(second, RUNNING, round(T0.plusSeconds(60), 505, 20, 95L));
+        assertThat(third.getLag().getStale()).isNull();
+        assertThat(third.getLag().getAsOf()).isEqualTo("2026-03-01T10:01:00Z");
+        assertThat(c(third, Condition.PROBING).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aRoundOlderThanTwoIntervalsIsStalled() {
+        AnalysisStatus first = next(null, RUNNING, round(T0, 500, 20, 95L));
+        HealthObservation r = round(T0, 500, 20, 95L);
+        HealthObservation old = new HealthObservation(r.asOf(), r.lag(), r.freshness(), null, OBJECTIVE, DELAY, 60_000, AnalysisLimits.DEFAULT_MAX_GROUPS,
+                T0.plusSeconds(76), Duration.ofSeconds(75));
+        AnalysisStatus stalled = next(first, RUNNING, old);
+        assertThat(c(stalled, Condition.PROBING).getReason()).isEqualTo("ProbeStalled");
+        assertThat(stalled.getLag().getStale()).isTrue();
+        assertThat(stalled.getFreshness().getStale()).isTrue();
+        assertThat(c(stalled, Condition.READY).getStatus()).isEqualTo("True");
+
+        HealthObservation recent = new HealthObservation(r.asOf(), r.lag(), r.freshness(), null, OBJECTIVE, DELAY, 60_000, AnalysisLimits.DEFAULT_MAX_GROUPS,
+                T0.plusSeconds(75), Duration.ofSeconds(75));
+        assertThat(c(next(first, RUNNING, recent), Condition.PROBING).getStatus()).isEqualTo("True");
     }
 
     @Test

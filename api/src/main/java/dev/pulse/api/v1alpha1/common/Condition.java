@@ -18,6 +18,8 @@ public class Condition {
     /** An EventStream's (or a Metric's result) KafkaTopics are Ready, as Strimzi reports them. */
     public static final String TOPIC_READY = "TopicReady";
     public static final String FRESH = "Fresh";
+    /** Whether the health probes (Kafka lag, catalog freshness) produce current readings; never changes Ready. */
+    public static final String PROBING = "Probing";
     public static final String DRIFT_WITHIN_TOLERANCE = "DriftWithinTolerance";
     public static final String AUTHORITATIVE = "Authoritative";
     /** True while recent windows of the analysis have more dimension combinations than {@code spec.limits.maxGroups}. */

@@ -18,4 +18,10 @@ public class FreshnessStatus {
 
     @JsonPropertyDescription("When the latest provisional update was written (RFC 3339).")
     private String latestProvisionalUpdate;
+
+    @JsonPropertyDescription("When the serving catalog was read for these figures (RFC 3339).")
+    private String asOf;
+
+    @JsonPropertyDescription("True when the latest probes could not read the serving catalog (see condition Probing): these figures are the last good ones, as of asOf.")
+    private Boolean stale;
 }

@@ -18,4 +18,7 @@ public class LagStatus {
 
     @JsonPropertyDescription("When this was measured (RFC 3339).")
     private String asOf;
+
+    @JsonPropertyDescription("True when the latest probes could not measure the lag (see condition Probing): these figures are the last good ones, as of asOf.")
+    private Boolean stale;
 }
