@@ -8,7 +8,6 @@ import dev.pulse.operator.health.LagReading;
 import dev.pulse.operator.health.StreamHealth;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Objects;
 
 /**
  * From one probe round to an analysis's {@code lag}, {@code freshness} and {@code Fresh}
@@ -79,16 +78,10 @@ public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Conditi
         next.setLatestFinalWindowEnd(text(h.freshness().latestFinalWindowEnd()));
         next.setSecondsBehind(behind);
         next.setLatestProvisionalUpdate(text(h.freshness().latestUpdate()));
+        // every round's figures with their time: asOf advances every probe interval, so a frozen
+        // figure is visible as an old asOf (and a failed round as stale)
         next.setAsOf(text(h.asOf()));
-        long step = Math.max(SECONDS_STEP, h.windowMs() / 1000);
-        boolean statusChanged = prevFresh == null || !Objects.equals(prevFresh.getStatus(), fresh.getStatus());
-        boolean appeared = prevFreshness == null || (prevFreshness.getLatestFinalWindowEnd() == null) != (next.getLatestFinalWindowEnd() == null);
-        boolean wasStale = prevFreshness != null && Boolean.TRUE.equals(prevFreshness.getStale());
-        if (appeared || statusChanged || wasStale || prevFreshness.getAsOf() == null
-                || Deadband.moved(prevFreshness.getSecondsBehind(), behind, step, RELATIVE_STEP)) {
-            return next;
-        }
-        return prevFreshness;
+        return next;
     }
 
     /** The previous freshness figures, read again now: no longer stale. */
@@ -156,11 +149,6 @@ public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Conditi
 
     private static LagStatus lag(LagStatus previous, LagReading reading) {
         if (reading == null || !reading.known()) {
-            return previous;
-        }
-        if (previous != null && !Boolean.TRUE.equals(previous.getStale())
-                && !Deadband.moved(previous.getRecords(), reading.records(), LAG_RECORDS_STEP, RELATIVE_STEP)
-                && !Deadband.moved(previous.getSeconds(), reading.seconds(), SECONDS_STEP, RELATIVE_STEP)) {
             return previous;
         }
         LagStatus next = new LagStatus();

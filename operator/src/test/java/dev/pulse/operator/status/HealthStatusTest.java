@@ -68,16 +68,16 @@ class HealthStatusTest {
     }
 
     @Test
-    void smallMovesWriteNothingSoTheStatusIsNotPatched() {
+    void everyRoundWritesItsFiguresWithTheirTimeWhileConditionsMoveOnlyOnChange() {
         AnalysisStatus first = next(null, RUNNING, round(T0, 1000, 3, 95L));
-        // 30 s later: lag 1050 records (5%), 4 s; freshness 120 s behind (moved 25 s, less than one 60 s window)
+        // 30 s later: lag 1050 records (5%), 4 s; freshness 120 s behind: small moves, but a new round
         AnalysisStatus second = next(first, RUNNING, round(T0.plusSeconds(30), 1050, 4, 120L));
-        assertThat(second).isEqualTo(first);
-        // lag grew past 10%: written, with its time
-        AnalysisStatus third = next(second, RUNNING, round(T0.plusSeconds(60), 1200, 4, 90L));
-        assertThat(third.getLag().getRecords()).isEqualTo(1200);
-        assertThat(third.getLag().getAsOf()).isEqualTo("2026-03-01T10:01:00Z");
-        assertThat(third.getFreshness()).isEqualTo(first.getFreshness());
+        assertThat(second.getLag().getRecords()).isEqualTo(1050);
+        assertThat(second.getLag().getAsOf()).isEqualTo("2026-03-01T10:00:30Z");
+        assertThat(second.getFreshness().getSecondsBehind()).isEqualTo(120);
+        assertThat(second.getFreshness().getAsOf()).isEqualTo(second.getLag().getAsOf());
+        // the conditions did not change, so neither did their transition times
+        assertThat(second.getConditions()).isEqualTo(first.getConditions());
     }
 
     @Test
@@ -96,9 +96,10 @@ class HealthStatusTest {
 
         AnalysisStatus falling = next(growing, RUNNING, round(T0.plusSeconds(360), 30_000, 150, 300L));
         assertThat(c(falling, Condition.FRESH).getReason()).isEqualTo("CatchingUp");
-        // still falling, but within the deadband: stays CatchingUp, and nothing changed
+        // still falling, but within the deadband: stays CatchingUp, the conditions unchanged
         AnalysisStatus steady = next(falling, RUNNING, round(T0.plusSeconds(390), 29_000, 145, 300L));
-        assertThat(steady).isEqualTo(falling);
+        assertThat(steady.getConditions()).isEqualTo(falling.getConditions());
+        assertThat(steady.getLag().getRecords()).isEqualTo(29_000);
     }
 
     @Test
