@@ -44,7 +44,7 @@ final class Definitions {
         err.flush();
         if (!unreadable.isEmpty()) {
             return new DefinitionValidator.Result(result.resources(), result.compilation(),
-                    result.findings().isEmpty() ? List.of(new dev.pulse.api.validate.Finding("", "", "", "unreadable input")) : result.findings());
+                    result.findings().isEmpty() ? List.of(new dev.pulse.api.validate.Finding("", 0, 0, "", "", "unreadable input")) : result.findings());
         }
         return result;
     }

@@ -30,10 +30,10 @@ final class CelRules {
             try {
                 Object result = RUNTIME.createProgram(COMPILER.compile(expr).getAst()).eval(Map.of("self", toCel(schema, value)));
                 if (!Boolean.TRUE.equals(result)) {
-                    out.add(new String[] {path.isEmpty() ? "(root)" : path, rule.path("message").asText("failed rule: " + expr)});
+                    out.add(new String[] {at(path, rule), rule.path("message").asText("failed rule: " + expr)});
                 }
             } catch (Exception e) {
-                out.add(new String[] {path.isEmpty() ? "(root)" : path, rule.path("message").asText("failed rule: " + expr)});
+                out.add(new String[] {at(path, rule), rule.path("message").asText("failed rule: " + expr)});
             }
         }
         if (value.isObject()) {
@@ -52,6 +52,13 @@ final class CelRules {
                 check(schema.get("items"), value.get(i), path + "[" + i + "]", out);
             }
         }
+    }
+
+    /** Where a failed rule is reported: its {@code fieldPath} (relative to the rule's node, e.g. {@code .percentile}) when it has one. */
+    private static String at(String path, JsonNode rule) {
+        String relative = rule.path("fieldPath").asText("");
+        String full = relative.isEmpty() ? path : path + (path.isEmpty() ? relative.replaceFirst("^\\.", "") : relative);
+        return full.isEmpty() ? "(root)" : full;
     }
 
     /** JSON to CEL values, typed by the schema (numbers declared as number are doubles). */

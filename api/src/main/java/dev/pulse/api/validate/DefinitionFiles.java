@@ -48,6 +48,13 @@ public final class DefinitionFiles {
         List<LoadedDocument> docs = new ArrayList<>();
         for (Path file : files) {
             int index = 0;
+            List<YamlPositions.Document> positions;
+            try {
+                positions = YamlPositions.read(file);
+            } catch (IOException e) {
+                unreadable.add(unreadable(file, e));
+                continue;
+            }
             try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                 while (it.hasNext()) {
                     JsonNode node = it.next();
@@ -71,12 +78,22 @@ public final class DefinitionFiles {
                     if (meta.isObject()) {
                         ((ObjectNode) meta).put("namespace", ns);
                     }
-                    docs.add(new LoadedDocument(file, i, kind, name, ns, obj));
+                    docs.add(new LoadedDocument(file, i, kind, name, ns, obj, positions.get(i)));
                 }
             } catch (IOException e) {
-                unreadable.add(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+                unreadable.add(unreadable(file, e));
             }
         }
         return docs;
+    }
+
+    /** {@code <file>:<line>:<col>: not valid YAML: <first line of the parser's message>}. */
+    private static String unreadable(Path file, IOException e) {
+        String where = file.toString();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            where += ":" + j.getLocation().getLineNr() + ":" + Math.max(1, j.getLocation().getColumnNr());
+        }
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return where + ": not valid YAML: " + String.valueOf(message).lines().findFirst().orElse("");
     }
 }

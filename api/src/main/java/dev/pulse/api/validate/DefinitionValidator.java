@@ -40,34 +40,32 @@ public final class DefinitionValidator {
     public Result validate(List<LoadedDocument> documents) {
         List<Finding> findings = new ArrayList<>();
         List<HasMetadata> resources = new ArrayList<>();
-        Map<String, String> fileOf = new HashMap<>();
+        Map<String, LoadedDocument> documentOf = new HashMap<>();
         Set<String> invalidStreams = new HashSet<>();
         for (LoadedDocument doc : documents) {
-            String file = doc.file().toString();
-            String resource = doc.resource();
             if (doc.kind() == null || !SchemaValidator.knows(doc.kind())) {
-                findings.add(new Finding(file, resource, "kind", "unknown kind '" + doc.kind() + "'; valid kinds: EventStream, Metric, Funnel, Retention"));
+                findings.add(doc.finding("kind", "unknown kind '" + doc.kind() + "'; valid kinds: EventStream, Metric, Funnel, Retention"));
                 continue;
             }
             String apiVersion = doc.body().path("apiVersion").asText();
             if (!DefinitionFiles.API_VERSION.equals(apiVersion)) {
-                findings.add(new Finding(file, resource, "apiVersion", "'" + apiVersion + "' is not served; use " + DefinitionFiles.API_VERSION));
+                findings.add(doc.finding("apiVersion", "'" + apiVersion + "' is not served; use " + DefinitionFiles.API_VERSION));
                 continue;
             }
             if (doc.name() == null) {
-                findings.add(new Finding(file, resource, "metadata.name", "required: a DNS-1123 label"));
+                findings.add(doc.finding("metadata.name", "required: a DNS-1123 label"));
                 continue;
             }
             List<Finding> own = new ArrayList<>();
             if (!Names.isDnsLabel(doc.name())) {
-                own.add(new Finding(file, resource, "metadata.name", "'" + doc.name()
+                own.add(doc.finding("metadata.name", "'" + doc.name()
                         + "' is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"));
             }
             if (!Names.isDnsLabel(doc.namespace())) {
-                own.add(new Finding(file, resource, "metadata.namespace", "'" + doc.namespace() + "' is not a valid namespace (a DNS-1123 label)"));
+                own.add(doc.finding("metadata.namespace", "'" + doc.namespace() + "' is not a valid namespace (a DNS-1123 label)"));
             }
             for (String[] p : schema.validate(doc.kind(), doc.body())) {
-                own.add(new Finding(file, resource, p[0], p[1]));
+                own.add(doc.finding(p[0], p[1]));
             }
             if (!own.isEmpty()) {
                 findings.addAll(own);
@@ -78,7 +76,7 @@ public final class DefinitionValidator {
             }
             HasMetadata typed = MAPPER.convertValue(doc.body(), typeOf(doc.kind()));
             resources.add(typed);
-            fileOf.putIfAbsent(key(doc.kind(), doc.namespace(), doc.name()), file);
+            documentOf.putIfAbsent(key(doc.kind(), doc.namespace(), doc.name()), doc);
         }
         Compilation compilation = new PlanCompiler().compile(resources);
         for (Problem p : compilation.problems()) {
@@ -91,7 +89,8 @@ public final class DefinitionValidator {
                     message = "EventStream '" + stream + "' in namespace '" + p.namespace() + "' is itself invalid";
                 }
             }
-            findings.add(new Finding(fileOf.getOrDefault(key(kind, p.namespace(), name), "?"), p.resource(), p.field(), message));
+            LoadedDocument doc = documentOf.get(key(kind, p.namespace(), name));
+            findings.add(doc != null ? doc.finding(p.field(), message) : new Finding("?", YamlPositions.Position.UNKNOWN, p.resource(), p.field(), message));
         }
         return new Result(List.copyOf(resources), compilation, List.copyOf(findings));
     }

@@ -73,6 +73,11 @@ public final class SchemaValidator {
             } else if ("pattern".equals(m.getType())) {
                 msg = "'" + m.getInstanceNode().asText() + "' " + msg;
             }
+            if ("required".equals(m.getType()) && m.getProperty() != null) {
+                // at the missing field's own path, as the API server reports it
+                path = path.isEmpty() ? m.getProperty() : path + "." + m.getProperty();
+                msg = "required field '" + m.getProperty() + "' is missing";
+            }
             if ("additionalProperties".equals(m.getType())) {
                 path = path.isEmpty() ? m.getProperty() : path + "." + m.getProperty();
                 msg = "unknown field '" + m.getProperty() + "'";

@@ -68,9 +68,31 @@ class ValidationCasesTest {
                     if (expect.length > 1) {
                         assertThat(f.message()).contains(expect[1]);
                     }
-                    assertThat(f.toString()).isEqualTo(file + ": " + f.resource() + ": " + f.field() + ": " + f.message());
+                    assertThat(f.toString()).isEqualTo(file + ":" + f.line() + ":" + f.column() + ": " + f.resource() + ": " + f.field() + ": " + f.message());
+                    assertPointsAtField(file, f);
                 });
         // An invalid definition never becomes part of a plan.
         result.compilation().plans().forEach(plan -> assertThat(plan.analyses()).isEmpty());
+    }
+
+    /**
+     * The finding's line and column are where the file holds its field: the text there is the
+     * field's key, or, for a list item, the item, or, for a missing field, the key of the mapping
+     * that lacks it.
+     */
+    static void assertPointsAtField(Path file, Finding f) throws IOException {
+        assertThat(f.line()).as("line of %s", f).isPositive();
+        String line = Files.readAllLines(file).get(f.line() - 1);
+        assertThat(f.column()).as("column of %s", f).isBetween(1, line.length());
+        String at = line.substring(f.column() - 1);
+        String field = f.field();
+        String last = field.substring(Math.max(field.lastIndexOf('.'), field.lastIndexOf('[')) + 1);
+        if (last.endsWith("]")) {
+            assertThat(at).as("item at %s", f).isNotBlank();
+        } else {
+            java.util.List<String> keys = java.util.Arrays.stream(field.split("[.\\[]")).filter(k -> !k.endsWith("]")).toList();
+            assertThat(keys).as("key at %s:%s:%s is one of the path's (%s)", file, f.line(), f.column(), at)
+                    .anySatisfy(k -> assertThat(at).startsWith(k + ":"));
+        }
     }
 }

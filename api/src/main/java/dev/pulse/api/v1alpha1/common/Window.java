@@ -14,10 +14,10 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type != 'hopping' || has(self.slide)", message = "a hopping window needs 'slide'")
-@ValidationRule(value = "self.type != 'cumulative' || has(self.step)", message = "a cumulative window needs 'step'")
-@ValidationRule(value = "self.type == 'hopping' || !has(self.slide)", message = "'slide' is only for hopping windows")
-@ValidationRule(value = "self.type == 'cumulative' || !has(self.step)", message = "'step' is only for cumulative windows")
+@ValidationRule(value = "self.type != 'hopping' || has(self.slide)", message = "a hopping window needs 'slide'", fieldPath = ".slide")
+@ValidationRule(value = "self.type != 'cumulative' || has(self.step)", message = "a cumulative window needs 'step'", fieldPath = ".step")
+@ValidationRule(value = "self.type == 'hopping' || !has(self.slide)", message = "'slide' is only for hopping windows", fieldPath = ".slide")
+@ValidationRule(value = "self.type == 'cumulative' || !has(self.step)", message = "'step' is only for cumulative windows", fieldPath = ".step")
 public class Window {
     @Required
     @JsonPropertyDescription("tumbling [k*size, (k+1)*size); hopping [k*slide, k*slide+size); cumulative: within each size period from k*size, results for [start, start+j*step).")

@@ -17,13 +17,13 @@ import lombok.NoArgsConstructor;
 @ValidationRule(value = "self.type == 'ratio' || (!has(self.numerator) && !has(self.denominator))",
         message = "'numerator' and 'denominator' are only for a ratio")
 @ValidationRule(value = "!(self.type in ['sum', 'avg', 'min', 'max', 'percentile']) || has(self.field)",
-        message = "sum, avg, min, max and percentile need a numeric 'field'")
+        message = "sum, avg, min, max and percentile need a numeric 'field'", fieldPath = ".field")
 @ValidationRule(value = "self.type != 'count' || !has(self.field)",
-        message = "count takes no 'field' (use countDistinct to count distinct values of a field)")
+        message = "count takes no 'field' (use countDistinct to count distinct values of a field)", fieldPath = ".field")
 @ValidationRule(value = "self.type != 'percentile' || (has(self.percentile) && self.percentile > 0.0 && self.percentile < 100.0)",
-        message = "a percentile needs 'percentile' strictly between 0 and 100")
+        message = "a percentile needs 'percentile' strictly between 0 and 100", fieldPath = ".percentile")
 @ValidationRule(value = "self.type == 'percentile' || !has(self.percentile)",
-        message = "'percentile' is only for the percentile aggregation")
+        message = "'percentile' is only for the percentile aggregation", fieldPath = ".percentile")
 public class Aggregation {
     @Required
     @JsonPropertyDescription("count | countDistinct | sum | avg | min | max | ratio | percentile.")
