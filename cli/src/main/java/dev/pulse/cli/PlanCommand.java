@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         List<PipelinePlan> plans = after.compilation().plans();
         if (!against.isEmpty()) {
-            DefinitionValidator.Result before = Definitions.validate(against, definitions.namespace, err);
+            DefinitionValidator.Result before = Definitions.validate(against, definitions.namespace, cmd, err);
             if (!before.isValid()) {
                 return 1;
             }

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:invalid input (definitions, events)", "2:usage error (unknown option, missing file)", "3:internal error"},
         subcommands = {ValidateCommand.class, CompileCommand.class, PlanCommand.class, ReplayCommand.class, LocalCommand.class, GetCommand.class,
                 DescribeCommand.class, CommandLine.HelpCommand.class})
 public final class Pulse implements Runnable {
@@ -20,9 +22,25 @@ public final class Pulse implements Runnable {
         System.exit(run(args));
     }
 
+    /** Exit code of a command whose input is invalid (definitions, events). */
+    public static final int INVALID = 1;
+    /** Exit code of a command line that is wrong (unknown option, missing file). */
+    public static final int USAGE = CommandLine.ExitCode.USAGE;
+    /** Exit code of a command that failed inside (a bug, or an environment it cannot run in). */
+    public static final int INTERNAL = 3;
+
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
-        return new CommandLine(new Pulse()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line with Pulse's exit codes: 0 done, 1 invalid input, 2 usage, 3 internal error. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Pulse()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("pulse " + cmd.getCommandName() + ": internal error: " + e);
+            cmd.getErr().flush();
+            return INTERNAL;
+        });
     }
 
     @Override

@@ -19,7 +19,10 @@ class PulseCommandsTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cmd = new CommandLine(new Pulse());
+        return run(Pulse.commandLine(), args);
+    }
+
+    private int run(CommandLine cmd, String... args) {
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         return cmd.execute(args);
@@ -61,9 +64,85 @@ class PulseCommandsTest {
                   window: {type: tumbling, size: 1m}
                 """);
         assertThat(run("validate", "-f", dir.toString())).isEqualTo(1);
+        // line 6 is "  aggregation: {type: sum, field: country}" ('field' at column 28); line 7 "  dimensions: [colour]"
         assertThat(err.toString().lines()).containsExactly(
-                dir.resolve("02.yaml") + ": Metric/orders: spec.aggregation.field: sum needs a numeric field (long or double); 'country' is a string",
-                dir.resolve("02.yaml") + ": Metric/orders: spec.dimensions[0]: the stream has no field 'colour'; its fields are: event, user_id, ts, platform, country, amount, product_id, quantity");
+                dir.resolve("02.yaml") + ":6:28: Metric/orders: spec.aggregation.field: sum needs a numeric field (long or double); 'country' is a string",
+                dir.resolve("02.yaml") + ":7:16: Metric/orders: spec.dimensions[0]: the stream has no field 'colour'; its fields are: event, user_id, ts, platform, country, amount, product_id, quantity");
+        assertThat(out.toString()).isEmpty();
+
+        // the same problems as one JSON document on standard output
+        err.getBuffer().setLength(0);
+        assertThat(run("validate", "-o", "json", "-f", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEmpty();
+        JsonNode doc = Definitions.JSON.readTree(out.toString());
+        assertThat(doc.path("valid").asBoolean(true)).isFalse();
+        assertThat(doc.path("problems")).hasSize(2);
+        JsonNode first = doc.path("problems").get(0);
+        assertThat(first.path("file").asText()).isEqualTo(dir.resolve("02.yaml").toString());
+        assertThat(first.path("line").asInt()).isEqualTo(6);
+        assertThat(first.path("column").asInt()).isEqualTo(28);
+        assertThat(first.path("resource").asText()).isEqualTo("Metric/orders");
+        assertThat(first.path("field").asText()).isEqualTo("spec.aggregation.field");
+        assertThat(first.path("message").asText()).startsWith("sum needs a numeric field");
+    }
+
+    @Test
+    void aMissingRequiredFieldIsReportedAtItsOwnPath(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("../samples/01-eventstream-shop-events.yaml"), dir.resolve("01.yaml"));
+        Files.writeString(dir.resolve("02.yaml"), """
+                apiVersion: pulse.dev/v1alpha1
+                kind: Metric
+                metadata: {name: orders}
+                spec:
+                  aggregation: {type: count}
+                  window: {type: tumbling, size: 1m}
+                """);
+        Files.writeString(dir.resolve("03.yaml"), """
+                apiVersion: pulse.dev/v1alpha1
+                kind: Metric
+                metadata: {name: p150}
+                spec:
+                  stream: shop-events
+                  aggregation: {type: percentile, field: amount, percentile: 150}
+                  window: {type: tumbling, size: 1m}
+                """);
+        assertThat(run("validate", "-f", dir.toString())).isEqualTo(1);
+        // the missing field points at the mapping that lacks it (line 4, "spec:"); 'percentile: 150' is at line 6, column 50
+        assertThat(err.toString().lines()).containsExactly(
+                dir.resolve("02.yaml") + ":4:1: Metric/orders: spec.stream: required field 'stream' is missing",
+                dir.resolve("03.yaml") + ":6:50: Metric/p150: spec.aggregation.percentile: a percentile needs 'percentile' strictly between 0 and 100");
+    }
+
+    @Test
+    void exitCodesTellInvalidFromUsageFromInternalErrors(@TempDir Path dir) throws Exception {
+        assertThat(run("validate", "-f", dir.resolve("absent.yaml").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("absent.yaml: no such file or directory");
+        assertThat(run("validate", "--no-such-option", "-f", "../samples")).isEqualTo(2);
+        Files.writeString(dir.resolve("broken.yaml"), "kind: [unclosed\n");
+        assertThat(run("validate", "-f", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(dir.resolve("broken.yaml") + ":2:1: not valid YAML: while parsing a flow sequence: expected ',' or ']'");
+        CommandLine withBug = Pulse.commandLine().addSubcommand("crash", new Crash());
+        assertThat(run(withBug, "crash")).isEqualTo(3);
+        assertThat(err.toString()).contains("pulse crash: internal error: java.lang.IllegalStateException: a bug");
+    }
+
+    @CommandLine.Command(name = "crash")
+    static final class Crash implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("a bug");
+        }
+    }
+
+    @Test
+    void compileWritesJsonWhenAsked() throws Exception {
+        assertThat(run("compile", "-o", "json", "-f", "../samples", "--namespace", "growth")).as(err.toString()).isZero();
+        JsonNode doc = Definitions.JSON.readTree(out.toString());
+        assertThat(doc.path("plans")).isNotEmpty();
+        assertThat(doc.path("plans").get(0).path("pipeline").asText()).isEqualTo("shop-events-pipeline");
+        List<String> kinds = new ArrayList<>();
+        doc.path("objects").forEach(o -> kinds.add(o.path("kind").asText()));
+        assertThat(kinds).contains("KafkaTopic", "ConfigMap", "FlinkDeployment");
     }
 
     @Test

@@ -113,7 +113,7 @@ class PlanAgainstStackTest {
         for (int i = 0; i < yamls.length; i++) {
             Files.writeString(d.resolve(i + ".yaml"), yamls[i]);
         }
-        List<String> unreadable = new ArrayList<>();
+        List<dev.pulse.api.validate.Finding> unreadable = new ArrayList<>();
         DefinitionValidator.Result result = new DefinitionValidator().validate(
                 DefinitionFiles.load(DefinitionFiles.yamlFiles(List.of(d)), "default", unreadable));
         assertThat(result.findings()).isEmpty();

@@ -44,7 +44,7 @@ public final class DefinitionFiles {
      * The Pulse documents of the files; documents of other API groups are skipped. A document that
      * cannot be read is reported through {@code unreadable}.
      */
-    public static List<LoadedDocument> load(List<Path> files, String defaultNamespace, List<String> unreadable) throws IOException {
+    public static List<LoadedDocument> load(List<Path> files, String defaultNamespace, List<Finding> unreadable) throws IOException {
         List<LoadedDocument> docs = new ArrayList<>();
         for (Path file : files) {
             int index = 0;
@@ -63,7 +63,7 @@ public final class DefinitionFiles {
                         continue;
                     }
                     if (!node.isObject()) {
-                        unreadable.add(file + ": document " + (i + 1) + ": not a YAML mapping");
+                        unreadable.add(new Finding(file.toString(), positions.get(i).locate(""), "", "", "document " + (i + 1) + " is not a YAML mapping"));
                         continue;
                     }
                     ObjectNode obj = (ObjectNode) node;
@@ -87,13 +87,19 @@ public final class DefinitionFiles {
         return docs;
     }
 
-    /** {@code <file>:<line>:<col>: not valid YAML: <first line of the parser's message>}. */
-    private static String unreadable(Path file, IOException e) {
-        String where = file.toString();
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-            where += ":" + j.getLocation().getLineNr() + ":" + Math.max(1, j.getLocation().getColumnNr());
+    /** A file that is not YAML, at the parser's position. */
+    private static Finding unreadable(Path file, IOException e) {
+        YamlPositions.Position at = YamlPositions.Position.UNKNOWN;
+        String message = e.getMessage();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            at = YamlPositions.Position.of(j.getLocation());
+            message = j.getOriginalMessage();
         }
-        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        return where + ": not valid YAML: " + String.valueOf(message).lines().findFirst().orElse("");
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+            // where the parser found the problem, and what it was (e.g. "while parsing a flow sequence: expected ',' or ']'")
+            at = new YamlPositions.Position(y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1);
+            message = (y.getContext() == null ? "" : y.getContext() + ": ") + y.getProblem();
+        }
+        return new Finding(file.toString(), at, "", "", "not valid YAML: " + String.valueOf(message).lines().findFirst().orElse(""));
     }
 }

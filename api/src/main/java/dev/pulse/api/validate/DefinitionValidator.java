@@ -35,6 +35,16 @@ public final class DefinitionValidator {
         public boolean isValid() {
             return findings.isEmpty();
         }
+
+        /** The same result with problems found before validation (files that could not be read) listed first. */
+        public Result after(List<Finding> earlier) {
+            if (earlier.isEmpty()) {
+                return this;
+            }
+            List<Finding> all = new ArrayList<>(earlier);
+            all.addAll(findings);
+            return new Result(resources, compilation, List.copyOf(all));
+        }
     }
 
     public Result validate(List<LoadedDocument> documents) {

@@ -16,8 +16,9 @@ public record Finding(String file, int line, int column, String resource, String
         return line > 0 ? file + ":" + line + ":" + column : file;
     }
 
+    /** The line printed: position, then resource and field path when there are, then the message. */
     @Override
     public String toString() {
-        return where() + ": " + resource + ": " + field + ": " + message;
+        return where() + ": " + (resource.isEmpty() ? "" : resource + ": ") + (field.isEmpty() ? "" : field + ": ") + message;
     }
 }

@@ -20,7 +20,8 @@ public final class YamlPositions {
     public record Position(int line, int column) {
         public static final Position UNKNOWN = new Position(0, 0);
 
-        static Position of(JsonLocation l) {
+        /** A parser's location; unknown when it has none. */
+        public static Position of(JsonLocation l) {
             return l == null || l.getLineNr() < 1 ? UNKNOWN : new Position(l.getLineNr(), Math.max(1, l.getColumnNr()));
         }
     }

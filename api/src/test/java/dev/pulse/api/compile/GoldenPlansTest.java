@@ -69,7 +69,7 @@ class GoldenPlansTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void definitionFilesCompileToTheGoldenPlans(String name) throws IOException {
-        List<String> unreadable = new ArrayList<>();
+        List<dev.pulse.api.validate.Finding> unreadable = new ArrayList<>();
         DefinitionValidator.Result result = new DefinitionValidator()
                 .validate(DefinitionFiles.load(fileCases().get(name), "default", unreadable));
         assertThat(unreadable).isEmpty();

@@ -37,7 +37,7 @@ class ValidationCasesTest {
     }
 
     private static DefinitionValidator.Result validate(Path file) throws IOException {
-        List<String> unreadable = new ArrayList<>();
+        List<Finding> unreadable = new ArrayList<>();
         List<LoadedDocument> docs = DefinitionFiles.load(List.of(STREAM, file), "default", unreadable);
         assertThat(unreadable).isEmpty();
         return new DefinitionValidator().validate(docs);
