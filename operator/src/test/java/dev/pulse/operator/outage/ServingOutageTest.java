@@ -14,6 +14,7 @@ import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.testsupport.ConflictRetry;
+import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -129,6 +130,54 @@ class ServingOutageTest {
         long metricGeneration = stillDown.getMetadata().getGeneration();
         long streamGeneration = stream(ns).getMetadata().getGeneration();
         GatedPostgres.gate.accept();
+        Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
+        assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    /**
+     * PostgreSQL hung rather than refusing: its processes stopped (SIGSTOP), so connections open but
+     * nothing answers. Every call of the operator to it times out (connect, login, reads), so the
+     * reconciles go on: Ready=False ServingStoreUnavailable, a suspend still reaches the
+     * FlinkDeployment, and once the processes run again (SIGCONT) Ready turns True without an edit.
+     */
+    @Test
+    void aHungServingStoreShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
+        String ns = namespace("hung");
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        long metricGeneration;
+        long streamGeneration;
+
+        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
+            assertThat(hung.pids()).hasSizeGreaterThan(1); // the postmaster and its background processes
+            Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+            assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
+            assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database");
+            eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+
+            // no reconcile waits on the hung database: a suspend reaches the FlinkDeployment, and a resume
+            ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
+            eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
+            flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
+            ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
+            eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
+            flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+            Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
+            assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+            metricGeneration = stillDown.getMetadata().getGeneration();
+            streamGeneration = stream(ns).getMetadata().getGeneration();
+        }
+
+        // the processes run again; nobody touches anything: Ready again by the periodic reconcile alone
         Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
