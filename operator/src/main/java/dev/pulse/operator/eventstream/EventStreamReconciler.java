@@ -92,9 +92,12 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final UpgradeBatch batch;
     private final MalformedRecordsNotice malformedNotice;
     private final ServingStoreCheck servingStore;
+    private final ReconcileSteps steps;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore) {
+            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore,
+            ReconcileSteps steps) {
+        this.steps = steps;
         this.servingStore = servingStore;
         this.malformedNotice = new MalformedRecordsNotice(clock);
         this.batch = batch;
@@ -126,7 +129,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     @Override
     public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
         StreamState state = compiler.compile(stream, context);
-        StreamWorkflow.put(context, state);
+        StreamWorkflow.put(context, state, steps);
         var deployed = StreamCompiler.deployedPlans(context).values();
         String key = stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName();
         Duration hold = state.deployable() ? batch.holdFor(key, deployed, state.plans()) : Duration.ZERO;
@@ -136,6 +139,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             servingTables.retire(changes.analyses().stream().filter(c -> c.type() == AnalysisChange.Type.Removed).toList());
             // only when the analyses' tables or catalog rows change; a change that needs no new table goes on while PostgreSQL is down
             servingTables.apply(key, state.plans(), deployed);
+            steps.passed(stream, ReconcileSteps.Step.TABLES);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
         }
@@ -162,6 +166,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             events.warning(stream, MalformedRecordsNotice.REASON, notice);
         }
         EventStreamStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation, input);
+        steps.passed(stream, ReconcileSteps.Step.STATUS);
         UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
         if (!hold.isZero()) {
             // more changes may follow within the batch window: roll the pipelines out once, then

@@ -12,6 +12,7 @@ import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.eventstream.ReconcileSteps;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.testsupport.ConflictRetry;
 import dev.pulse.testsupport.PostgresExtension;
@@ -182,6 +183,49 @@ class ServingOutageTest {
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
         assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    @Inject
+    ReconcileSteps steps;
+
+    /**
+     * The operator dies after each step of a stream's first reconcile in turn (its serving tables,
+     * KafkaTopics, ConfigMaps, FlinkDeployment, status) and the next reconcile, as a restarted
+     * operator's, starts from what it finds: it converges to one of each object, the deployed plan
+     * the one compiled, one catalog row, and a true status.
+     */
+    @Test
+    void aCrashAfterAnyStepOfAReconcileConvergesToTheSameObjectsWithoutDuplicates() throws Exception {
+        for (ReconcileSteps.Step step : ReconcileSteps.Step.values()) {
+            String ns = namespace("crash-" + step.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            steps.crashAfter(ns + "/shop-events", step);
+            create(ns, EventStream.class, STREAM.formatted("false"));
+            create(ns, Metric.class, METRIC);
+            eventually().until(() -> steps.crashed(ns + "/shop-events"), s -> s == step);
+
+            PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                    .orElseThrow();
+            eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+            new FlinkOperatorStatus(client).reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+            eventually().until(() -> client.resources(KafkaTopic.class).inNamespace(ns).list().getItems().size(), n -> n == 2);
+            for (KafkaTopic t : client.resources(KafkaTopic.class).inNamespace(ns).list().getItems()) {
+                topicStatus(ns, t.getMetadata().getName(), "True", null, null);
+            }
+            EventStream stream = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY)
+                    && s.getStatus().getObservedGeneration() != null);
+            Metric metric = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+
+            assertThat(client.resources(KafkaTopic.class).inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(t -> t.getMetadata().getName()).containsExactlyInAnyOrder("outage-events", "outage-events.dlq");
+            assertThat(client.configMaps().inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(cm -> cm.getMetadata().getLabels().get(Labels.ROLE)).containsExactlyInAnyOrder("plan", "dashboard");
+            assertThat(client.resources(FlinkDeployment.class).inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(fd -> fd.getMetadata().getName()).containsExactly(PIPELINE);
+            assertThat(plan(ns).orElseThrow().jobHash()).as(step.name()).isEqualTo(plan.jobHash());
+            assertThat(stream.getStatus().getObservedGeneration()).isEqualTo(stream.getMetadata().getGeneration());
+            assertThat(metric.getStatus().getObservedGeneration()).isEqualTo(metric.getMetadata().getGeneration());
+            assertThat(catalogStatuses(ns)).as(step.name()).containsExactly("active");
+        }
     }
 
     @Inject
