@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pulse.api.plan.AnalysisKind;
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.v1alpha1.common.Condition;
@@ -29,7 +31,12 @@ import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * ServingStoreUnavailable on the stream and its analyses, a suspend still works meanwhile (no
  * schema change is needed for it), and once PostgreSQL answers again Ready turns True without any
  * new event or edit (the maximum reconciliation interval, here 2 s). A KafkaTopic Strimzi refuses
- * shows in the stream's TopicReady with Strimzi's reason and message.
+ * shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
+ * a reconcile converges, and serving.retention is enforced on a schedule.
  */
 @QuarkusTest
 @TestProfile(ServingOutageTest.Quick.class)
@@ -61,6 +69,7 @@ class ServingOutageTest {
             }
             c.put("pulse.jdbc.check-interval", "1s");
             c.put("pulse.jdbc.connect-timeout", "2s");
+            c.put("pulse.serving.retention-interval", "1s");
             return c;
         }
     }
@@ -245,6 +254,51 @@ class ServingOutageTest {
         client.resources(Metric.class).inNamespace(ns).withName("orders").delete();
         // its stream has no analysis left: the version is retired all the same (its table is kept)
         eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("retired")));
+    }
+
+    /** The operator enforces serving.retention by itself, on its schedule (here every second): expired rows go, the others stay. */
+    @Test
+    void expiredRowsAreDeletedOnTheRetentionSchedule() throws Exception {
+        String ns = namespace("expiry");
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC + "  serving: {retention: 1d}\n");
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        assertThat(orders.serving().retentionMs()).isEqualTo(Duration.ofDays(1).toMillis());
+        eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("active")));
+        TableLayout table = TableLayout.of(orders);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant expired = now.minus(3, ChronoUnit.DAYS);
+        Instant kept = now.minus(1, ChronoUnit.HOURS);
+        try (Connection c = serving.connect()) {
+            for (Instant end : List.of(expired, kept)) {
+                try (PreparedStatement p = c.prepareStatement(table.upsertSql())) {
+                    p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
+                    p.setTimestamp(2, Timestamp.from(end));
+                    p.setString(3, "ios");
+                    p.setDouble(4, 1);
+                    p.setObject(5, null);
+                    p.setObject(6, null);
+                    p.setBoolean(7, true);
+                    p.executeUpdate();
+                }
+            }
+        }
+        List<Instant> left = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> windowEnds(table), ends -> ends.size() == 1);
+        assertThat(left).containsExactly(kept);
+    }
+
+    private List<Instant> windowEnds(TableLayout table) throws java.sql.SQLException {
+        List<Instant> out = new java.util.ArrayList<>();
+        try (Connection c = serving.connect(); var s = c.prepareStatement("SELECT window_end FROM " + table.qualifiedName() + " ORDER BY 1");
+                var r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getTimestamp(1).toInstant());
+            }
+        }
+        return out;
     }
 
     private List<String> catalogStatuses(String ns) throws java.sql.SQLException {
