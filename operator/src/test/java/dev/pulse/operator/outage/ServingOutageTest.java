@@ -107,15 +107,7 @@ class ServingOutageTest {
     @Test
     void aServingOutageShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
         String ns = namespace("outage");
-        create(ns, EventStream.class, STREAM.formatted("true"));
-        create(ns, Metric.class, METRIC);
-        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
-                .orElseThrow();
-        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
-        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
-        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
-        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        FlinkOperatorStatus flink = readyStreamAndMetric(ns);
 
         // PostgreSQL refuses connections: within a reconcile interval both say so, the database's own words never
         GatedPostgres.gate.refuse();
@@ -126,15 +118,7 @@ class ServingOutageTest {
         eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
 
         // a suspend and a resume need no schema change: they reach the FlinkDeployment while PostgreSQL is down
-        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
-        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
-        flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
-        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
-        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
-        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-        // the pipeline runs again, the store is still down: that outranks it
-        Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
-        assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+        Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
 
         // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
         long metricGeneration = stillDown.getMetadata().getGeneration();
@@ -155,15 +139,7 @@ class ServingOutageTest {
     @Test
     void aHungServingStoreShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
         String ns = namespace("hung");
-        create(ns, EventStream.class, STREAM.formatted("true"));
-        create(ns, Metric.class, METRIC);
-        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
-                .orElseThrow();
-        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
-        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
-        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
-        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        FlinkOperatorStatus flink = readyStreamAndMetric(ns);
         long metricGeneration;
         long streamGeneration;
 
@@ -175,14 +151,7 @@ class ServingOutageTest {
             eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
 
             // no reconcile waits on the hung database: a suspend reaches the FlinkDeployment, and a resume
-            ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
-            eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
-            flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
-            ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
-            eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
-            flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-            Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
-            assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+            Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
             metricGeneration = stillDown.getMetadata().getGeneration();
             streamGeneration = stream(ns).getMetadata().getGeneration();
         }
@@ -192,6 +161,36 @@ class ServingOutageTest {
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
         assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    /** A stream and its Metric, deployed, their pipeline running as the Flink operator reports it, both Ready. */
+    private FlinkOperatorStatus readyStreamAndMetric(String ns) {
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        return flink;
+    }
+
+    /**
+     * Suspends and resumes the stream while the serving store is down: both reach the FlinkDeployment
+     * (no schema change is needed); once the pipeline runs again the store, still down, outranks it.
+     */
+    private Metric suspendAndResumeWhileTheStoreIsDown(String ns, FlinkOperatorStatus flink) {
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
+        flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
+        assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+        return stillDown;
     }
 
     @Inject
