@@ -15,7 +15,10 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.events.PulseEvents;
+import dev.pulse.operator.health.StreamHealth;
 import dev.pulse.operator.health.StreamProbes;
+import dev.pulse.operator.status.HealthObservation;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.operator.metrics.PulseMetrics;
 import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
@@ -52,6 +55,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
@@ -150,7 +154,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         if (observation.validity() == Validity.VALID) {
             observation = new StreamObservation(observation.validity(), observation.validityMessage(), observation.blockedReason(),
                     observation.blockedMessage(), observation.desiredPlanHash(), observation.pipeline(),
-                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null));
+                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state));
         }
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
@@ -212,6 +216,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         return probes.input(stream.getMetadata().getNamespace(), stream.getMetadata().getName())
                 .filter(r -> r.topic().equals(topic) && r.since().equals(since))
                 .map(InputStatuses::of).orElse(null);
+    }
+
+    /**
+     * What the stream's latest probe round saw of its shared pipeline (its consumer group's lag,
+     * whether Kafka and the catalog answered, how old the round is), or null when not probed yet.
+     */
+    private HealthObservation health(EventStream stream, StreamState state) {
+        Optional<PipelinePlan> plan = state.plan(PlanCompiler.pipelineName(stream));
+        Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
+        if (plan.isEmpty() || round.isEmpty()) {
+            return null;
+        }
+        StreamHealth h = round.get();
+        return new HealthObservation(h.asOf(), h.lag().get(plan.get().stream().consumerGroup()), null, h.freshnessError(),
+                HealthObservation.DEFAULT_OBJECTIVE, Duration.ZERO, 0, AnalysisLimits.DEFAULT_MAX_GROUPS, probes.now(), probes.stalledAfter());
     }
 
     /** When the FlinkDeployment's current job started, as the Flink operator reports it (epoch millis), or null. */
