@@ -79,6 +79,7 @@ public class StreamStatusFactory {
         pipeline.setJobState(o.pipeline().jobState());
         pipeline.setPlanHash(o.pipeline().planHash());
         pipeline.setReconciledPlanHash(o.pipeline().reconciledPlanHash());
+        PipelineRestarts.of(previous == null ? null : previous.getPipeline(), o.pipeline()).applyTo(pipeline);
         next.setPipeline(pipeline);
         return next;
     }

@@ -532,6 +532,10 @@ class HealthReconcileTest {
         assertThat(afresh.getStatus().getInput().getMalformedTotal()).isZero();
         assertThat(afresh.getStatus().getInput().getMalformed()).isEmpty();
         assertThat(afresh.getStatus().getInput().getLast()).isNull();
+        // the same plan's job started again: one restart, in the stream's and its analysis's status
+        assertThat(afresh.getStatus().getPipeline().getRestarts()).isEqualTo(1L);
+        assertThat(afresh.getStatus().getPipeline().getJobStartTime()).isEqualTo(restarted.toString());
+        eventually().until(() -> metric(ns), m -> Long.valueOf(1).equals(m.getStatus().getPipeline().getRestarts()));
     }
 
     private static KafkaProducer<byte[], byte[]> deadLetterProducer() {
