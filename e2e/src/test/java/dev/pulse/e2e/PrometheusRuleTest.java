@@ -116,7 +116,7 @@ class PrometheusRuleTest {
             String base = metric.endsWith("_total") ? metric.substring(0, metric.length() - "_total".length()) : metric;
             assertThat(exported).as("the operator exports " + metric).contains("\"" + base + "\"");
         }
-        assertThat(metrics()).contains("pulse_analysis_lag_records", "pulse_analysis_lag_seconds", "pulse_analysis_freshness_seconds",
+        assertThat(metrics()).contains("pulse_analysis_lag_records", "pulse_analysis_lag_seconds", "pulse_analysis_latest_final_window_end_seconds",
                 "pulse_analysis_drift_ratio", "pulse_pipeline_up", "pulse_anomalies_active");
         String operations = Repo.read(Repo.root().resolve("docs/operations.md"));
         for (JsonNode group : spec.path("groups")) {

@@ -52,8 +52,15 @@ final class Postgres implements AutoCloseable {
         return env;
     }
 
+    /** A connection whose connect, login (10 s) and reads (30 s) time out: a hung PostgreSQL fails the call, it does not hold the stack. */
     java.sql.Connection connect() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection(jdbcUrl(), USER, "");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", "");
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("loginTimeout", "10");
+        p.setProperty("socketTimeout", "30");
+        return java.sql.DriverManager.getConnection(jdbcUrl(), p);
     }
 
     @Override

@@ -16,8 +16,8 @@ import dev.pulse.pipeline.anomaly.AnomalyRow;
 import dev.pulse.pipeline.backfill.CommittedPosition;
 import dev.pulse.pipeline.backfill.HistoryRead;
 import dev.pulse.pipeline.backfill.VersionInputs;
+import dev.pulse.pipeline.sink.ServingConnections;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -70,7 +70,7 @@ public final class PipelineJob {
                 plan.stream().topic(), settings.restore() == null ? "nothing (a new job)" : settings.restore());
         if (settings.createTables() && settings.jdbcUrl() != null) {
             // without an operator (the embedded stack), the job sets up its serving tables and catalog itself
-            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword())) {
+            try (Connection c = ServingConnections.open(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword())) {
                 ServingSchema.apply(c, List.of(plan));
             }
         }

@@ -194,7 +194,7 @@ class QueryApiTest {
     @Test
     void theCatalogListsEveryAnalysisWithItsTablesAndFreshness() {
         given().when().get("/api/v1/catalog").then().statusCode(200)
-                .body("analyses.size()", equalTo(6))
+                .body("analyses.findAll { it.namespace == 'growth' }.size()", equalTo(6))
                 .body("analyses.find { it.name == 'orders' }.grains", equalTo(List.of("1m", "1h")))
                 .body("analyses.find { it.name == 'orders' }.rollupTables", equalTo(List.of("pulse_growth.mt_orders_aaaa000001_r1h")))
                 .body("analyses.find { it.name == 'orders' }.status", equalTo("active"))
@@ -235,6 +235,30 @@ class QueryApiTest {
         assertThat(get("/api/v1/namespaces/growth/metrics/checkout").statusCode()).isEqualTo(404);
         assertThat(get("/api/v1/namespaces/growth/metrics/conversion/anomalies").jsonPath().getString("error"))
                 .contains("has no anomaly detection");
+    }
+
+    /** The operator retires the version of a deleted analysis: from then on the API answers 404 for it, its table kept. */
+    @Test
+    void aRetiredAnalysisIsNoLongerServed() throws SQLException {
+        AnalysisPlan refunds = Plans.metric("retiring", "refunds", "abcd000001", AggregationType.count, List.of(), MINUTE,
+                List.of(HOUR), false, 400 * DAY);
+        try (Connection c = PostgresExtension.shared().database("serving_api")) {
+            ServingSchema.applyAnalyses(c, List.of(refunds));
+            Rows.metric(c, refunds, "00:00", dims(), 9.0, null, null, true);
+        }
+        String path = "/api/v1/namespaces/retiring/metrics/refunds?" + RANGE;
+        expect(get(path), 200, "pulse_retiring.mt_refunds_abcd000001", points(point("00:00", "00:01", "", "9.0", true)));
+
+        try (Connection c = PostgresExtension.shared().database("serving_api")) {
+            ServingSchema.retire(c, "retiring", "Metric", "refunds");
+        }
+        Response gone = get(path);
+        assertThat(gone.statusCode()).as(gone.asString()).isEqualTo(404);
+        assertThat(gone.jsonPath().getString("error")).isEqualTo("no Metric 'refunds' in namespace 'retiring'");
+        assertThat(get("/api/v1/namespaces/retiring/metrics/refunds?" + RANGE + "&grain=1h").statusCode()).isEqualTo(404);
+        // the catalog still lists the version, as retired (its table stays until its rows would have expired)
+        given().when().get("/api/v1/catalog").then().statusCode(200)
+                .body("analyses.find { it.name == 'refunds' }.status", equalTo("retired"));
     }
 
     @Test

@@ -104,6 +104,18 @@ public interface PulseConfig {
         /** Secret with the PostgreSQL connection (its keys become the job's environment). */
         @WithDefault("pulse-serving-db")
         String databaseSecret();
+
+        /**
+         * How often {@code serving.retention} is enforced on the serving database: each pass deletes
+         * the rows whose window ended longer ago than their analysis's retention and drops retired
+         * versions whose retention has passed since they were retired. 0s: never.
+         */
+        @WithDefault("1h")
+        Duration retentionInterval();
+
+        /** Rows per delete statement of a retention pass (each its own short transaction). */
+        @WithDefault("10000")
+        int retentionBatchSize();
     }
 
     /** Grafana dashboard ConfigMaps (label {@code grafana_dashboard: "1"}, one per analysis). */

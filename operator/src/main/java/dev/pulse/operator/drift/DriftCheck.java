@@ -4,9 +4,9 @@ import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
 import dev.pulse.operator.config.PulseConfig;
+import dev.pulse.operator.serving.ServingDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -44,7 +44,10 @@ public class DriftCheck {
     /** Per Metric uid: no new attempt at a day that could not be compared before this time (the reconcile runs every probe round). */
     private final Map<String, Instant> backoff = new ConcurrentHashMap<>();
 
-    public DriftCheck(PulseConfig config, Clock clock) {
+    private final ServingDatabase database;
+
+    public DriftCheck(PulseConfig config, Clock clock, ServingDatabase database) {
+        this.database = database;
         this.config = config;
         this.clock = clock;
     }
@@ -113,12 +116,18 @@ public class DriftCheck {
                     + "' is configured in the operator (configured: " + config.batchSources().keySet() + "; chart value batchSources)");
         }
         int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
-        try (Connection serving = DriverManager.getConnection(servingUrl.get(), config.jdbc().user().orElse(null), config.jdbc().password().orElse(null));
-                Connection batch = DriverManager.getConnection(source.jdbcUrl(), source.username().orElse(null), source.password().orElse(null))) {
-            batch.setReadOnly(true);
-            return DayComparer.compare(spec, plan, day, zone, serving, batch, timeout);
+        // both connections time out on connect, login and every read: a hung database fails the check, not the reconcile
+        try (Connection serving = database.connect()) {
+            try (Connection batch = ServingDatabase.open(source.jdbcUrl(), source.username(), source.password(), config.jdbc().connectTimeout(),
+                    config.probes().timeout().plus(config.jdbc().connectTimeout()))) {
+                batch.setReadOnly(true);
+                return DayComparer.compare(spec, plan, day, zone, serving, batch, timeout);
+            } catch (SQLException e) {
+                return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "batch source '" + spec.getSource() + "': cannot connect"
+                        + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            }
         } catch (SQLException e) {
-            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "cannot connect: " + e.getMessage());
+            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, ServingDatabase.describe(e));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.pulse.operator.render.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -37,5 +38,12 @@ public class DashboardConfigMapDependentResource extends KubernetesDependentReso
                 .filter(cm -> cm.getMetadata().getLabels() != null
                         && Labels.ROLE_DASHBOARD.equals(cm.getMetadata().getLabels().get(Labels.ROLE)))
                 .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), cm -> cm, (a, b) -> a));
+    }
+
+    @Override
+    public ReconcileResult<ConfigMap> reconcile(EventStream stream, Context<EventStream> context) {
+        ReconcileResult<ConfigMap> result = super.reconcile(stream, context);
+        StreamWorkflow.passed(context, stream, ReconcileSteps.Step.CONFIG_MAPS);
+        return result;
     }
 }

@@ -5,6 +5,7 @@ import dev.pulse.operator.platform.OwnedKafkaTopicDependentResource;
 import dev.pulse.operator.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
@@ -23,5 +24,12 @@ public class DeadLetterTopicDependentResource extends OwnedKafkaTopicDependentRe
     @Override
     protected KafkaTopic desired(EventStream stream, Context<EventStream> context) {
         return StreamWorkflow.state(context).deadLetterTopic();
+    }
+
+    @Override
+    public ReconcileResult<KafkaTopic> reconcile(EventStream stream, Context<EventStream> context) {
+        ReconcileResult<KafkaTopic> result = super.reconcile(stream, context);
+        StreamWorkflow.passed(context, stream, ReconcileSteps.Step.TOPICS);
+        return result;
     }
 }

@@ -15,7 +15,10 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.events.PulseEvents;
+import dev.pulse.operator.health.StreamHealth;
 import dev.pulse.operator.health.StreamProbes;
+import dev.pulse.operator.status.HealthObservation;
+import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.operator.metrics.PulseMetrics;
 import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
@@ -52,6 +55,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
@@ -92,9 +96,12 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final UpgradeBatch batch;
     private final MalformedRecordsNotice malformedNotice;
     private final ServingStoreCheck servingStore;
+    private final ReconcileSteps steps;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
-            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore) {
+            PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore,
+            ReconcileSteps steps) {
+        this.steps = steps;
         this.servingStore = servingStore;
         this.malformedNotice = new MalformedRecordsNotice(clock);
         this.batch = batch;
@@ -126,7 +133,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     @Override
     public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
         StreamState state = compiler.compile(stream, context);
-        StreamWorkflow.put(context, state);
+        StreamWorkflow.put(context, state, steps);
         var deployed = StreamCompiler.deployedPlans(context).values();
         String key = stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName();
         Duration hold = state.deployable() ? batch.holdFor(key, deployed, state.plans()) : Duration.ZERO;
@@ -136,6 +143,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             servingTables.retire(changes.analyses().stream().filter(c -> c.type() == AnalysisChange.Type.Removed).toList());
             // only when the analyses' tables or catalog rows change; a change that needs no new table goes on while PostgreSQL is down
             servingTables.apply(key, state.plans(), deployed);
+            steps.passed(stream, ReconcileSteps.Step.TABLES);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             probes.track(stream, state.plans());
         }
@@ -146,7 +154,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         if (observation.validity() == Validity.VALID) {
             observation = new StreamObservation(observation.validity(), observation.validityMessage(), observation.blockedReason(),
                     observation.blockedMessage(), observation.desiredPlanHash(), observation.pipeline(),
-                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null));
+                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state));
         }
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
@@ -162,6 +170,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
             events.warning(stream, MalformedRecordsNotice.REASON, notice);
         }
         EventStreamStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation, input);
+        steps.passed(stream, ReconcileSteps.Step.STATUS);
         UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
         if (!hold.isZero()) {
             // more changes may follow within the batch window: roll the pipelines out once, then
@@ -207,6 +216,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         return probes.input(stream.getMetadata().getNamespace(), stream.getMetadata().getName())
                 .filter(r -> r.topic().equals(topic) && r.since().equals(since))
                 .map(InputStatuses::of).orElse(null);
+    }
+
+    /**
+     * What the stream's latest probe round saw of its shared pipeline (its consumer group's lag,
+     * whether Kafka and the catalog answered, how old the round is), or null when not probed yet.
+     */
+    private HealthObservation health(EventStream stream, StreamState state) {
+        Optional<PipelinePlan> plan = state.plan(PlanCompiler.pipelineName(stream));
+        Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
+        if (plan.isEmpty() || round.isEmpty()) {
+            return null;
+        }
+        StreamHealth h = round.get();
+        return new HealthObservation(h.asOf(), h.lag().get(plan.get().stream().consumerGroup()), null, h.freshnessError(),
+                HealthObservation.DEFAULT_OBJECTIVE, Duration.ZERO, 0, AnalysisLimits.DEFAULT_MAX_GROUPS, probes.now(), probes.stalledAfter());
     }
 
     /** When the FlinkDeployment's current job started, as the Flink operator reports it (epoch millis), or null. */

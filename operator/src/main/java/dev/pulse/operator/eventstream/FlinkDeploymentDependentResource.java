@@ -4,6 +4,7 @@ import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -33,5 +34,12 @@ public class FlinkDeploymentDependentResource extends KubernetesDependentResourc
     public Map<String, FlinkDeployment> getSecondaryResources(EventStream stream, Context<EventStream> context) {
         return context.getSecondaryResourcesAsStream(FlinkDeployment.class)
                 .collect(Collectors.toMap(fd -> fd.getMetadata().getName(), fd -> fd, (a, b) -> a));
+    }
+
+    @Override
+    public ReconcileResult<FlinkDeployment> reconcile(EventStream stream, Context<EventStream> context) {
+        ReconcileResult<FlinkDeployment> result = super.reconcile(stream, context);
+        StreamWorkflow.passed(context, stream, ReconcileSteps.Step.PIPELINE);
+        return result;
     }
 }

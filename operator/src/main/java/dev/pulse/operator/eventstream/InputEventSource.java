@@ -9,8 +9,9 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.Set;
 
 /**
- * Reconciles an EventStream after a probe round in which the count of its dead-letter records
- * changed, so {@code status.input} follows them; a round that found nothing new wakes nobody.
+ * Reconciles an EventStream after each probe round of it, so its {@code status.lag} and
+ * {@code Probing} follow the rounds, and after a round in which the count of its dead-letter
+ * records changed, so {@code status.input} follows them.
  */
 final class InputEventSource extends AbstractEventSource<InputReading, EventStream> {
     static final String NAME = "input";
@@ -18,6 +19,7 @@ final class InputEventSource extends AbstractEventSource<InputReading, EventStre
     InputEventSource(StreamProbes probes) {
         super(InputReading.class, NAME);
         probes.addInputListener(this::onChange);
+        probes.addListener(round -> onChange(round.namespace() + "/" + round.stream(), null));
     }
 
     private void onChange(String key, InputReading reading) {

@@ -5,6 +5,7 @@ import dev.pulse.operator.platform.OwnedKafkaTopicDependentResource;
 import dev.pulse.operator.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
@@ -24,6 +25,13 @@ public class InputTopicDependentResource extends OwnedKafkaTopicDependentResourc
     @Override
     protected KafkaTopic desired(EventStream stream, Context<EventStream> context) {
         return StreamWorkflow.state(context).inputTopic();
+    }
+
+    @Override
+    public ReconcileResult<KafkaTopic> reconcile(EventStream stream, Context<EventStream> context) {
+        ReconcileResult<KafkaTopic> result = super.reconcile(stream, context);
+        StreamWorkflow.passed(context, stream, ReconcileSteps.Step.TOPICS);
+        return result;
     }
 
     /** Reconcile precondition: the stream's topic is not external. */

@@ -5,6 +5,7 @@ import dev.pulse.operator.render.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -32,5 +33,12 @@ public class PlanConfigMapDependentResource extends KubernetesDependentResource<
                 .filter(cm -> cm.getMetadata().getLabels() != null && cm.getMetadata().getLabels().containsKey(Labels.PIPELINE)
                         && Labels.ROLE_PLAN.equals(cm.getMetadata().getLabels().get(Labels.ROLE)))
                 .collect(Collectors.toMap(cm -> cm.getMetadata().getLabels().get(Labels.PIPELINE), cm -> cm, (a, b) -> a));
+    }
+
+    @Override
+    public ReconcileResult<ConfigMap> reconcile(EventStream stream, Context<EventStream> context) {
+        ReconcileResult<ConfigMap> result = super.reconcile(stream, context);
+        StreamWorkflow.passed(context, stream, ReconcileSteps.Step.CONFIG_MAPS);
+        return result;
     }
 }

@@ -124,6 +124,11 @@ public class ServingTables {
         }
     }
 
+    /** Forgets which schemas were applied, as a restarted operator has: the next reconcile of each stream applies its schema again. */
+    void forgetApplied() {
+        applied.clear();
+    }
+
     /** What the schema changes depend on: every analysis plan of the stream (tables, rollups, catalog row). */
     static String key(List<PipelinePlan> plans) {
         return PlanJson.sha256(plans.stream().flatMap(p -> p.analyses().stream()).sorted(Comparator.comparing(AnalysisPlan::id)).toList());

@@ -26,6 +26,7 @@ public class PulseMetrics {
     public static final String LAG_SECONDS = "pulse_analysis_lag_seconds";
     public static final String FRESHNESS_SECONDS = "pulse_analysis_freshness_seconds";
     public static final String FRESHNESS_OBJECTIVE_SECONDS = "pulse_analysis_freshness_objective_seconds";
+    public static final String LATEST_FINAL_WINDOW_END = "pulse_analysis_latest_final_window_end_seconds";
     public static final String DRIFT_RATIO = "pulse_analysis_drift_ratio";
     public static final String DRIFT_TOLERANCE_RATIO = "pulse_analysis_drift_tolerance_ratio";
     public static final String AUTHORITATIVE = "pulse_analysis_authoritative";
@@ -40,6 +41,8 @@ public class PulseMetrics {
             Map.entry(LAG_RECORDS, "Records the pipeline's consumer group is behind the end of the stream's topic, summed over partitions (status.lag.records)"),
             Map.entry(LAG_SECONDS, "Estimated seconds the pipeline is behind its topic, the largest over partitions (status.lag.seconds)"),
             Map.entry(FRESHNESS_SECONDS, "Seconds between now and the end of the latest final window in the serving store (status.freshness.secondsBehind)"),
+            Map.entry(LATEST_FINAL_WINDOW_END, "End of the latest final window in the serving store, Unix epoch seconds "
+                    + "(status.freshness.latestFinalWindowEnd): alerts compare it with time(), so they hold when the operator stalls"),
             Map.entry(FRESHNESS_OBJECTIVE_SECONDS, "The largest freshness still Fresh: spec.freshnessObjective plus allowedLateness and the stream's maxOutOfOrderness"),
             Map.entry(DRIFT_RATIO, "Relative error |streaming - batch| / |batch| of the latest compared day (status.drift.relativeError)"),
             Map.entry(DRIFT_TOLERANCE_RATIO, "spec.reconciliation.tolerance.relative (default 0.005)"),
@@ -75,6 +78,7 @@ public class PulseMetrics {
         set(id, LAG_SECONDS, status.getLag() == null ? null : number(status.getLag().getSeconds()));
         set(id, FRESHNESS_SECONDS, status.getFreshness() == null ? null : number(status.getFreshness().getSecondsBehind()));
         set(id, FRESHNESS_OBJECTIVE_SECONDS, number(freshnessObjectiveSeconds));
+        set(id, LATEST_FINAL_WINDOW_END, status.getFreshness() == null ? null : epochSeconds(status.getFreshness().getLatestFinalWindowEnd()));
         set(id, DRIFT_RATIO, status.getDrift() == null ? null : status.getDrift().getRelativeError());
         set(id, DRIFT_TOLERANCE_RATIO, driftTolerance);
         set(id, AUTHORITATIVE, driftTolerance == null ? null
@@ -141,6 +145,17 @@ public class PulseMetrics {
 
     private static Tags tags(Id id) {
         return Tags.of("namespace", id.namespace(), "kind", id.kind(), "name", id.name());
+    }
+
+    private static Double epochSeconds(String instant) {
+        if (instant == null || instant.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(instant).toEpochMilli() / 1000.0;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Double number(Number n) {

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -29,15 +30,27 @@ public class ServingDatabase {
 
     /** A connection whose connect, login and reads time out after {@code pulse.jdbc.connect-timeout}. */
     public Connection connect() throws SQLException {
+        return open(jdbc.url().orElseThrow(), jdbc.user(), jdbc.password(), jdbc.connectTimeout(),
+                jdbc.statementTimeout().plus(jdbc.connectTimeout()));
+    }
+
+    /**
+     * A connection to any PostgreSQL the operator reads (the serving database, a batch source) with
+     * timeouts on the TCP connect and the whole login ({@code connectTimeout}) and on every socket
+     * read ({@code readTimeout}), so a database whose processes stopped fails the call instead of
+     * holding the thread forever. Drivers other than PostgreSQL's ignore the properties.
+     */
+    public static Connection open(String url, Optional<String> user, Optional<String> password, Duration connectTimeout,
+            Duration readTimeout) throws SQLException {
         Properties p = new Properties();
-        jdbc.user().ifPresent(u -> p.setProperty("user", u));
-        jdbc.password().ifPresent(pw -> p.setProperty("password", pw));
-        String seconds = Long.toString(seconds(jdbc.connectTimeout()));
+        user.ifPresent(u -> p.setProperty("user", u));
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        String seconds = Long.toString(seconds(connectTimeout));
         // PostgreSQL's driver: TCP connect, the whole login, and every socket read
         p.setProperty("connectTimeout", seconds);
         p.setProperty("loginTimeout", seconds);
-        p.setProperty("socketTimeout", seconds(jdbc.statementTimeout().plus(jdbc.connectTimeout())) + "");
-        return DriverManager.getConnection(jdbc.url().orElseThrow(), p);
+        p.setProperty("socketTimeout", Long.toString(seconds(readTimeout)));
+        return DriverManager.getConnection(url, p);
     }
 
     /** A connection for schema changes: as {@link #connect()}, with {@code lock_timeout} and {@code statement_timeout} set. */

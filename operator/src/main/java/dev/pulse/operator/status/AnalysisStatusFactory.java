@@ -114,6 +114,7 @@ public class AnalysisStatusFactory {
         pipeline.setJobState(o.pipeline().jobState());
         pipeline.setPlanHash(o.pipeline().planHash());
         pipeline.setReconciledPlanHash(o.pipeline().reconciledPlanHash());
+        PipelineRestarts.of(previous == null ? null : previous.getPipeline(), o.pipeline()).applyTo(pipeline);
         pipeline.setAnalysisId(o.deployedAnalysisId());
         next.setPipeline(pipeline);
         return next;

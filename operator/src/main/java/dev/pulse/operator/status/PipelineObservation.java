@@ -22,9 +22,15 @@ import org.apache.flink.kubernetes.operator.api.status.CommonStatus;
  * @param suspendRequested whether its spec asks for the job to be suspended
  * @param error the Flink operator's error message, or null
  * @param reconciled what the Flink operator reports it has acted on, or null when it reports nothing yet
+ * @param jobStartTime when the job started (RFC 3339, from {@code status.jobStatus.startTime}), or null
  */
 public record PipelineObservation(String flinkDeployment, Presence presence, String lifecycleState, String jobState,
-        String planHash, boolean suspendRequested, String error, Reconciled reconciled) {
+        String planHash, boolean suspendRequested, String error, Reconciled reconciled, String jobStartTime) {
+
+    public PipelineObservation(String flinkDeployment, Presence presence, String lifecycleState, String jobState,
+            String planHash, boolean suspendRequested, String error, Reconciled reconciled) {
+        this(flinkDeployment, presence, lifecycleState, jobState, planHash, suspendRequested, error, reconciled, null);
+    }
 
     /** Whether there is a FlinkDeployment to look at. */
     public enum Presence {
@@ -96,7 +102,17 @@ public record PipelineObservation(String flinkDeployment, Presence presence, Str
         ResourceLifecycleState lifecycle = reportedLifecycleState(status);
         String job = status.getJobStatus() == null || status.getJobStatus().getState() == null ? null : status.getJobStatus().getState().name();
         return new PipelineObservation(name, Presence.PRESENT, lifecycle == null ? null : lifecycle.name(), job, hash, suspend,
-                status.getError(), Reconciled.of(fd));
+                status.getError(), Reconciled.of(fd), startTime(status.getJobStatus()));
+    }
+
+    /** The job's start (epoch milliseconds in the Flink operator's status) as RFC 3339, or null. */
+    private static String startTime(org.apache.flink.kubernetes.operator.api.status.JobStatus job) {
+        String start = job == null ? null : job.getStartTime();
+        try {
+            return start == null || start.isBlank() ? null : java.time.Instant.ofEpochMilli(Long.parseLong(start.trim())).toString();
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The plan hash of the spec the Flink operator last reconciled, or null. */

@@ -12,9 +12,17 @@ package dev.pulse.operator.status;
  * @param pipeline the shared pipeline's FlinkDeployment
  * @param topics the KafkaTopics the operator manages for the stream (input unless external, dead letters), as Strimzi reports them
  * @param servingUnavailable why the serving database cannot be used now, or null when it answers
+ * @param health what the stream's latest probe round saw of its shared pipeline (its lag, whether the
+ *     round read Kafka and the catalog, how old it is), or null to keep {@code status.lag} and {@code Probing} as they are
  */
 public record StreamObservation(Validity validity, String validityMessage, String blockedReason, String blockedMessage,
-        String desiredPlanHash, PipelineObservation pipeline, java.util.List<TopicObservation> topics, String servingUnavailable) {
+        String desiredPlanHash, PipelineObservation pipeline, java.util.List<TopicObservation> topics, String servingUnavailable,
+        HealthObservation health) {
+
+    public StreamObservation(Validity validity, String validityMessage, String blockedReason, String blockedMessage, String desiredPlanHash,
+            PipelineObservation pipeline, java.util.List<TopicObservation> topics, String servingUnavailable) {
+        this(validity, validityMessage, blockedReason, blockedMessage, desiredPlanHash, pipeline, topics, servingUnavailable, null);
+    }
 
     public StreamObservation(Validity validity, String validityMessage, String blockedReason, String blockedMessage, String desiredPlanHash,
             PipelineObservation pipeline) {

@@ -64,6 +64,14 @@ public class StreamStatusFactory {
         if (topics != null) {
             conditions.add(topics);
         }
+        if (o.health() != null) {
+            // the shared pipeline's lag and Probing, as an analysis of it shows them (the same assessment); never Ready
+            HealthAssessment health = HealthAssessment.of(previous, running, o.health());
+            next.setLag(health.lag());
+            if (health.probing() != null) {
+                conditions.add(health.probing());
+            }
+        }
         next.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, clock.instant()));
         PipelineStatus pipeline = new PipelineStatus();
         pipeline.setFlinkDeployment(o.pipeline().flinkDeployment());
@@ -71,6 +79,7 @@ public class StreamStatusFactory {
         pipeline.setJobState(o.pipeline().jobState());
         pipeline.setPlanHash(o.pipeline().planHash());
         pipeline.setReconciledPlanHash(o.pipeline().reconciledPlanHash());
+        PipelineRestarts.of(previous == null ? null : previous.getPipeline(), o.pipeline()).applyTo(pipeline);
         next.setPipeline(pipeline);
         return next;
     }

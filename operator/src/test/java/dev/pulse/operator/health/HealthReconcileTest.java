@@ -148,6 +148,12 @@ class HealthReconcileTest {
         // objective 60 s + one 1m window step + allowed lateness 1m + out-of-orderness 30 s
         assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.FRESHNESS_OBJECTIVE_SECONDS)).isEqualTo(210.0);
 
+        // the stream shows its shared pipeline's lag too, and that its probes work
+        EventStream streamLagging = eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                st -> st.getStatus() != null && st.getStatus().getLag() != null && st.getStatus().getLag().getRecords() > 400);
+        assertThat(streamLagging.getStatus().getLag().getRecords()).isLessThanOrEqualTo(500L);
+        assertThat(condition(streamLagging.getStatus(), Condition.PROBING).getReason()).isEqualTo("Probed");
+
         // lag grows while nothing commits
         produce(1000);
         eventually().until(() -> metric(ns), m -> m.getStatus().getLag().getRecords() > 1400);
@@ -160,6 +166,8 @@ class HealthReconcileTest {
         Metric fresh = eventually().until(() -> metric(ns), m -> Long.valueOf(0).equals(m.getStatus().getLag().getRecords())
                 && "True".equals(condition(m.getStatus(), Condition.FRESH).getStatus()));
         assertThat(fresh.getStatus().getFreshness().getSecondsBehind()).isLessThan(150L);
+        eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                st -> Long.valueOf(0).equals(st.getStatus().getLag().getRecords()));
         assertThat(condition(fresh.getStatus(), Condition.READY).getStatus()).isEqualTo("True");
         assertThat(metrics.value(ns, "Metric", "orders", PulseMetrics.PIPELINE_UP)).isEqualTo(1.0);
 
@@ -524,6 +532,10 @@ class HealthReconcileTest {
         assertThat(afresh.getStatus().getInput().getMalformedTotal()).isZero();
         assertThat(afresh.getStatus().getInput().getMalformed()).isEmpty();
         assertThat(afresh.getStatus().getInput().getLast()).isNull();
+        // the same plan's job started again: one restart, in the stream's and its analysis's status
+        assertThat(afresh.getStatus().getPipeline().getRestarts()).isEqualTo(1L);
+        assertThat(afresh.getStatus().getPipeline().getJobStartTime()).isEqualTo(restarted.toString());
+        eventually().until(() -> metric(ns), m -> Long.valueOf(1).equals(m.getStatus().getPipeline().getRestarts()));
     }
 
     private static KafkaProducer<byte[], byte[]> deadLetterProducer() {

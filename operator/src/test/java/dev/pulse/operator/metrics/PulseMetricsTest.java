@@ -28,6 +28,7 @@ class PulseMetricsTest {
         s.setLag(lag);
         FreshnessStatus f = new FreshnessStatus();
         f.setSecondsBehind(95L);
+        f.setLatestFinalWindowEnd("2026-01-01T00:01:00Z");
         s.setFreshness(f);
         DriftStatus d = new DriftStatus();
         d.setRelativeError(0.01);
@@ -40,6 +41,8 @@ class PulseMetricsTest {
                 "pulse_analysis_lag_seconds{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 14.0",
                 "pulse_analysis_freshness_seconds{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 95.0",
                 "pulse_analysis_freshness_objective_seconds{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 150.0",
+                // 2026-01-01T00:01:00Z in Unix seconds
+                "pulse_analysis_latest_final_window_end_seconds{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 1.76722566E9",
                 "pulse_analysis_drift_ratio{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 0.01",
                 "pulse_analysis_drift_tolerance_ratio{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 0.005",
                 "pulse_analysis_authoritative{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 0.0",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pulse.api.plan.AnalysisKind;
+import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.v1alpha1.common.Condition;
@@ -12,8 +14,10 @@ import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
+import dev.pulse.operator.eventstream.ReconcileSteps;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.testsupport.ConflictRetry;
+import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -27,7 +31,12 @@ import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * ServingStoreUnavailable on the stream and its analyses, a suspend still works meanwhile (no
  * schema change is needed for it), and once PostgreSQL answers again Ready turns True without any
  * new event or edit (the maximum reconciliation interval, here 2 s). A KafkaTopic Strimzi refuses
- * shows in the stream's TopicReady with Strimzi's reason and message.
+ * shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
+ * a reconcile converges, and serving.retention is enforced on a schedule.
  */
 @QuarkusTest
 @TestProfile(ServingOutageTest.Quick.class)
@@ -59,6 +69,7 @@ class ServingOutageTest {
             }
             c.put("pulse.jdbc.check-interval", "1s");
             c.put("pulse.jdbc.connect-timeout", "2s");
+            c.put("pulse.serving.retention-interval", "1s");
             return c;
         }
     }
@@ -96,15 +107,7 @@ class ServingOutageTest {
     @Test
     void aServingOutageShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
         String ns = namespace("outage");
-        create(ns, EventStream.class, STREAM.formatted("true"));
-        create(ns, Metric.class, METRIC);
-        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
-                .orElseThrow();
-        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
-        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
-        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
-        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        FlinkOperatorStatus flink = readyStreamAndMetric(ns);
 
         // PostgreSQL refuses connections: within a reconcile interval both say so, the database's own words never
         GatedPostgres.gate.refuse();
@@ -115,15 +118,7 @@ class ServingOutageTest {
         eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
 
         // a suspend and a resume need no schema change: they reach the FlinkDeployment while PostgreSQL is down
-        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
-        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
-        flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
-        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
-        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
-        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
-        // the pipeline runs again, the store is still down: that outranks it
-        Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
-        assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+        Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
 
         // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
         long metricGeneration = stillDown.getMetadata().getGeneration();
@@ -133,6 +128,112 @@ class ServingOutageTest {
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
         assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    /**
+     * PostgreSQL hung rather than refusing: its processes stopped (SIGSTOP), so connections open but
+     * nothing answers. Every call of the operator to it times out (connect, login, reads), so the
+     * reconciles go on: Ready=False ServingStoreUnavailable, a suspend still reaches the
+     * FlinkDeployment, and once the processes run again (SIGCONT) Ready turns True without an edit.
+     */
+    @Test
+    void aHungServingStoreShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
+        String ns = namespace("hung");
+        FlinkOperatorStatus flink = readyStreamAndMetric(ns);
+        long metricGeneration;
+        long streamGeneration;
+
+        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
+            assertThat(hung.pids()).hasSizeGreaterThan(1); // the postmaster and its background processes
+            Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+            assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
+            assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database");
+            eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+
+            // no reconcile waits on the hung database: a suspend reaches the FlinkDeployment, and a resume
+            Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
+            metricGeneration = stillDown.getMetadata().getGeneration();
+            streamGeneration = stream(ns).getMetadata().getGeneration();
+        }
+
+        // the processes run again; nobody touches anything: Ready again by the periodic reconcile alone
+        Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
+        assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+    }
+
+    /** A stream and its Metric, deployed, their pipeline running as the Flink operator reports it, both Ready. */
+    private FlinkOperatorStatus readyStreamAndMetric(String ns) {
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+        FlinkOperatorStatus flink = new FlinkOperatorStatus(client);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+        eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
+        return flink;
+    }
+
+    /**
+     * Suspends and resumes the stream while the serving store is down: both reach the FlinkDeployment
+     * (no schema change is needed); once the pipeline runs again the store, still down, outranks it.
+     */
+    private Metric suspendAndResumeWhileTheStoreIsDown(String ns, FlinkOperatorStatus flink) {
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(true));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.SUSPENDED);
+        flink.reconciled(ns, PIPELINE, "SUSPENDED", "FINISHED");
+        ConflictRetry.edit(client.resources(EventStream.class).inNamespace(ns).withName("shop-events"), s -> s.getSpec().setSuspend(false));
+        eventually().until(() -> pipeline(ns).getSpec().getJob().getState(), s -> s == JobState.RUNNING);
+        flink.reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+        Metric stillDown = eventually().until(() -> metric(ns), m -> "Running".equals(reason(m.getStatus(), Condition.PIPELINE_RUNNING)));
+        assertThat(reason(stillDown.getStatus(), Condition.READY)).isEqualTo("ServingStoreUnavailable");
+        return stillDown;
+    }
+
+    @Inject
+    ReconcileSteps steps;
+
+    /**
+     * The operator dies after each step of a stream's first reconcile in turn (its serving tables,
+     * KafkaTopics, ConfigMaps, FlinkDeployment, status) and the next reconcile, as a restarted
+     * operator's, starts from what it finds: it converges to one of each object, the deployed plan
+     * the one compiled, one catalog row, and a true status.
+     */
+    @Test
+    void aCrashAfterAnyStepOfAReconcileConvergesToTheSameObjectsWithoutDuplicates() throws Exception {
+        for (ReconcileSteps.Step step : ReconcileSteps.Step.values()) {
+            String ns = namespace("crash-" + step.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            steps.crashAfter(ns + "/shop-events", step);
+            create(ns, EventStream.class, STREAM.formatted("false"));
+            create(ns, Metric.class, METRIC);
+            eventually().until(() -> steps.crashed(ns + "/shop-events"), s -> s == step);
+
+            PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                    .orElseThrow();
+            eventually().until(() -> pipeline(ns), fd -> fd != null && plan.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+            new FlinkOperatorStatus(client).reconciled(ns, PIPELINE, "STABLE", "RUNNING");
+            eventually().until(() -> client.resources(KafkaTopic.class).inNamespace(ns).list().getItems().size(), n -> n == 2);
+            for (KafkaTopic t : client.resources(KafkaTopic.class).inNamespace(ns).list().getItems()) {
+                topicStatus(ns, t.getMetadata().getName(), "True", null, null);
+            }
+            EventStream stream = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY)
+                    && s.getStatus().getObservedGeneration() != null);
+            Metric metric = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
+
+            assertThat(client.resources(KafkaTopic.class).inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(t -> t.getMetadata().getName()).containsExactlyInAnyOrder("outage-events", "outage-events.dlq");
+            assertThat(client.configMaps().inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(cm -> cm.getMetadata().getLabels().get(Labels.ROLE)).containsExactlyInAnyOrder("plan", "dashboard");
+            assertThat(client.resources(FlinkDeployment.class).inNamespace(ns).list().getItems()).as(step.name())
+                    .extracting(fd -> fd.getMetadata().getName()).containsExactly(PIPELINE);
+            assertThat(plan(ns).orElseThrow().jobHash()).as(step.name()).isEqualTo(plan.jobHash());
+            assertThat(stream.getStatus().getObservedGeneration()).isEqualTo(stream.getMetadata().getGeneration());
+            assertThat(metric.getStatus().getObservedGeneration()).isEqualTo(metric.getMetadata().getGeneration());
+            assertThat(catalogStatuses(ns)).as(step.name()).containsExactly("active");
+        }
     }
 
     @Inject
@@ -152,6 +253,51 @@ class ServingOutageTest {
         client.resources(Metric.class).inNamespace(ns).withName("orders").delete();
         // its stream has no analysis left: the version is retired all the same (its table is kept)
         eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("retired")));
+    }
+
+    /** The operator enforces serving.retention by itself, on its schedule (here every second): expired rows go, the others stay. */
+    @Test
+    void expiredRowsAreDeletedOnTheRetentionSchedule() throws Exception {
+        String ns = namespace("expiry");
+        create(ns, EventStream.class, STREAM.formatted("true"));
+        create(ns, Metric.class, METRIC + "  serving: {retention: 1d}\n");
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        assertThat(orders.serving().retentionMs()).isEqualTo(Duration.ofDays(1).toMillis());
+        eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("active")));
+        TableLayout table = TableLayout.of(orders);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant expired = now.minus(3, ChronoUnit.DAYS);
+        Instant kept = now.minus(1, ChronoUnit.HOURS);
+        try (Connection c = serving.connect()) {
+            for (Instant end : List.of(expired, kept)) {
+                try (PreparedStatement p = c.prepareStatement(table.upsertSql())) {
+                    p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
+                    p.setTimestamp(2, Timestamp.from(end));
+                    p.setString(3, "ios");
+                    p.setDouble(4, 1);
+                    p.setObject(5, null);
+                    p.setObject(6, null);
+                    p.setBoolean(7, true);
+                    p.executeUpdate();
+                }
+            }
+        }
+        List<Instant> left = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> windowEnds(table), ends -> ends.size() == 1);
+        assertThat(left).containsExactly(kept);
+    }
+
+    private List<Instant> windowEnds(TableLayout table) throws java.sql.SQLException {
+        List<Instant> out = new java.util.ArrayList<>();
+        try (Connection c = serving.connect(); var s = c.prepareStatement("SELECT window_end FROM " + table.qualifiedName() + " ORDER BY 1");
+                var r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getTimestamp(1).toInstant());
+            }
+        }
+        return out;
     }
 
     private List<String> catalogStatuses(String ns) throws java.sql.SQLException {

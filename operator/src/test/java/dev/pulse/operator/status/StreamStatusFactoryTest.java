@@ -63,6 +63,46 @@ class StreamStatusFactoryTest {
         assertThat(down.condition(Condition.READY).orElseThrow().getReason()).isEqualTo("ServingStoreUnavailable");
     }
 
+    private static StreamObservation probed(HealthObservation health) {
+        return new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING, java.util.List.of(), null, health);
+    }
+
+    private static HealthObservation round(Instant asOf, dev.pulse.operator.health.LagReading lag, Instant now) {
+        return new HealthObservation(asOf, lag, null, null, HealthObservation.DEFAULT_OBJECTIVE, java.time.Duration.ZERO, 0, 10_000, now,
+                java.time.Duration.ofSeconds(70));
+    }
+
+    /** The shared pipeline's lag and Probing, as its analyses show them; a failed or stalled round keeps the lag, stale, and Ready as it was. */
+    @Test
+    void theSharedPipelinesLagAndProbingFollowTheProbeRounds() {
+        var lag = new dev.pulse.operator.health.LagReading("pulse.shop-events", 1200L, 14L, true, T0, null);
+        EventStreamStatus s = at(T0).status(null, 1, probed(round(T0, lag, T0)));
+        assertThat(s.getLag().getRecords()).isEqualTo(1200L);
+        assertThat(s.getLag().getSeconds()).isEqualTo(14L);
+        assertThat(s.getLag().getAsOf()).isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(s.condition(Condition.PROBING).orElseThrow().getReason()).isEqualTo("Probed");
+        assertThat(s.condition(Condition.READY).orElseThrow().getStatus()).isEqualTo("True");
+
+        Instant later = T0.plusSeconds(30);
+        var failed = dev.pulse.operator.health.LagReading.failed("pulse.shop-events", later, "Timed out waiting for a node assignment");
+        EventStreamStatus f = at(later).status(s, 1, probed(round(later, failed, later)));
+        assertThat(f.condition(Condition.PROBING).orElseThrow().getStatus()).isEqualTo("False");
+        assertThat(f.condition(Condition.PROBING).orElseThrow().getReason()).isEqualTo("LagProbeFailed");
+        assertThat(f.getLag().getRecords()).isEqualTo(1200L);
+        assertThat(f.getLag().getStale()).isTrue();
+        assertThat(f.condition(Condition.READY).orElseThrow().getStatus()).isEqualTo("True");
+
+        // no round for longer than stalledAfter (70 s): ProbeStalled
+        EventStreamStatus stalled = at(T1).status(s, 1, probed(round(T0, lag, T0.plusSeconds(100))));
+        assertThat(stalled.condition(Condition.PROBING).orElseThrow().getReason()).isEqualTo("ProbeStalled");
+        assertThat(stalled.getLag().getStale()).isTrue();
+
+        // not probed (yet): lag and Probing stay as they were
+        EventStreamStatus kept = at(T1).status(s, 1, probed(null));
+        assertThat(kept.getLag()).isEqualTo(s.getLag());
+        assertThat(kept.condition(Condition.PROBING)).isEqualTo(s.condition(Condition.PROBING));
+    }
+
     @Test
     void blockedAndInvalidStreamsSayWhy() {
         EventStreamStatus blocked = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, "TemplateNotFound",

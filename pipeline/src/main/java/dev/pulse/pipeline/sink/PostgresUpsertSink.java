@@ -5,7 +5,6 @@ import dev.pulse.api.serving.TableLayout;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -88,14 +86,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
         }
 
         private void connect() throws SQLException {
-            Properties props = new Properties();
-            if (target.user() != null) {
-                props.setProperty("user", target.user());
-            }
-            if (target.password() != null) {
-                props.setProperty("password", target.password());
-            }
-            connection = DriverManager.getConnection(target.jdbcUrl(), props);
+            connection = ServingConnections.open(target.jdbcUrl(), target.user(), target.password());
             if (target.createTable()) {
                 // no operator created it (the embedded stack, tests): the one table, as the operator would
                 ServingSchema.createTable(connection, layout);

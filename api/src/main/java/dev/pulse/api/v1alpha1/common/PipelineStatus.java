@@ -29,4 +29,13 @@ public class PipelineStatus {
 
     @JsonPropertyDescription("Stable id of this analysis in the plan (kind, namespace, name and semantic hash).")
     private String analysisId;
+
+    @JsonPropertyDescription("When the running job started (RFC 3339), as the Flink operator reports it (status.jobStatus.startTime); "
+            + "absent while no job of the current plan has started.")
+    private String jobStartTime;
+
+    @JsonPropertyDescription("How many times the job of the current plan started again without a spec change (a failed job "
+            + "resubmitted, a JobManager failover), counted from the FlinkDeployment's job start time; 0 after each new plan and "
+            + "each resume. Restarts of failed tasks inside a running job are Flink's numRestarts metric, not counted here.")
+    private Long restarts;
 }
