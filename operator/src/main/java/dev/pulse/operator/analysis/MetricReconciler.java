@@ -27,7 +27,7 @@ import java.util.List;
     @Dependent(name = "result-topic", type = ResultTopicDependentResource.class,
             activationCondition = StrimziInstalled.class, reconcilePrecondition = ResultTopicDependentResource.Wanted.class)
 })
-@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(apiGroups = "flink.apache.org", resources = "flinkdeployments", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "pulse.dev", resources = "eventstreams", verbs = {"get", "list", "watch"})
