@@ -2,6 +2,9 @@ package dev.pulse.local;
 
 import dev.pulse.testsupport.ChildJvm;
 import dev.pulse.testsupport.EmbeddedKafka;
+import dev.pulse.testsupport.OwnerGarbageCollector;
+import dev.pulse.testsupport.TopicController;
+import dev.pulse.testsupport.WorkerThread;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -123,7 +126,8 @@ final class LocalStack {
         progress.step("operator", "starting (pid " + operator.pid() + ", log " + operator.log() + ")");
         CompletableFuture.runAsync(() -> readiness.awaitListening("operator", operator, operatorPort, 120));
 
-        started.add(new OwnerGarbageCollector(api.client(), progress).start());
+        started.add(new OwnerGarbageCollector(api.client(), PulseKinds.PULSE.stream().map(PulseKinds.Kind::context).toList(),
+                List.of(PulseKinds.KAFKA_TOPIC.context(), PulseKinds.FLINK_DEPLOYMENT.context()), progress).start());
         started.add(new TopicController(api.client(), kafka.bootstrapServers(), progress).start());
         progress.step("strimzi", "stand-in topic operator watching KafkaTopics");
 
