@@ -176,7 +176,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
                     + " (was " + servedBefore + ")");
         }
         metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
-        UpdateControl<A> control = StatusPatch.ifChanged(analysis, next);
+        UpdateControl<A> control = StatusPatch.ifChanged(analysis, next, context);
         Duration after = flink ? null : WAIT_FOR_FLINK;
         if (drift != null && drift.recheckAfter() != null && (after == null || drift.recheckAfter().compareTo(after) < 0)) {
             after = drift.recheckAfter();

@@ -177,7 +177,7 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
             events.warning(stream, MalformedRecordsNotice.REASON, notice);
         }
         EventStreamStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation, input);
-        UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
+        UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next, context);
         if (!hold.isZero()) {
             // more changes may follow within the batch window: roll the pipelines out once, then
             return control.rescheduleAfter(hold);
@@ -215,11 +215,7 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
         }
         String reason = e instanceof PipelineException pe ? pe.reason() : Reasons.RECONCILE_FAILED;
         EventStreamStatus next = statuses.failed(stream.getStatus(), stream.getMetadata().getGeneration(), reason, e.getMessage());
-        if (next.equals(stream.getStatus())) {
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
-        }
-        stream.setStatus(next);
-        return ErrorStatusUpdateControl.patchStatus(stream);
+        return StatusPatch.failed(stream, next, context);
     }
 
     /**

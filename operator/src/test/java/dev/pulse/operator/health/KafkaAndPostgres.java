@@ -31,6 +31,11 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
                 "pulse.batch-sources.\"warehouse\".password", "postgres");
     }
 
+    /** The broker, for tests in other packages. */
+    public static ChildKafka kafka() {
+        return kafka;
+    }
+
     @Override
     public void stop() {
         if (kafka != null) {
