@@ -121,11 +121,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     public UpdateControl<A> reconcile(A analysis, Context<A> context) {
         String ns = analysis.getMetadata().getNamespace();
         String streamName = StreamReference.streamOf(analysis);
-        Optional<EventStream> stream = streamName == null ? Optional.empty()
-                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, ns);
-        String pipeline = PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, streamName)), analysis);
-        Optional<PipelinePlan> deployed = AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS,
-                PlanConfigMapRenderer.name(pipeline), ns).flatMap(PlanConfigMapRenderer::plan);
+        Optional<EventStream> stream = stream(analysis, context);
+        String pipeline = pipeline(analysis, stream);
+        Optional<PipelinePlan> deployed = deployed(context, pipeline, ns);
         boolean flink = watchPipelines(context);
         PipelineObservation observed = !flink ? PipelineObservation.flinkNotInstalled(pipeline)
                 : AnalysisSources.get(context, FlinkDeployment.class, AnalysisSources.PIPELINES, pipeline, ns)
@@ -226,10 +224,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
      */
     private Optional<String> writer(A analysis, Context<A> context) {
         String ns = analysis.getMetadata().getNamespace();
-        String streamName = StreamReference.streamOf(analysis);
-        Optional<EventStream> stream = streamName == null ? Optional.empty()
-                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, ns);
-        String pipeline = PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, streamName)), analysis);
+        String pipeline = pipeline(analysis, stream(analysis, context));
         if (!watchPipelines(context)) {
             return Optional.empty();
         }
@@ -237,8 +232,7 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         if (fd.isEmpty()) {
             return Optional.empty();
         }
-        Optional<PipelinePlan> deployed = AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS,
-                PlanConfigMapRenderer.name(pipeline), ns).flatMap(PlanConfigMapRenderer::plan);
+        Optional<PipelinePlan> deployed = deployed(context, pipeline, ns);
         if (deployed.isEmpty() || deployed.get().analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName()).isPresent()) {
             return Optional.of("the plan of pipeline " + pipeline + " still holds it");
         }
@@ -251,6 +245,25 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             return Optional.of("the job of " + pipeline + " may still run an older plan");
         }
         return Optional.empty();
+    }
+
+    /** The stream the analysis reads, when it exists. */
+    private Optional<EventStream> stream(A analysis, Context<A> context) {
+        String streamName = StreamReference.streamOf(analysis);
+        return streamName == null ? Optional.empty()
+                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, analysis.getMetadata().getNamespace());
+    }
+
+    /** The pipeline that computes the analysis (named also when its stream does not exist). */
+    private String pipeline(A analysis, Optional<EventStream> stream) {
+        String ns = analysis.getMetadata().getNamespace();
+        return PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, StreamReference.streamOf(analysis))), analysis);
+    }
+
+    /** The plan the pipeline was given (its plan ConfigMap). */
+    private Optional<PipelinePlan> deployed(Context<A> context, String pipeline, String ns) {
+        return AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS, PlanConfigMapRenderer.name(pipeline), ns)
+                .flatMap(PlanConfigMapRenderer::plan);
     }
 
     @Override

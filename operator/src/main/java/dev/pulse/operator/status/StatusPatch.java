@@ -22,16 +22,7 @@ public final class StatusPatch {
 
     /** Patches {@code next} as the resource's status when it differs from the current one, else no update. */
     public static <S extends PulseStatus, R extends CustomResource<?, S>> UpdateControl<R> ifChanged(R resource, S next, Context<R> context) {
-        if (Objects.equals(next, resource.getStatus())) {
-            return UpdateControl.noUpdate();
-        }
-        boolean first = resource.getStatus() == null || resource.getStatus().getObservedGeneration() == null;
-        resource.setStatus(next);
-        if (first) {
-            PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(resource, context, r -> {
-                r.setStatus(next);
-                return r;
-            });
+        if (Objects.equals(next, resource.getStatus()) || writtenFirst(resource, next, context)) {
             return UpdateControl.noUpdate();
         }
         return UpdateControl.patchStatus(resource);
@@ -40,9 +31,17 @@ public final class StatusPatch {
     /** As {@link #ifChanged}, for a failed reconcile: patches {@code next} when it changed, and lets JOSDK retry. */
     public static <S extends PulseStatus, R extends CustomResource<?, S>> ErrorStatusUpdateControl<R> failed(R resource, S next,
             Context<R> context) {
-        if (Objects.equals(next, resource.getStatus())) {
+        if (Objects.equals(next, resource.getStatus()) || writtenFirst(resource, next, context)) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    /**
+     * Sets {@code next} on the resource; when the resource never had a status (no observedGeneration),
+     * writes it now as a merge patch of the whole stanza and says so.
+     */
+    private static <S extends PulseStatus, R extends CustomResource<?, S>> boolean writtenFirst(R resource, S next, Context<R> context) {
         boolean first = resource.getStatus() == null || resource.getStatus().getObservedGeneration() == null;
         resource.setStatus(next);
         if (first) {
@@ -50,8 +49,7 @@ public final class StatusPatch {
                 r.setStatus(next);
                 return r;
             });
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        return ErrorStatusUpdateControl.patchStatus(resource);
+        return first;
     }
 }
