@@ -164,12 +164,12 @@ public class StreamProbes {
 
     /**
      * Whether the topic exists in the stream's Kafka cluster; empty when the operator does not talk
-     * to Kafka ({@code pulse.probes.enabled=false}).
+     * to Kafka ({@code pulse.probes.enabled=false}) or does not check ({@code pulse.kafka.existing-topic-check=false}).
      *
      * @throws IllegalStateException when Kafka does not answer (its message says why, without addresses)
      */
     public Optional<Boolean> topicExists(EventStream stream, String topic) {
-        if (!config.probes().enabled() || lag == null) {
+        if (!config.probes().enabled() || !config.kafka().existingTopicCheck() || lag == null) {
             return Optional.empty();
         }
         try {
