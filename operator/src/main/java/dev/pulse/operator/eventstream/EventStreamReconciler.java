@@ -64,7 +64,9 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * or any analysis reading it changes. An invalid stream changes nothing: the workflow is invoked
  * only for a stream that compiles, so the last valid pipeline keeps running. Nor does a valid stream
  * whose pipelines cannot be rendered or must not run (a missing template, state that would not be
- * durable): Ready=False with the reason, a Warning Event, and what runs stays as it is.
+ * durable): Ready=False with the reason, a Warning Event, and what runs stays as it is. A stream
+ * without {@code kafka.external} that names a topic existing already is refused ({@link TopicAdoption});
+ * its deletion applies {@code spec.deletionPolicy} to its KafkaTopics ({@link #cleanup}).
  */
 @ControllerConfiguration(name = "eventstream")
 @Workflow(explicitInvocation = true, dependents = {
