@@ -26,6 +26,7 @@ import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.eventstream.ServingTables;
 import dev.pulse.operator.platform.TopicDisposal;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.status.AnalysisObservation;
 import dev.pulse.operator.status.Conditions;
 import dev.pulse.operator.status.AnalysisStatusFactory;
@@ -111,6 +112,11 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     /** The KafkaTopics the analysis owns (a Metric's result topic), for its TopicReady condition; none by default. */
     protected List<TopicObservation> topics(A analysis, Context<A> context) {
         return List.of();
+    }
+
+    /** Which KafkaTopics the analysis creates (a Metric's result topic), for its deletion; none by default. */
+    protected Optional<TopicOwner> topicOwner(A analysis) {
+        return Optional.empty();
     }
 
     /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
@@ -207,8 +213,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         if (!tables.isEmpty()) {
             done.add(tables);
         }
-        if (CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
-            done.addAll(TopicDisposal.dispose(context.getClient(), analysis, policy, t -> false));
+        Optional<TopicOwner> topics = topicOwner(analysis);
+        if (topics.isPresent() && CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
+            done.addAll(TopicDisposal.dispose(context.getClient(), analysis, topics.get(), policy, t -> false));
         }
         if (!done.isEmpty()) {
             events.normal(analysis, policy == DeletionPolicy.Delete ? Reasons.DATA_DELETED : Reasons.DATA_RETAINED,

@@ -17,9 +17,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.status.TopicObservation;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.List;
+import java.util.Optional;
 
 /** Metric → status, and its result KafkaTopic when {@code outputTopic: true}. */
 @ControllerConfiguration(name = "metric")
@@ -57,6 +59,11 @@ public class MetricReconciler extends AnalysisReconciler<Metric> {
     protected Double driftTolerance(Metric metric) {
         ReconciliationSpec spec = metric.getSpec().getReconciliation();
         return spec == null ? null : DayComparer.relativeTolerance(spec);
+    }
+
+    @Override
+    protected Optional<TopicOwner> topicOwner(Metric metric) {
+        return Optional.of(TopicOwner.metric(metric.getMetadata().getName()));
     }
 
     /** The result topic, when the Metric asks for one, as Strimzi reports it. */

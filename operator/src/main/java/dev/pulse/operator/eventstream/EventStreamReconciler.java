@@ -22,6 +22,7 @@ import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
 import dev.pulse.operator.platform.TopicDisposal;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.status.Conditions;
@@ -197,7 +198,8 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
         DeletionPolicy policy = DeletionPolicy.of(stream.getSpec().getDeletionPolicy());
         if (CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
             boolean external = Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal());
-            List<String> done = TopicDisposal.dispose(context.getClient(), stream, policy, t -> external && t.getMetadata().getLabels() != null
+            List<String> done = TopicDisposal.dispose(context.getClient(), stream, TopicOwner.stream(stream.getMetadata().getName()), policy,
+                    t -> external && t.getMetadata().getLabels() != null
                     && Labels.ROLE_INPUT_TOPIC.equals(t.getMetadata().getLabels().get(Labels.ROLE)));
             if (!done.isEmpty()) {
                 events.normal(stream, policy == DeletionPolicy.Delete ? Reasons.DATA_DELETED : Reasons.DATA_RETAINED,

@@ -3,7 +3,7 @@ package dev.pulse.operator.eventstream;
 import dev.pulse.api.compile.Problem;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.health.StreamProbes;
-import dev.pulse.operator.platform.TopicDisposal;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.status.Reasons;
@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * Whether a stream that is not {@code kafka.external} may create its input KafkaTopic, and so
  * manage the topic (its configuration, and its deletion under {@code deletionPolicy: Delete}).
- * It may when the topic is its own: a KafkaTopic it owns, or one a deleted stream of the same name
- * released (re-adopted). It may not when the topic exists already: another KafkaTopic in the
+ * It may when the topic is its own: a KafkaTopic Pulse created for a stream of this name and did
+ * not release ({@link TopicOwner}), or one a deleted stream of the same name released (taken back). It may not when the topic exists already: another KafkaTopic in the
  * namespace names it, or (when the operator talks to Kafka, {@code pulse.probes.enabled}) the topic
  * exists in Kafka. Such a stream is refused ({@code spec.kafka.topic}, {@code spec.kafka.external}):
  * an existing topic is read only when the stream says it is external, and then never changed.
@@ -36,9 +36,10 @@ public class TopicAdoption {
      * @throws KafkaUnavailable when the topic might exist but Kafka does not say
      */
     public Optional<Problem> check(EventStream stream, KafkaTopic wanted, Context<EventStream> context) {
-        String uid = stream.getMetadata().getUid();
+        TopicOwner ours = TopicOwner.stream(stream.getMetadata().getName());
         String name = wanted.getMetadata().getName();
-        if (context.getSecondaryResourcesAsStream(KafkaTopic.class).anyMatch(t -> name.equals(t.getMetadata().getName()) && ownedBy(t, uid))) {
+        if (context.getSecondaryResourcesAsStream(KafkaTopic.class)
+                .anyMatch(t -> name.equals(t.getMetadata().getName()) && ours.owns(t, stream))) {
             return Optional.empty();
         }
         String topic = wanted.getSpec().getTopicName();
@@ -48,7 +49,9 @@ public class TopicAdoption {
             if (!sameObject && !topic.equals(topicName(t))) {
                 continue;
             }
-            if (sameObject && (ownedBy(t, uid) || releasedBy(t, stream))) {
+            // its own, or one a deleted stream of this name released as its input topic: taken (back)
+            if (sameObject && (ours.owns(t, stream) || (ours.created(t) && TopicOwner.released(t)
+                    && Labels.ROLE_INPUT_TOPIC.equals(t.getMetadata().getLabels().get(Labels.ROLE))))) {
                 return Optional.empty();
             }
             return Optional.of(refused(stream, "KafkaTopic '" + t.getMetadata().getName() + "' in this namespace already manages topic '"
@@ -71,18 +74,6 @@ public class TopicAdoption {
         return new Problem(stream.getKind() + "/" + stream.getMetadata().getName(), stream.getMetadata().getNamespace(), "spec.kafka.topic",
                 what + ": set spec.kafka.external: true to read it (Pulse then never changes its configuration or deletes it), "
                         + "or name a new topic");
-    }
-
-    private static boolean ownedBy(KafkaTopic t, String uid) {
-        return uid != null && t.getMetadata().getOwnerReferences() != null
-                && t.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
-    }
-
-    /** Released by a deleted stream of this name, as its input topic: this stream takes it back. */
-    private static boolean releasedBy(KafkaTopic t, EventStream stream) {
-        var labels = t.getMetadata().getLabels();
-        return TopicDisposal.released(t) && stream.getMetadata().getName().equals(labels.get(Labels.STREAM))
-                && Labels.ROLE_INPUT_TOPIC.equals(labels.get(Labels.ROLE));
     }
 
     private static String topicName(KafkaTopic t) {

@@ -9,35 +9,36 @@ import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.Set;
 
 /**
- * A Strimzi KafkaTopic a Pulse resource owns: created and updated, mapped back to its owner through
- * the owner reference. The workflow never deletes it (Strimzi deletes a topic's records with its
- * KafkaTopic): only the owner's deletion does, per its deletionPolicy ({@link TopicDisposal}).
- * Subclasses say which topic is desired and when.
+ * A Strimzi KafkaTopic Pulse creates for a resource: created and updated, never deleted by the
+ * workflow (Strimzi deletes a topic's records with its KafkaTopic): only the resource's deletion
+ * does, per its deletionPolicy ({@link TopicDisposal}). It carries no owner reference
+ * ({@link TopicOwner}: the garbage collector must not delete it) and is mapped back to its resource
+ * through its labels. Subclasses say which topic is desired and when, and which label names the resource.
  */
 public abstract class OwnedKafkaTopicDependentResource<P extends HasMetadata> extends KubernetesDependentResource<KafkaTopic, P>
         implements Creator<KafkaTopic, P>, Updater<KafkaTopic, P>, SecondaryToPrimaryMapper<KafkaTopic> {
 
-    private final SecondaryToPrimaryMapper<KafkaTopic> owners;
+    private final String ownerLabel;
 
-    protected OwnedKafkaTopicDependentResource(Class<P> ownerKind) {
+    /** @param ownerLabel the label that names the resource the topic belongs to */
+    protected OwnedKafkaTopicDependentResource(String ownerLabel) {
         super(KafkaTopic.class);
-        this.owners = Mappers.fromOwnerReferences(ownerKind, false);
+        this.ownerLabel = ownerLabel;
     }
 
     @Override
     protected boolean addOwnerReference() {
-        return true;
+        return false;
     }
 
     /**
-     * A KafkaTopic that matches the desired spec is still updated when its owner does not own it or
-     * Strimzi does not manage it: a topic a deleted resource of the same name released is taken back
-     * (owner reference added, {@code strimzi.io/managed: "true"}).
+     * A KafkaTopic that matches the desired spec is still updated when Strimzi does not manage it (a
+     * topic a deleted resource of the same name released is taken back: {@code strimzi.io/managed:
+     * "true"}) or when it has an owner reference (topics of earlier Pulse releases lose it).
      */
     @Override
     public Matcher.Result<KafkaTopic> match(KafkaTopic actual, KafkaTopic desired, P primary, Context<P> context) {
@@ -45,23 +46,22 @@ public abstract class OwnedKafkaTopicDependentResource<P extends HasMetadata> ex
         if (!result.matched()) {
             return result;
         }
-        var meta = actual.getMetadata();
-        boolean owned = meta.getOwnerReferences() != null
-                && meta.getOwnerReferences().stream().anyMatch(r -> r.getUid().equals(primary.getMetadata().getUid()));
-        boolean managed = meta.getAnnotations() == null || !"false".equals(meta.getAnnotations().get(TopicRenderer.STRIMZI_MANAGED));
-        return owned && managed ? result : Matcher.Result.nonComputed(false);
+        var refs = actual.getMetadata().getOwnerReferences();
+        boolean owned = refs != null && !refs.isEmpty();
+        return owned || TopicOwner.released(actual) ? Matcher.Result.nonComputed(false) : result;
     }
 
-    /** An update also restores the owner reference (JOSDK's update keeps the actual object's metadata). */
+    /** An update also drops the owner references (JOSDK's update keeps the actual object's metadata). */
     @Override
     public KafkaTopic update(KafkaTopic actual, KafkaTopic desired, P primary, Context<P> context) {
-        KafkaTopic owned = context.getClient().getKubernetesSerialization().clone(actual);
-        owned.addOwnerReference(primary);
-        return super.update(owned, desired, primary, context);
+        KafkaTopic unowned = context.getClient().getKubernetesSerialization().clone(actual);
+        unowned.getMetadata().setOwnerReferences(new java.util.ArrayList<>());
+        return super.update(unowned, desired, primary, context);
     }
 
     @Override
     public Set<ResourceID> toPrimaryResourceIDs(KafkaTopic topic) {
-        return owners.toPrimaryResourceIDs(topic);
+        String owner = TopicOwner.ownerName(topic, ownerLabel);
+        return owner == null ? Set.of() : Set.of(new ResourceID(owner, topic.getMetadata().getNamespace()));
     }
 }

@@ -16,15 +16,16 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * What happens to the KafkaTopics a Pulse resource owns (an owner reference to it: the ones Pulse
- * created for it) when the resource is deleted, per its {@link DeletionPolicy}.
+ * What happens to the KafkaTopics a Pulse resource owns ({@link TopicOwner#owns}) when the
+ * resource is deleted, per its {@link DeletionPolicy}.
  *
  * <ul>
  *   <li>Retain: each is <em>released</em>, as Strimzi documents for keeping a topic while no longer
  *   managing it: annotated {@code strimzi.io/managed: "false"} (Strimzi's topic operator then leaves the
- *   topic alone, also when the KafkaTopic is deleted) and its owner reference removed (so Kubernetes'
- *   garbage collector does not delete it with its owner). The KafkaTopic stays, showing what was kept;
- *   deleting it later leaves the topic in Kafka. A resource re-created under the same name re-adopts it.</li>
+ *   topic alone, also when the KafkaTopic is deleted), and any owner reference to the resource removed
+ *   (topics of earlier Pulse releases have one; Kubernetes' garbage collector would delete them with
+ *   their owner). The KafkaTopic stays, showing what was kept; deleting it later leaves the topic in
+ *   Kafka. A resource re-created under the same name takes it back.</li>
  *   <li>Delete: each is deleted; Strimzi deletes the topic and its records.</li>
  * </ul>
  *
@@ -34,25 +35,20 @@ public final class TopicDisposal {
     private TopicDisposal() {
     }
 
-    /** The KafkaTopics in the owner's namespace that carry an owner reference to it. */
-    public static List<KafkaTopic> ownedBy(KubernetesClient client, HasMetadata owner) {
-        String uid = owner.getMetadata().getUid();
-        return client.resources(KafkaTopic.class).inNamespace(owner.getMetadata().getNamespace())
-                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems().stream()
-                .filter(t -> t.getMetadata().getOwnerReferences() != null
-                        && t.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid != null && uid.equals(r.getUid())))
-                .toList();
-    }
-
     /**
      * Releases or deletes the owner's KafkaTopics.
      *
      * @param keep topics that are released whatever the policy (e.g. an input topic now external)
      * @return one line per topic: what was done to it
      */
-    public static List<String> dispose(KubernetesClient client, HasMetadata owner, DeletionPolicy policy, Predicate<KafkaTopic> keep) {
+    public static List<String> dispose(KubernetesClient client, HasMetadata owner, TopicOwner topics, DeletionPolicy policy,
+            Predicate<KafkaTopic> keep) {
         List<String> done = new ArrayList<>();
-        for (KafkaTopic t : ownedBy(client, owner)) {
+        for (KafkaTopic t : client.resources(KafkaTopic.class).inNamespace(owner.getMetadata().getNamespace())
+                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems()) {
+            if (!topics.owns(t, owner)) {
+                continue;
+            }
             String topic = t.getSpec() == null || t.getSpec().getTopicName() == null ? t.getMetadata().getName() : t.getSpec().getTopicName();
             try {
                 if (policy == DeletionPolicy.Delete && !keep.test(t)) {
@@ -71,24 +67,16 @@ public final class TopicDisposal {
         return done;
     }
 
-    /** Strimzi stops managing the topic and the owner no longer owns it. */
+    /** Strimzi stops managing the topic, and the owner's reference (if any) goes. */
     static void release(KubernetesClient client, KafkaTopic t, String ownerUid) {
         client.resource(t).edit(current -> {
             Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(current.getMetadata().getAnnotations(), Map.of()));
             annotations.put(TopicRenderer.STRIMZI_MANAGED, "false");
             current.getMetadata().setAnnotations(annotations);
             List<OwnerReference> refs = new ArrayList<>(Objects.requireNonNullElse(current.getMetadata().getOwnerReferences(), List.of()));
-            refs.removeIf(r -> ownerUid.equals(r.getUid()));
+            refs.removeIf(r -> r.getUid().equals(ownerUid));
             current.getMetadata().setOwnerReferences(refs);
             return current;
         });
-    }
-
-    /** Whether the KafkaTopic was released by a deleted Pulse resource (Pulse's labels, unmanaged, no owner). */
-    public static boolean released(KafkaTopic t) {
-        var m = t.getMetadata();
-        return m.getLabels() != null && Labels.OPERATOR.equals(m.getLabels().get(Labels.MANAGED_BY))
-                && m.getAnnotations() != null && "false".equals(m.getAnnotations().get(TopicRenderer.STRIMZI_MANAGED))
-                && (m.getOwnerReferences() == null || m.getOwnerReferences().isEmpty());
     }
 }

@@ -21,8 +21,8 @@ public enum DeletionPolicy {
 
     /** The description every kind's {@code spec.deletionPolicy} carries (what {@code kubectl explain} shows). */
     public static final String DESCRIPTION = "What deleting this resource does to its data. Retain (default): the KafkaTopics Pulse created "
-            + "are released (annotated strimzi.io/managed: \"false\" and no longer owned, so neither Strimzi nor Kubernetes deletes "
-            + "them; the records stay in Kafka) and an analysis's serving tables are retired (the API stops answering; they are "
-            + "dropped after serving.retention). Delete: the KafkaTopics Pulse created are deleted with their records and an "
-            + "analysis's serving tables are dropped. An external topic (spec.kafka.external) is never changed or deleted.";
+            + "are released (annotated strimzi.io/managed: \"false\", so Strimzi leaves the topic and its records in Kafka) and an "
+            + "analysis's serving tables are retired (the API stops answering; they are dropped after serving.retention). Delete: "
+            + "the KafkaTopics Pulse created are deleted with their records and an analysis's serving tables are dropped. An "
+            + "external topic (spec.kafka.external) is never changed or deleted.";
 }
