@@ -46,8 +46,6 @@ final class ChildServices implements AutoCloseable {
                 "-Dquarkus.kubernetes-client.devservices.enabled=false",
                 "-Dquarkus.operator-sdk.crd.apply=false",
                 "-Dpulse.kafka.bootstrap-servers=" + bootstrapServers,
-                // the API starts empty on every run, the broker keeps last run's topics: each run's streams take theirs back
-                "-Dpulse.kafka.existing-topic-check=false",
                 "-Dpulse.watch-namespaces=" + namespace,
                 "-Dpulse.templates.directory=" + home.resolve(TEMPLATES),
                 "-Dpulse.probes.interval=10s",

@@ -120,6 +120,16 @@ final class LocalStack {
         ports.save(kafka.port(), kafka.controllerPort(), postgres.port(), api.port());
         api.client().resource(servingSecret(postgres.jdbcEnvironment())).create();
 
+        KafkaTopicJournal journal = new KafkaTopicJournal(api.client(), data.resolve("kafkatopics.json"), progress);
+        int restored;
+        try (var admin = kafka.admin()) {
+            restored = journal.restore(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        }
+        if (restored > 0) {
+            progress.step("strimzi", restored + " KafkaTopics of the last run restored as released: the same streams take them back");
+        }
+        started.add(journal.start());
+
         services = new ChildServices(home, data.logs(), postgres.jdbcEnvironment());
         int operatorPort = Ports.free();
         ChildJvm operator = services.startOperator(api.url(), NAMESPACE, kafka.bootstrapServers(), operatorPort);

@@ -65,9 +65,7 @@ public interface PulseConfig {
         /**
          * Whether the operator asks Kafka if a stream's topic exists before it creates a KafkaTopic
          * for it (an existing topic needs {@code kafka.external: true}); only while the probes run
-         * ({@code pulse.probes.enabled}), which give the operator its Kafka connection. The embedded
-         * stack turns it off: its Kubernetes API starts empty on every run while Kafka keeps the
-         * topics the previous run's streams created.
+         * ({@code pulse.probes.enabled}), which give the operator its Kafka connection.
          */
         @WithDefault("true")
         boolean existingTopicCheck();
