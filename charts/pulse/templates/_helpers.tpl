@@ -100,7 +100,7 @@ readinessProbe:
   verbs: [update]
 - apiGroups: [kafka.strimzi.io]
   resources: [kafkatopics]
-  verbs: [get, list, watch, create, update, patch]
+  verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: [flink.apache.org]
   resources: [flinkdeployments]
   verbs: [get, list, watch, create, update, patch, delete]

@@ -59,7 +59,8 @@ class NoSecretDataTest {
         JsonNode config = Rendered.full().one("ConfigMap", "pulse-operator-config");
         assertThat(config.at("/data/pulse.properties").asText())
                 .contains("pulse.batch-sources.\"warehouse\".jdbc-url=jdbc:postgresql://warehouse.example.internal:5432/analytics?readOnly=true")
-                .contains("pulse.batch-sources.\"warehouse\".password=${PULSE_BATCH_SOURCE_0_PASSWORD}");
+                .contains("pulse.batch-sources.\"warehouse\".password=${PULSE_BATCH_SOURCE_0_PASSWORD}")
+                .contains("pulse.batch-sources.\"warehouse\".namespaces=growth,payments");
         JsonNode operator = Rendered.full().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
         for (JsonNode e : operator.path("env")) {
             if (e.path("name").asText().equals("PULSE_BATCH_SOURCE_0_PASSWORD")) {

@@ -2,6 +2,9 @@ package dev.pulse.local;
 
 import dev.pulse.testsupport.ChildJvm;
 import dev.pulse.testsupport.EmbeddedKafka;
+import dev.pulse.testsupport.OwnerGarbageCollector;
+import dev.pulse.testsupport.TopicController;
+import dev.pulse.testsupport.WorkerThread;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -117,13 +120,24 @@ final class LocalStack {
         ports.save(kafka.port(), kafka.controllerPort(), postgres.port(), api.port());
         api.client().resource(servingSecret(postgres.jdbcEnvironment())).create();
 
+        KafkaTopicJournal journal = new KafkaTopicJournal(api.client(), data.resolve("kafkatopics.json"), progress);
+        int restored;
+        try (var admin = kafka.admin()) {
+            restored = journal.restore(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        }
+        if (restored > 0) {
+            progress.step("strimzi", restored + " KafkaTopics of the last run restored as released: the same streams take them back");
+        }
+        started.add(journal.start());
+
         services = new ChildServices(home, data.logs(), postgres.jdbcEnvironment());
         int operatorPort = Ports.free();
         ChildJvm operator = services.startOperator(api.url(), NAMESPACE, kafka.bootstrapServers(), operatorPort);
         progress.step("operator", "starting (pid " + operator.pid() + ", log " + operator.log() + ")");
         CompletableFuture.runAsync(() -> readiness.awaitListening("operator", operator, operatorPort, 120));
 
-        started.add(new OwnerGarbageCollector(api.client(), progress).start());
+        started.add(new OwnerGarbageCollector(api.client(), PulseKinds.PULSE.stream().map(PulseKinds.Kind::context).toList(),
+                List.of(PulseKinds.KAFKA_TOPIC.context(), PulseKinds.FLINK_DEPLOYMENT.context()), progress).start());
         started.add(new TopicController(api.client(), kafka.bootstrapServers(), progress).start());
         progress.step("strimzi", "stand-in topic operator watching KafkaTopics");
 

@@ -1,9 +1,10 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.StandInReport;
 import java.io.PrintStream;
 
 /** The progress lines {@code pulse local} prints: seconds since start, the part, what happened. */
-final class Progress {
+final class Progress implements StandInReport {
     private final long startNanos = System.nanoTime();
     private final PrintStream out;
 
@@ -15,14 +16,16 @@ final class Progress {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    void step(String part, String message) {
+    @Override
+    public void step(String part, String message) {
         synchronized (out) {
             out.printf("[%6.1fs] %-10s %s%n", seconds(), part, message);
             out.flush();
         }
     }
 
-    void error(String part, String message) {
+    @Override
+    public void error(String part, String message) {
         synchronized (out) {
             out.printf("[%6.1fs] %-10s ERROR: %s%n", seconds(), part, message);
             out.flush();

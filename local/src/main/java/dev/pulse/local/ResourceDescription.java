@@ -60,6 +60,10 @@ final class ResourceDescription {
         if (r.getMetadata().getOwnerReferences() != null && !r.getMetadata().getOwnerReferences().isEmpty()) {
             r.getMetadata().getOwnerReferences().forEach(o -> out.printf("Owned by:     %s %s%n", o.getKind(), o.getName()));
         }
+        out.printf("Deletion:     %s%n", deletion(r));
+        if (r.getMetadata().getDeletionTimestamp() != null) {
+            out.printf("Deleting:     since %s, waiting for %s%n", r.getMetadata().getDeletionTimestamp(), r.getMetadata().getFinalizers());
+        }
         out.println("Spec:");
         indent(yaml.asYaml(r.getAdditionalProperties().get("spec")), out);
         Map<String, Object> status = PulseKinds.status(r);
@@ -135,6 +139,19 @@ final class ResourceDescription {
             return e.getEventTime().getTime();
         }
         return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+    }
+
+    /** The resource's deletionPolicy (unset: Retain) and what deleting the resource would do to its data. */
+    static String deletion(GenericKubernetesResource r) {
+        Object spec = r.getAdditionalProperties().get("spec");
+        Object policy = spec instanceof Map<?, ?> m ? m.get("deletionPolicy") : null;
+        boolean delete = "Delete".equals(policy);
+        boolean stream = "EventStream".equals(r.getKind());
+        String what = stream ? (delete ? "deleting it deletes the KafkaTopics Pulse created, with their records"
+                : "deleting it keeps its topics and their records (released: Strimzi no longer manages them)")
+                : (delete ? "deleting it drops its serving tables and deletes its result topic"
+                        : "deleting it retires its serving tables (dropped after serving.retention) and keeps its result topic");
+        return (delete ? "Delete" : "Retain") + (policy == null ? " (default)" : "") + ": " + what;
     }
 
     private static String str(Object o) {

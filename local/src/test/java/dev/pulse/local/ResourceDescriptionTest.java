@@ -32,6 +32,18 @@ class ResourceDescriptionTest {
     }
 
     @Test
+    void theDeletionPolicyAndWhatDeletingDoesAreShown() {
+        String out = describe(Map.of("observedGeneration", 1));
+        assertThat(out).contains("Deletion:     Retain (default): deleting it retires its serving tables");
+
+        GenericKubernetesResource stream = new GenericKubernetesResource();
+        stream.setKind("EventStream");
+        stream.setMetadata(new ObjectMetaBuilder().withName("shop-events").build());
+        stream.setAdditionalProperty("spec", Map.of("deletionPolicy", "Delete"));
+        assertThat(ResourceDescription.deletion(stream)).isEqualTo("Delete: deleting it deletes the KafkaTopics Pulse created, with their records");
+    }
+
+    @Test
     void anAnalysisWithNoFinalWindowSaysSo() {
         String out = describe(Map.of("observedGeneration", 1, "freshness", Map.of()));
         assertThat(out).contains("  Freshness: --- (no final window yet)").doesNotContain("{}");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pulse.testsupport.Checkout;
 import dev.pulse.testsupport.ConflictRetry;
 import dev.pulse.testsupport.EmbeddedKafka;
+import dev.pulse.testsupport.TopicController;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;

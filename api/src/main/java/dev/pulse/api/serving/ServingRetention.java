@@ -14,7 +14,8 @@ import java.util.List;
  * ago are deleted in batches (each its own short transaction, so writers never wait long and the
  * work resumes where it stopped), from the detail, rollup and anomalies tables alike. Retired
  * versions are dropped once their retention has passed since they were retired: by then every
- * row in them would have expired. The operator calls {@link #enforce} periodically.
+ * row in them would have expired. The operator calls {@link #enforce} periodically, and
+ * {@link #dropNow} for an analysis deleted with {@code deletionPolicy: Delete}.
  *
  * <p>Deletes do not touch rollups (their trigger fires on insert and update only): a rollup
  * bucket keeps its full value until it expires itself.
@@ -58,6 +59,23 @@ public final class ServingRetention {
             c.setAutoCommit(autoCommit);
         }
         return new Result(deleted, dropped);
+    }
+
+    /**
+     * Drops every version of an analysis now (its resource was deleted with {@code deletionPolicy:
+     * Delete}): each version's tables go, one transaction per version, and its catalog row says
+     * {@code dropped}.
+     *
+     * @return the tables dropped ({@code schema.table})
+     */
+    public static List<String> dropNow(Connection c, String namespace, String kind, String name) throws SQLException {
+        List<String> dropped = new ArrayList<>();
+        for (Catalog.Entry e : Catalog.read(c)) {
+            if (e.namespace().equals(namespace) && e.kind().name().equals(kind) && e.name().equals(name) && !e.status().equals(Catalog.DROPPED)) {
+                dropped.addAll(drop(c, e));
+            }
+        }
+        return dropped;
     }
 
     private static List<TableLayout> tables(Catalog.Entry e) {

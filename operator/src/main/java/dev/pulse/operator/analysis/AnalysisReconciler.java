@@ -8,6 +8,7 @@ import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.operator.drift.DriftStatusFactory;
 import dev.pulse.operator.health.StreamHealth;
@@ -23,7 +24,11 @@ import dev.pulse.operator.eventstream.StreamCompiler;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.render.PlanConfigMapRenderer;
 import dev.pulse.operator.serving.ServingStoreCheck;
+import dev.pulse.operator.eventstream.ServingTables;
+import dev.pulse.operator.platform.TopicDisposal;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.status.AnalysisObservation;
+import dev.pulse.operator.status.Conditions;
 import dev.pulse.operator.status.AnalysisStatusFactory;
 import dev.pulse.operator.status.BackfillObservation;
 import dev.pulse.operator.status.InvalidSpec;
@@ -34,7 +39,9 @@ import dev.pulse.operator.status.TopicObservation;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -44,6 +51,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
@@ -52,8 +60,10 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * The pipeline itself is the stream reconciler's work; an analysis only owns extras (a Metric's
  * result topic), created through {@link #reconcileValid} and only when the analysis is valid.
  */
-public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisStatus>> implements Reconciler<A> {
+public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisStatus>> implements Reconciler<A>, Cleaner<A> {
     static final Duration WAIT_FOR_FLINK = Duration.ofSeconds(60);
+    /** How often a deletion with {@code deletionPolicy: Delete} looks again whether a job still writes the analysis's tables. */
+    static final Duration WAIT_FOR_PIPELINE = Duration.ofSeconds(10);
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AnalysisReconciler.class);
 
     @Inject
@@ -73,6 +83,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
 
     @Inject
     ServingStoreCheck servingStore;
+
+    @Inject
+    ServingTables servingTables;
 
     /** What the drift check of one reconcile gave: the figures and conditions, and when to look again. */
     protected record DriftStep(DriftStatusFactory status, Duration recheckAfter) {
@@ -101,6 +114,11 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
         return List.of();
     }
 
+    /** Which KafkaTopics the analysis creates (a Metric's result topic), for its deletion; none by default. */
+    protected Optional<TopicOwner> topicOwner(A analysis) {
+        return Optional.empty();
+    }
+
     /** What a valid analysis creates besides its slice of the stream's plan; nothing by default. */
     protected void reconcileValid(A analysis, EventStream stream, AnalysisPlan plan, Context<A> context) {
     }
@@ -109,11 +127,9 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
     public UpdateControl<A> reconcile(A analysis, Context<A> context) {
         String ns = analysis.getMetadata().getNamespace();
         String streamName = StreamReference.streamOf(analysis);
-        Optional<EventStream> stream = streamName == null ? Optional.empty()
-                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, ns);
-        String pipeline = PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, streamName)), analysis);
-        Optional<PipelinePlan> deployed = AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS,
-                PlanConfigMapRenderer.name(pipeline), ns).flatMap(PlanConfigMapRenderer::plan);
+        Optional<EventStream> stream = stream(analysis, context);
+        String pipeline = pipeline(analysis, stream);
+        Optional<PipelinePlan> deployed = deployed(context, pipeline, ns);
         boolean flink = watchPipelines(context);
         PipelineObservation observed = !flink ? PipelineObservation.flinkNotInstalled(pipeline)
                 : AnalysisSources.get(context, FlinkDeployment.class, AnalysisSources.PIPELINES, pipeline, ns)
@@ -164,12 +180,97 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
                     + " (was " + servedBefore + ")");
         }
         metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
-        UpdateControl<A> control = StatusPatch.ifChanged(analysis, next);
+        UpdateControl<A> control = StatusPatch.ifChanged(analysis, next, context);
         Duration after = flink ? null : WAIT_FOR_FLINK;
         if (drift != null && drift.recheckAfter() != null && (after == null || drift.recheckAfter().compareTo(after) < 0)) {
             after = drift.recheckAfter();
         }
         return after == null ? control : control.rescheduleAfter(after);
+    }
+
+    /**
+     * The analysis is being deleted. The stream's reconciler has already taken it out of the plan
+     * (an analysis marked for deletion is not compiled). Per {@code spec.deletionPolicy}:
+     * {@code Retain} retires its serving tables and releases the KafkaTopics it created;
+     * {@code Delete} waits until no job of its pipeline still writes its tables (a job started from
+     * the old plan would create them again), then drops them and deletes its KafkaTopics. A serving
+     * database that cannot be reached fails the cleanup, which JOSDK retries; the finalizer stays until it succeeds.
+     */
+    @Override
+    public DeleteControl cleanup(A analysis, Context<A> context) {
+        String ns = analysis.getMetadata().getNamespace();
+        String name = analysis.getMetadata().getName();
+        DeletionPolicy policy = DeletionPolicy.of(analysis.getSpec() instanceof AnalysisSpec spec ? spec.getDeletionPolicy() : null);
+        if (policy == DeletionPolicy.Delete) {
+            Optional<String> writer = writer(analysis, context);
+            if (writer.isPresent()) {
+                LOG.debugf("%s %s/%s: waiting to drop its tables: %s", analysis.getKind(), ns, name, writer.get());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_PIPELINE.toMillis());
+            }
+        }
+        List<String> done = new java.util.ArrayList<>();
+        String tables = servingTables.dispose(ns, AnalysisKind.of(analysis), name, policy);
+        if (!tables.isEmpty()) {
+            done.add(tables);
+        }
+        Optional<TopicOwner> topics = topicOwner(analysis);
+        if (topics.isPresent() && CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
+            done.addAll(TopicDisposal.dispose(context.getClient(), analysis, topics.get(), policy, t -> false));
+        }
+        if (!done.isEmpty()) {
+            events.normal(analysis, policy == DeletionPolicy.Delete ? Reasons.DATA_DELETED : Reasons.DATA_RETAINED,
+                    "deletionPolicy " + policy + ": " + String.join("; ", done));
+        }
+        return DeleteControl.defaultDelete();
+    }
+
+    /**
+     * What may still write the analysis's tables, or empty when nothing can: its pipeline's
+     * FlinkDeployment is gone (or there is no Flink operator), or the plan that pipeline was given
+     * no longer holds the analysis and the Flink operator runs that plan (or no job of it runs).
+     */
+    private Optional<String> writer(A analysis, Context<A> context) {
+        String ns = analysis.getMetadata().getNamespace();
+        String pipeline = pipeline(analysis, stream(analysis, context));
+        if (!watchPipelines(context)) {
+            return Optional.empty();
+        }
+        Optional<FlinkDeployment> fd = AnalysisSources.get(context, FlinkDeployment.class, AnalysisSources.PIPELINES, pipeline, ns);
+        if (fd.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<PipelinePlan> deployed = deployed(context, pipeline, ns);
+        if (deployed.isEmpty() || deployed.get().analysis(AnalysisKind.of(analysis), analysis.getMetadata().getName()).isPresent()) {
+            return Optional.of("the plan of pipeline " + pipeline + " still holds it");
+        }
+        PipelineObservation observed = PipelineObservation.of(fd.get());
+        String wanted = deployed.get().jobHash();
+        if (!wanted.equals(observed.planHash())) {
+            return Optional.of("FlinkDeployment " + pipeline + " does not ask for plan " + wanted + " yet");
+        }
+        if (observed.reading() && !Conditions.TRUE.equals(observed.pipelineRunning(wanted).getStatus())) {
+            return Optional.of("the job of " + pipeline + " may still run an older plan");
+        }
+        return Optional.empty();
+    }
+
+    /** The stream the analysis reads, when it exists. */
+    private Optional<EventStream> stream(A analysis, Context<A> context) {
+        String streamName = StreamReference.streamOf(analysis);
+        return streamName == null ? Optional.empty()
+                : AnalysisSources.get(context, EventStream.class, AnalysisSources.STREAMS, streamName, analysis.getMetadata().getNamespace());
+    }
+
+    /** The pipeline that computes the analysis (named also when its stream does not exist). */
+    private String pipeline(A analysis, Optional<EventStream> stream) {
+        String ns = analysis.getMetadata().getNamespace();
+        return PlanCompiler.pipelineName(stream.orElseGet(() -> StreamReference.stub(ns, StreamReference.streamOf(analysis))), analysis);
+    }
+
+    /** The plan the pipeline was given (its plan ConfigMap). */
+    private Optional<PipelinePlan> deployed(Context<A> context, String pipeline, String ns) {
+        return AnalysisSources.get(context, ConfigMap.class, AnalysisSources.PLANS, PlanConfigMapRenderer.name(pipeline), ns)
+                .flatMap(PlanConfigMapRenderer::plan);
     }
 
     @Override

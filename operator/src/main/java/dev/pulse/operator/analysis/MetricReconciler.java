@@ -17,9 +17,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import dev.pulse.operator.platform.CrdPresence;
+import dev.pulse.operator.platform.TopicOwner;
 import dev.pulse.operator.status.TopicObservation;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.List;
+import java.util.Optional;
 
 /** Metric → status, and its result KafkaTopic when {@code outputTopic: true}. */
 @ControllerConfiguration(name = "metric")
@@ -27,7 +29,7 @@ import java.util.List;
     @Dependent(name = "result-topic", type = ResultTopicDependentResource.class,
             activationCondition = StrimziInstalled.class, reconcilePrecondition = ResultTopicDependentResource.Wanted.class)
 })
-@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(apiGroups = "flink.apache.org", resources = "flinkdeployments", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "pulse.dev", resources = "eventstreams", verbs = {"get", "list", "watch"})
@@ -57,6 +59,11 @@ public class MetricReconciler extends AnalysisReconciler<Metric> {
     protected Double driftTolerance(Metric metric) {
         ReconciliationSpec spec = metric.getSpec().getReconciliation();
         return spec == null ? null : DayComparer.relativeTolerance(spec);
+    }
+
+    @Override
+    protected Optional<TopicOwner> topicOwner(Metric metric) {
+        return Optional.of(TopicOwner.metric(metric.getMetadata().getName()));
     }
 
     /** The result topic, when the Metric asks for one, as Strimzi reports it. */

@@ -13,13 +13,13 @@ import java.util.Optional;
 
 /**
  * The KafkaTopic a Metric with {@code outputTopic: true} writes results to. Like the input topic,
- * turning outputTopic off leaves it; it goes with its Metric through the owner reference.
+ * turning outputTopic off leaves it; it goes only with its Metric, per its deletionPolicy.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.RESULT_TOPIC_SELECTOR))
 public class ResultTopicDependentResource extends OwnedKafkaTopicDependentResource<Metric> {
 
     public ResultTopicDependentResource() {
-        super(Metric.class);
+        super(Labels.METRIC);
     }
 
     static void put(Context<Metric> context, KafkaTopic desired) {

@@ -39,7 +39,7 @@ public interface PulseConfig {
     /**
      * Read-only batch sources the daily drift check compares Metrics with, by the name
      * {@code spec.reconciliation.source} uses: {@code pulse.batch-sources."<name>".jdbc-url},
-     * {@code .username}, {@code .password}. Absent: none.
+     * {@code .username}, {@code .password}, {@code .namespaces} (who may use it). Absent: none.
      */
     Map<String, BatchSource> batchSources();
 
@@ -61,6 +61,14 @@ public interface PulseConfig {
         /** The Strimzi cluster (label {@code strimzi.io/cluster}) of streams that name none. */
         @WithDefault("analytics")
         String defaultCluster();
+
+        /**
+         * Whether the operator asks Kafka if a stream's topic exists before it creates a KafkaTopic
+         * for it (an existing topic needs {@code kafka.external: true}); only while the probes run
+         * ({@code pulse.probes.enabled}), which give the operator its Kafka connection.
+         */
+        @WithDefault("true")
+        boolean existingTopicCheck();
     }
 
     /** The pipeline job. */
@@ -164,6 +172,17 @@ public interface PulseConfig {
         Optional<String> username();
 
         Optional<String> password();
+
+        /**
+         * The namespaces whose Metrics may compare with this source (the platform team allows each
+         * source per team); {@code *} allows every namespace. Unset or empty: none.
+         */
+        Optional<List<String>> namespaces();
+
+        /** Whether Metrics of the namespace may use this source. */
+        default boolean allows(String namespace) {
+            return namespaces().map(n -> n.contains("*") || n.contains(namespace)).orElse(false);
+        }
     }
 
     /** The health probes. */

@@ -3,6 +3,7 @@ package dev.pulse.operator.drift;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.api.v1alpha1.metric.ReconciliationSpec;
+import dev.pulse.operator.serving.ServingDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -46,13 +47,17 @@ public final class DayComparer {
         } catch (NotComparableException e) {
             return DriftOutcome.of(day, DriftOutcome.Kind.NOT_COMPARABLE, e.getMessage());
         } catch (SQLException e) {
-            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "serving store: " + e.getMessage());
+            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, ServingDatabase.describe(e));
         }
         DayValues batchValues;
         try {
             batchValues = BatchDayTotals.read(batch, spec, aggregation, dimensions, columns, day, timeoutSeconds);
-        } catch (SQLException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "batch source '" + spec.getSource() + "': " + e.getMessage());
+        } catch (SQLException e) {
+            // the table and columns are the Metric's own (spec.reconciliation); the driver's text is not repeated
+            return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, ServingDatabase.describe(e, "batch source '" + spec.getSource() + "'")
+                    + " reading table '" + spec.getTable() + "' (spec.reconciliation: table, dayColumn, valueColumn, dimensionColumns)");
         }
         if (batchValues.isEmpty()) {
             DriftComparison s = DriftComparison.compare(aggregation, streaming, streaming, tolerance(spec));

@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -92,7 +93,7 @@ public class DriftCheck {
         if (plan == null) {
             return new Result(null, Duration.ofMinutes(1));
         }
-        DriftOutcome outcome = compare(spec, plan, day, zone);
+        DriftOutcome outcome = compare(metric.getMetadata().getNamespace(), spec, plan, day, zone);
         boolean failed = outcome.kind() != DriftOutcome.Kind.COMPARED && outcome.kind() != DriftOutcome.Kind.BATCH_ROW_MISSING;
         if (failed) {
             backoff.put(uid, now.plus(config.probes().driftRetry()));
@@ -105,15 +106,18 @@ public class DriftCheck {
         return new Result(outcome, next);
     }
 
-    private DriftOutcome compare(ReconciliationSpec spec, AnalysisPlan plan, LocalDate day, ZoneId zone) {
+    private DriftOutcome compare(String namespace, ReconciliationSpec spec, AnalysisPlan plan, LocalDate day, ZoneId zone) {
         Optional<String> servingUrl = config.jdbc().url();
         if (servingUrl.isEmpty()) {
             return DriftOutcome.of(day, DriftOutcome.Kind.SERVING_NOT_CONFIGURED, "the operator has no serving database to read the streaming day from: set pulse.jdbc.url");
         }
-        PulseConfig.BatchSource source = config.batchSources().get(spec.getSource());
+        Map<String, PulseConfig.BatchSource> available = available(namespace);
+        PulseConfig.BatchSource source = available.get(spec.getSource());
         if (source == null) {
+            // a source that exists but is not allowed here reads like one that does not: a namespace learns only its own
             return DriftOutcome.of(day, DriftOutcome.Kind.SOURCE_NOT_CONFIGURED, "spec.reconciliation.source: no batch source '" + spec.getSource()
-                    + "' is configured in the operator (configured: " + config.batchSources().keySet() + "; chart value batchSources)");
+                    + "' is available to namespace '" + namespace + "' (available: " + available.keySet()
+                    + "; the platform team allows each source for a list of namespaces: chart value batchSources[].namespaces)");
         }
         int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
         // both connections time out on connect, login and every read: a hung database fails the check, not the reconcile
@@ -123,11 +127,21 @@ public class DriftCheck {
                 batch.setReadOnly(true);
                 return DayComparer.compare(spec, plan, day, zone, serving, batch, timeout);
             } catch (SQLException e) {
-                return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, "batch source '" + spec.getSource() + "': cannot connect"
-                        + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+                return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, ServingDatabase.describe(e, "batch source '" + spec.getSource() + "'"));
             }
         } catch (SQLException e) {
             return DriftOutcome.of(day, DriftOutcome.Kind.FAILED, ServingDatabase.describe(e));
         }
+    }
+
+    /** The batch sources Metrics of the namespace may use, by name. */
+    Map<String, PulseConfig.BatchSource> available(String namespace) {
+        Map<String, PulseConfig.BatchSource> out = new TreeMap<>();
+        config.batchSources().forEach((name, source) -> {
+            if (source.allows(namespace)) {
+                out.put(name, source);
+            }
+        });
+        return out;
     }
 }

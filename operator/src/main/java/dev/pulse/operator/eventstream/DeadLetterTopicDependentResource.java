@@ -12,13 +12,13 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 /**
  * The Strimzi KafkaTopic {@code <topic>.dlq} the stream's pipeline writes the records it does not
  * count to (docs/bad-events.md). Created with the stream, also when its input topic is external:
- * it is the pipeline's own output. It goes only with its EventStream (owner reference).
+ * it is the pipeline's own output. It goes only with its EventStream, per its deletionPolicy.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.DEAD_LETTER_TOPIC_SELECTOR))
 public class DeadLetterTopicDependentResource extends OwnedKafkaTopicDependentResource<EventStream> {
 
     public DeadLetterTopicDependentResource() {
-        super(EventStream.class);
+        super(Labels.STREAM);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.pulse.api.plan.PipelineChange;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanChanges;
 import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.v1alpha1.eventstream.EventStreamStatus;
 import dev.pulse.api.v1alpha1.eventstream.InputStatus;
@@ -23,6 +24,9 @@ import dev.pulse.operator.metrics.PulseMetrics;
 import dev.pulse.operator.platform.CrdPresence;
 import dev.pulse.operator.platform.FlinkOperatorInstalled;
 import dev.pulse.operator.platform.StrimziInstalled;
+import dev.pulse.operator.platform.TopicDisposal;
+import dev.pulse.operator.platform.TopicOwner;
+import dev.pulse.operator.render.Labels;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.status.Conditions;
 import dev.pulse.operator.status.InputStatuses;
@@ -37,7 +41,9 @@ import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.Validity;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -63,7 +69,9 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * or any analysis reading it changes. An invalid stream changes nothing: the workflow is invoked
  * only for a stream that compiles, so the last valid pipeline keeps running. Nor does a valid stream
  * whose pipelines cannot be rendered or must not run (a missing template, state that would not be
- * durable): Ready=False with the reason, a Warning Event, and what runs stays as it is.
+ * durable): Ready=False with the reason, a Warning Event, and what runs stays as it is. A stream
+ * without {@code kafka.external} that names a topic existing already is refused ({@link TopicAdoption});
+ * its deletion applies {@code spec.deletionPolicy} to its KafkaTopics ({@link #cleanup}).
  */
 @ControllerConfiguration(name = "eventstream")
 @Workflow(explicitInvocation = true, dependents = {
@@ -75,14 +83,14 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
     @Dependent(name = "pipeline", type = FlinkDeploymentDependentResource.class, dependsOn = "plan",
             activationCondition = FlinkOperatorInstalled.class)
 })
-@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(apiGroups = "kafka.strimzi.io", resources = "kafkatopics", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(apiGroups = "flink.apache.org", resources = "flinkdeployments",
         verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
 @RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = {"get", "list"})
 @RBACRule(apiGroups = "pulse.dev", resources = {"metrics", "funnels", "retentions"}, verbs = {"get", "list", "watch"})
-public class EventStreamReconciler implements Reconciler<EventStream> {
+public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<EventStream> {
     /** How often a stream waiting for Strimzi or the Flink operator to be installed looks again. */
     static final Duration WAIT_FOR_PLATFORM = Duration.ofSeconds(60);
 
@@ -97,11 +105,13 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
     private final MalformedRecordsNotice malformedNotice;
     private final ServingStoreCheck servingStore;
     private final ReconcileSteps steps;
+    private final TopicAdoption adoption;
 
     public EventStreamReconciler(StreamCompiler compiler, StreamStatusFactory statuses, PulseEvents events, StreamProbes probes,
             PulseMetrics metrics, ServingTables servingTables, UpgradeBatch batch, Clock clock, ServingStoreCheck servingStore,
-            ReconcileSteps steps) {
+            ReconcileSteps steps, TopicAdoption adoption) {
         this.steps = steps;
+        this.adoption = adoption;
         this.servingStore = servingStore;
         this.malformedNotice = new MalformedRecordsNotice(clock);
         this.batch = batch;
@@ -125,14 +135,21 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, EventStream.class)
                 .withName(name)
                 .withSecondaryToPrimaryMapper(StreamReference::streamIdOf)
-                // status-only updates (the analysis reconcilers' own writes) change no plan
-                .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+                // status-only updates (the analysis reconcilers' own writes) change no plan; a deletion takes the analysis out of it
+                .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+                        || next.isMarkedForDeletion() != old.isMarkedForDeletion())
                 .build(), context);
     }
 
     @Override
     public UpdateControl<EventStream> reconcile(EventStream stream, Context<EventStream> context) {
         StreamState state = compiler.compile(stream, context);
+        if (state.inputTopic() != null && CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
+            var refused = adoption.check(stream, state.inputTopic(), context);
+            if (refused.isPresent()) {
+                state = StreamState.invalid(List.of(refused.get()));
+            }
+        }
         StreamWorkflow.put(context, state, steps);
         var deployed = StreamCompiler.deployedPlans(context).values();
         String key = stream.getMetadata().getNamespace() + "/" + stream.getMetadata().getName();
@@ -171,12 +188,33 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         }
         EventStreamStatus next = statuses.status(stream.getStatus(), stream.getMetadata().getGeneration(), observation, input);
         steps.passed(stream, ReconcileSteps.Step.STATUS);
-        UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next);
+        UpdateControl<EventStream> control = StatusPatch.ifChanged(stream, next, context);
         if (!hold.isZero()) {
             // more changes may follow within the batch window: roll the pipelines out once, then
             return control.rescheduleAfter(hold);
         }
         return strimzi && flink ? control : control.rescheduleAfter(WAIT_FOR_PLATFORM);
+    }
+
+    /**
+     * The stream is being deleted: its pipelines go with it (owner references), and the KafkaTopics
+     * it created are released or deleted per {@code spec.deletionPolicy} ({@link TopicDisposal}). An
+     * external input topic was never its own; one it created before becoming external is only released.
+     */
+    @Override
+    public DeleteControl cleanup(EventStream stream, Context<EventStream> context) {
+        DeletionPolicy policy = DeletionPolicy.of(stream.getSpec().getDeletionPolicy());
+        if (CrdPresence.shared().installed(KafkaTopic.class, context.getClient())) {
+            boolean external = Boolean.TRUE.equals(stream.getSpec().getKafka().getExternal());
+            List<String> done = TopicDisposal.dispose(context.getClient(), stream, TopicOwner.stream(stream.getMetadata().getName()), policy,
+                    t -> external && t.getMetadata().getLabels() != null
+                    && Labels.ROLE_INPUT_TOPIC.equals(t.getMetadata().getLabels().get(Labels.ROLE)));
+            if (!done.isEmpty()) {
+                events.normal(stream, policy == DeletionPolicy.Delete ? Reasons.DATA_DELETED : Reasons.DATA_RETAINED,
+                        "deletionPolicy " + policy + ": " + String.join("; ", done));
+            }
+        }
+        return DeleteControl.defaultDelete();
     }
 
     @Override
@@ -189,11 +227,7 @@ public class EventStreamReconciler implements Reconciler<EventStream> {
         }
         String reason = e instanceof PipelineException pe ? pe.reason() : Reasons.RECONCILE_FAILED;
         EventStreamStatus next = statuses.failed(stream.getStatus(), stream.getMetadata().getGeneration(), reason, e.getMessage());
-        if (next.equals(stream.getStatus())) {
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
-        }
-        stream.setStatus(next);
-        return ErrorStatusUpdateControl.patchStatus(stream);
+        return StatusPatch.failed(stream, next, context);
     }
 
     /**

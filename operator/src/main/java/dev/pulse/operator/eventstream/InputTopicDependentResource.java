@@ -12,14 +12,14 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 /**
- * The stream's Strimzi KafkaTopic. It goes only with its EventStream (owner reference): turning
+ * The stream's Strimzi KafkaTopic. It goes only with its EventStream, per its deletionPolicy: turning
  * {@code external} on or the stream invalid leaves it alone.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.INPUT_TOPIC_SELECTOR))
 public class InputTopicDependentResource extends OwnedKafkaTopicDependentResource<EventStream> {
 
     public InputTopicDependentResource() {
-        super(EventStream.class);
+        super(Labels.STREAM);
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.plan.AnalysisChange;
+import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.serving.RollupLayout;
+import dev.pulse.api.serving.ServingRetention;
 import dev.pulse.api.serving.ServingSchema;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.operator.render.PipelineException;
 import dev.pulse.operator.serving.ServingDatabase;
@@ -116,17 +119,46 @@ public class ServingTables {
                 ServingSchema.retire(c, r.namespace(), r.kind().name(), r.name());
             }
         } catch (SQLException e) {
-            String problem = ServingDatabase.describe(e);
-            if (check != null) {
-                check.failed(problem);
-            }
-            throw new ServingStoreUnavailable("cannot retire the serving tables of removed analyses: " + problem, e);
+            throw unavailable("cannot retire the serving tables of removed analyses", e);
         }
     }
 
     /** Forgets which schemas were applied, as a restarted operator has: the next reconcile of each stream applies its schema again. */
     void forgetApplied() {
         applied.clear();
+    }
+
+    /**
+     * What an analysis's deletion does to its serving tables: {@code Retain} retires every version
+     * (the API stops answering; the tables are dropped after {@code serving.retention}),
+     * {@code Delete} drops them now ({@code ServingRetention.dropNow}).
+     *
+     * @return what was done, for an Event; empty without a serving database
+     * @throws PipelineException ({@code ServingStoreUnavailable}) when the database cannot be reached (the deletion is retried)
+     */
+    public String dispose(String namespace, AnalysisKind kind, String name, DeletionPolicy policy) {
+        if (connector == null) {
+            return "";
+        }
+        try (Connection c = connector.open()) {
+            if (policy == DeletionPolicy.Delete) {
+                List<String> dropped = ServingRetention.dropNow(c, namespace, kind.name(), name);
+                return dropped.isEmpty() ? "no serving tables to drop" : "dropped tables " + String.join(", ", dropped);
+            }
+            ServingSchema.retire(c, namespace, kind.name(), name);
+            return "serving tables retired (dropped after serving.retention)";
+        } catch (SQLException e) {
+            throw unavailable("cannot " + (policy == DeletionPolicy.Delete ? "drop" : "retire") + " the serving tables of " + kind + " "
+                    + namespace + "/" + name, e);
+        }
+    }
+
+    private ServingStoreUnavailable unavailable(String what, SQLException e) {
+        String problem = ServingDatabase.describe(e);
+        if (check != null) {
+            check.failed(problem);
+        }
+        return new ServingStoreUnavailable(what + ": " + problem, e);
     }
 
     /** What the schema changes depend on: every analysis plan of the stream (tables, rollups, catalog row). */

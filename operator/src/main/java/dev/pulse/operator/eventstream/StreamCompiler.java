@@ -85,6 +85,8 @@ public class StreamCompiler {
         analyses.addAll(context.getSecondaryResources(Metric.class));
         analyses.addAll(context.getSecondaryResources(Funnel.class));
         analyses.addAll(context.getSecondaryResources(Retention.class));
+        // an analysis being deleted leaves the plan at once; its own cleanup waits for that (deletionPolicy)
+        analyses.removeIf(HasMetadata::isMarkedForDeletion);
         Set<String> reading = new HashSet<>();
         if (CrdPresence.shared().installed(FlinkDeployment.class, context.getClient())) {
             context.getSecondaryResourcesAsStream(FlinkDeployment.class).filter(fd -> PipelineObservation.of(fd).reading())

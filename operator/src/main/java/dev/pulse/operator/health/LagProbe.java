@@ -193,6 +193,24 @@ public final class LagProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the topic exists in Kafka (a stream may create only a topic that does not).
+     *
+     * @throws ExecutionException, TimeoutException when Kafka does not answer
+     */
+    public boolean topicExists(String bootstrap, String topic) throws ExecutionException, TimeoutException, InterruptedException {
+        Admin admin = admins.computeIfAbsent(bootstrap, this::admin);
+        try {
+            get(admin.describeTopics(List.of(topic)).allTopicNames());
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Forgets the offset history of a topic (its stream was deleted). */
     public void forget(String topic) {
         timelines.keySet().removeIf(k -> k.partition().topic().equals(topic));

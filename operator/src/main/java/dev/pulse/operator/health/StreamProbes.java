@@ -163,6 +163,27 @@ public class StreamProbes {
     }
 
     /**
+     * Whether the topic exists in the stream's Kafka cluster; empty when the operator does not talk
+     * to Kafka ({@code pulse.probes.enabled=false}) or does not check ({@code pulse.kafka.existing-topic-check=false}).
+     *
+     * @throws IllegalStateException when Kafka does not answer (its message says why, without addresses)
+     */
+    public Optional<Boolean> topicExists(EventStream stream, String topic) {
+        if (!config.probes().enabled() || !config.kafka().existingTopicCheck() || lag == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(lag.topicExists(bootstrap(stream), topic));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(cause.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
      * Where the stream's stopped pipeline resumes, per partition ({@link LagProbe#resumeOffsets}: a
      * new version's hand-over), or empty when Kafka does not answer; after a failure, empty without
      * asking for {@link #HAND_OVER_RETRY}, so reconciles do not wait on an unreachable broker each time.

@@ -20,6 +20,12 @@ public final class TopicRenderer {
     /** KafkaTopic object names are DNS-1123 subdomains; the Kafka topic name itself goes in spec.topicName. */
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
+    /**
+     * Strimzi's annotation: {@code "false"} makes its topic operator leave the topic alone, also when
+     * the KafkaTopic is deleted (the topic and its records stay in Kafka).
+     */
+    public static final String STRIMZI_MANAGED = "strimzi.io/managed";
+
     private final RenderSettings settings;
 
     public TopicRenderer(RenderSettings settings) {
@@ -76,8 +82,9 @@ public final class TopicRenderer {
         Map<String, Object> config = new TreeMap<>();
         config.put("retention.ms", retentionMs);
         KafkaTopic topic = new KafkaTopic();
+        // explicit, so that re-adopting a topic a deleted resource released (managed "false") hands it back to Strimzi
         topic.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(stream.getMetadata().getNamespace())
-                .withLabels(labels).build());
+                .withLabels(labels).withAnnotations(Map.of(STRIMZI_MANAGED, "true")).build());
         topic.setSpec(new KafkaTopicSpecBuilder()
                 .withTopicName(topicName)
                 .withPartitions(partitions == null ? Defaults.PARTITIONS : partitions)

@@ -71,20 +71,35 @@ public class ServingDatabase {
      * driver's text (it may carry the host, the user or a database's own words).
      */
     public static String describe(SQLException e) {
+        return describe(e, "the serving database");
+    }
+
+    /**
+     * What went wrong with a database ({@code database}: "the serving database", "batch source
+     * 'warehouse'"), by SQLState: never the driver's own text, which may carry the host, the port
+     * or the database's error detail.
+     */
+    public static String describe(SQLException e, String database) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String what;
         if (state.startsWith("08")) {
-            what = "cannot connect to the serving database";
+            what = "cannot connect to " + database;
         } else if (state.equals("57014")) {
-            what = "a statement on the serving database timed out";
+            what = "a statement on " + database + " timed out";
         } else if (state.equals("55P03")) {
-            what = "the serving database did not grant a table lock in time";
+            what = database + " did not grant a table lock in time";
         } else if (state.startsWith("28")) {
-            what = "the serving database refused the operator's credentials";
+            what = database + " refused the operator's credentials";
         } else if (state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-            what = "the serving database is shutting down or starting up";
+            what = database + " is shutting down or starting up";
+        } else if (state.equals("42P01") || state.equals("3F000")) {
+            what = database + " has no such table (or schema)";
+        } else if (state.equals("42703")) {
+            what = database + " has no such column";
+        } else if (state.equals("42501")) {
+            what = database + " does not let the operator read the table";
         } else {
-            what = "the serving database failed a call";
+            what = database + " failed a call";
         }
         return state.isEmpty() ? what : what + " (SQLState " + state + ")";
     }

@@ -17,6 +17,11 @@ public final class Reasons {
     public static final String PLAN_PENDING = "PlanPending";
     public static final String FLINK_OPERATOR_NOT_INSTALLED = "FlinkOperatorNotInstalled";
     public static final String STRIMZI_NOT_INSTALLED = "StrimziNotInstalled";
+    /** The operator could not ask Kafka whether a stream's topic exists before creating it. */
+    public static final String KAFKA_UNAVAILABLE = "KafkaUnavailable";
+    /** Events of a deleted resource: what its deletionPolicy did to its topics and tables. */
+    public static final String DATA_RETAINED = "DataRetained";
+    public static final String DATA_DELETED = "DataDeleted";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
     // a valid stream whose pipelines cannot be rendered (render.PipelineException)
     public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";

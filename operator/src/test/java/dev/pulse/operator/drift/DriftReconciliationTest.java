@@ -279,7 +279,7 @@ class DriftReconciliationTest {
         }
     }
 
-    private static List<HasMetadata> load(String resource) throws IOException {
+    static List<HasMetadata> load(String resource) throws IOException {
         List<HasMetadata> out = new ArrayList<>();
         try (InputStream in = DriftReconciliationTest.class.getResourceAsStream(resource)) {
             for (String doc : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("(?m)^---$")) {

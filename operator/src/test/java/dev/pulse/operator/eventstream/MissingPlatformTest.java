@@ -31,7 +31,7 @@ class MissingPlatformTest {
 
         EventStream stream = await().atMost(Duration.ofSeconds(20)).until(
                 () -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
-                s -> s.getStatus().condition(Condition.READY).isPresent());
+                s -> s.getStatus() != null && s.getStatus().condition(Condition.READY).isPresent());
         assertThat(stream.getStatus().condition(Condition.READY).orElseThrow().getReason()).isEqualTo("StrimziNotInstalled");
         assertThat(stream.getStatus().condition(Condition.PIPELINE_RUNNING).orElseThrow().getReason()).isEqualTo("FlinkOperatorNotInstalled");
         // what needs no other operator is still there: the plan
@@ -39,7 +39,7 @@ class MissingPlatformTest {
 
         Metric metric = await().atMost(Duration.ofSeconds(20)).until(
                 () -> client.resources(Metric.class).inNamespace(ns).withName("big-orders").get(),
-                m -> m.getStatus().condition(Condition.READY).isPresent());
+                m -> m.getStatus() != null && m.getStatus().condition(Condition.READY).isPresent());
         assertThat(metric.getStatus().condition(Condition.VALID).orElseThrow().getStatus()).isEqualTo("True");
         assertThat(metric.getStatus().condition(Condition.READY).orElseThrow().getReason()).isEqualTo("FlinkOperatorNotInstalled");
     }

@@ -28,7 +28,13 @@ public class KafkaAndPostgres implements QuarkusTestResourceLifecycleManager {
                 "pulse.jdbc.password", "postgres",
                 "pulse.batch-sources.\"warehouse\".jdbc-url", PostgresExtension.shared().jdbcUrl("health_warehouse"),
                 "pulse.batch-sources.\"warehouse\".username", "postgres",
-                "pulse.batch-sources.\"warehouse\".password", "postgres");
+                "pulse.batch-sources.\"warehouse\".password", "postgres",
+                "pulse.batch-sources.\"warehouse\".namespaces", "drift");
+    }
+
+    /** The broker, for tests in other packages. */
+    public static ChildKafka kafka() {
+        return kafka;
     }
 
     @Override

@@ -22,4 +22,7 @@ public interface AnalysisSpec {
 
     /** Bounds on what the analysis keeps (maxGroups), or null for the defaults. */
     AnalysisLimits getLimits();
+
+    /** What deleting the analysis does to its tables and topics, or null for {@link DeletionPolicy#Retain}. */
+    DeletionPolicy getDeletionPolicy();
 }

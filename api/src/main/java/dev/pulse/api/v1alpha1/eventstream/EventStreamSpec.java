@@ -2,6 +2,7 @@ package dev.pulse.api.v1alpha1.eventstream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -53,6 +54,10 @@ public class EventStreamSpec {
 
     @JsonPropertyDescription("The stream's pipeline: template and parallelism.")
     private StreamPipelineSpec pipeline;
+
+    @io.fabric8.generator.annotation.Default("Retain")
+    @JsonPropertyDescription(DeletionPolicy.DESCRIPTION)
+    private DeletionPolicy deletionPolicy;
 
     /** Encodings of stream records. */
     public enum Format {

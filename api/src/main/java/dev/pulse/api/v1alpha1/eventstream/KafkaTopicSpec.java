@@ -38,6 +38,8 @@ public class KafkaTopicSpec {
     @JsonPropertyDescription("How long Kafka keeps records, e.g. 7d. Default 7d. Windows must fit in it.")
     private String retention;
 
-    @JsonPropertyDescription("The topic is managed elsewhere: Pulse reads it but creates no KafkaTopic.")
+    @JsonPropertyDescription("The topic exists already and is managed elsewhere: Pulse reads it, creates no KafkaTopic for it, and never changes "
+            + "or deletes it. Required to read a topic that exists already (in Kafka, or as a KafkaTopic Pulse did not create for "
+            + "this stream); without it such a stream is refused. The dead-letter topic is Pulse's own either way.")
     private Boolean external;
 }

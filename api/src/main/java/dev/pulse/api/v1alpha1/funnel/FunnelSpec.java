@@ -2,6 +2,7 @@ package dev.pulse.api.v1alpha1.funnel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Backfill;
@@ -85,6 +86,10 @@ public class FunnelSpec implements AnalysisSpec {
 
     @JsonPropertyDescription("Bounds on what the analysis keeps: maxGroups, the dimension combinations of one window (default 10000).")
     private AnalysisLimits limits;
+
+    @io.fabric8.generator.annotation.Default("Retain")
+    @JsonPropertyDescription(DeletionPolicy.DESCRIPTION)
+    private DeletionPolicy deletionPolicy;
 
     /** Funnel order modes. */
     public enum Order {

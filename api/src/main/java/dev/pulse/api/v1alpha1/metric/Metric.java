@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lag.seconds", type = AdditionalPrinterColumn.Type.INTEGER, priority = 0)
 @AdditionalPrinterColumn(name = "Freshness", jsonPath = ".status.freshness.secondsBehind", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Deletion", jsonPath = ".spec.deletionPolicy", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Metric extends CustomResource<MetricSpec, AnalysisStatus> implements Namespaced {
     @Override

@@ -2,6 +2,7 @@ package dev.pulse.api.v1alpha1.metric;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Backfill;
@@ -91,4 +92,8 @@ public class MetricSpec implements AnalysisSpec, EventFilter {
 
     @JsonPropertyDescription("Bounds on what the analysis keeps: maxGroups, the dimension combinations of one window (default 10000).")
     private AnalysisLimits limits;
+
+    @io.fabric8.generator.annotation.Default("Retain")
+    @JsonPropertyDescription(DeletionPolicy.DESCRIPTION)
+    private DeletionPolicy deletionPolicy;
 }

@@ -3,6 +3,7 @@ package dev.pulse.api.v1alpha1.retention;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.Backfill;
@@ -84,6 +85,10 @@ public class RetentionSpec implements AnalysisSpec {
     @JsonPropertyDescription("How long after an event's own time (by watermark) it still counts; a later event is late: counted, "
             + "sent to the stream's dead letters with reason late, never in a row. Default 1m.")
     private String allowedLateness;
+
+    @io.fabric8.generator.annotation.Default("Retain")
+    @JsonPropertyDescription(DeletionPolicy.DESCRIPTION)
+    private DeletionPolicy deletionPolicy;
 
     /** Whether a return must fall in its own period. */
     public enum Mode {

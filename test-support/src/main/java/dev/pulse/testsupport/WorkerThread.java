@@ -1,4 +1,4 @@
-package dev.pulse.local;
+package dev.pulse.testsupport;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,17 +8,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one thread a stand-in controller does its work on, so its reconciles never overlap; a daemon,
- * so it never keeps the stack's JVM alive.
+ * so it never keeps the JVM (the embedded stack's, a test's) alive.
  */
-final class WorkerThread implements AutoCloseable {
+public final class WorkerThread implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
-    WorkerThread(String name) {
+    public WorkerThread(String name) {
         this.executor = Executors.newSingleThreadScheduledExecutor(daemons(name));
     }
 
     /** Daemon threads with {@code name}. */
-    static ThreadFactory daemons(String name) {
+    public static ThreadFactory daemons(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -26,11 +26,11 @@ final class WorkerThread implements AutoCloseable {
         };
     }
 
-    void submit(Runnable task) {
+    public void submit(Runnable task) {
         executor.submit(task);
     }
 
-    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         return executor.schedule(task, delay, unit);
     }
 

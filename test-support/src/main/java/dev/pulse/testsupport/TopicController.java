@@ -1,6 +1,5 @@
-package dev.pulse.local;
+package dev.pulse.testsupport;
 
-import dev.pulse.testsupport.KafkaBrokerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -33,24 +32,25 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * deletion deletes the topic, unless annotated {@code strimzi.io/managed: "false"}. Status is
  * Strimzi's: {@code conditions[type=Ready]}, {@code observedGeneration}, {@code topicName},
  * {@code topicId}; a decrease of partitions is {@code Ready=False NotSupported} as in Strimzi.
- * There is one broker, so replicas are capped at 1.
+ * There is one broker, so replicas are capped at 1. The embedded stack runs it, and so do operator
+ * tests that look at what a KafkaTopic did in Kafka.
  */
-final class TopicController implements AutoCloseable {
-    static final String MANAGED = "strimzi.io/managed";
+public final class TopicController implements AutoCloseable {
+    public static final String MANAGED = "strimzi.io/managed";
 
     private final KubernetesClient client;
     private final Admin admin;
-    private final Progress progress;
+    private final StandInReport progress;
     private final WorkerThread worker = new WorkerThread("strimzi-stand-in");
     private SharedIndexInformer<KafkaTopic> informer;
 
-    TopicController(KubernetesClient client, String bootstrapServers, Progress progress) {
+    public TopicController(KubernetesClient client, String bootstrapServers, StandInReport progress) {
         this.client = client;
         this.admin = KafkaBrokerConfig.admin(bootstrapServers);
         this.progress = progress;
     }
 
-    TopicController start() {
+    public TopicController start() {
         informer = client.resources(KafkaTopic.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(KafkaTopic t) {
@@ -73,7 +73,7 @@ final class TopicController implements AutoCloseable {
         return this;
     }
 
-    static String topicName(KafkaTopic t) {
+    public static String topicName(KafkaTopic t) {
         String name = t.getSpec() == null ? null : t.getSpec().getTopicName();
         return name == null || name.isBlank() ? t.getMetadata().getName() : name;
     }
