@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",
         subcommands = {ValidateCommand.class, CompileCommand.class, PlanCommand.class, ReplayCommand.class, LocalCommand.class, GetCommand.class,
-                DescribeCommand.class, CommandLine.HelpCommand.class})
+                DescribeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class Pulse implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
