@@ -33,7 +33,7 @@ final class FunnelQueries {
         TableLayout t = e.detail();
         int steps = funnel.steps().size();
         int firstGroup = t.rowColumnCount() + 1;
-        String sql = combine ? combinedRows(e, sel, t, steps) : sel.selectRows(e, t, t, true);
+        String sql = combine ? combinedRows(e, sel, t, steps) : sel.selectRows(e, t, t);
         return new Answers.FunnelRows(sel.read(c, sql, limit, r -> {
             long[] counts = counts(r.getArray(TableLayout.STEP_COUNTS.name()), steps);
             List<Answers.Step> out = new ArrayList<>();

@@ -224,11 +224,11 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     /**
      * The whole rows of {@code layout} ({@link TableLayout#rowSelectList()}, then the grouped
      * columns) from {@code table} in the range and filters, in time order; ends in {@code LIMIT ?}
-     * when limited. Bind with {@link #bind}.
+     * (every query of the API has one). Bind with {@link #bind}.
      */
-    String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table, boolean limited) {
+    String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table) {
         return "SELECT " + layout.rowSelectList() + groupColumns(e) + " FROM " + table.qualifiedName() + where(e)
-                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + (limited ? " LIMIT ?" : "");
+                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + " LIMIT ?";
     }
 
     /** Reads one answer row from the current row of a result set. */
