@@ -52,6 +52,7 @@ public class CatalogResource {
     @GET
     @Operation(summary = "The analyses the API can answer", description = "Every analysis version in the serving catalog "
             + "that the caller may read: kind, dimensions, grains, tables, status (active, catching_up, retired) and freshness.")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     public Analyses list() {
         List<Analysis> out = new ArrayList<>();
         Caller who = caller.get();

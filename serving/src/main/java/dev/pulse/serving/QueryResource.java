@@ -55,6 +55,8 @@ public class QueryResource {
             + "the window size; default the window size), grouped by some dimensions (default all; empty for totals), filtered "
             + "by dimension values. Served from the coarsest rollup that can answer, else the detail table.")
     @APIResponse(responseCode = "200", description = "{\"points\":[{windowStart, windowEnd, dimensions, value, numerator?, denominator?, final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "400", description = "a bad parameter")
     @APIResponse(responseCode = "404", description = "no such metric")
     @Authentication.Reads(AnalysisKind.Metric)
@@ -81,6 +83,8 @@ public class QueryResource {
     @Path("/metrics/{name}/anomalies")
     @Operation(summary = "A metric's anomalies", description = "Anomalous points whose window starts in [from, to).")
     @APIResponse(responseCode = "200", description = "{\"anomalies\":[{windowStart, windowEnd, dimensions, observed, expected, lower, upper, score}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "404", description = "no such metric, or its anomaly detection is off")
     @Authentication.Reads(AnalysisKind.Metric)
     public Response anomalies(@PathParam("namespace") String namespace, @PathParam("name") String name,
@@ -99,6 +103,8 @@ public class QueryResource {
     @Operation(summary = "A funnel's rows", description = "Step counts and conversions per reporting window starting in [from, to) "
             + "and breakdown (default every dimension; fewer only for countBy: totals).")
     @APIResponse(responseCode = "200", description = "{\"rows\":[{windowStart, windowEnd, dimensions, steps[{name, count, conversionFromFirst, conversionFromPrevious}], medianConversionMs, final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @Authentication.Reads(AnalysisKind.Funnel)
     public Response funnel(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy,
@@ -113,6 +119,8 @@ public class QueryResource {
     @Operation(summary = "A retention's cohort table", description = "Cohorts starting in [from, to), by every dimension; "
             + "retained[k-1] is period k, null while incomplete.")
     @APIResponse(responseCode = "200", description = "{\"cohorts\":[{cohortStart, dimensions, cohortSize, retained[], final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @Authentication.Reads(AnalysisKind.Retention)
     public Response retention(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("filter") List<String> filter,
