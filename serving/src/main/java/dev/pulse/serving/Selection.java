@@ -34,7 +34,7 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     /** The longest text of {@code from} or {@code to}. */
     public static final int MAX_INSTANT_LENGTH = 64;
-    /** The longest {@code groupBy} text (the whole request line is at most 4096 bytes anyway: 414 beyond). */
+    /** The longest {@code groupBy} text (the whole request line is at most 16384 bytes: 414 beyond). */
     public static final int MAX_GROUP_BY_LENGTH = 1024;
     /** The most {@code filter} parameters of one query. */
     public static final int MAX_FILTERS = 64;

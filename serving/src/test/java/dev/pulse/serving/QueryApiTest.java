@@ -247,6 +247,8 @@ class QueryApiTest {
         badRequest(m + RANGE + "&filter=platform", "filter", "is not dimension:value");
         badRequest(m + RANGE + "&filter=platform:i%00s", "filter", "contains a NUL character");
         badRequest(m + RANGE + "&filter=platform:" + "x".repeat(Selection.MAX_FILTER_VALUE_LENGTH + 1), "filter", "longer than 1024");
+        badRequest(m + RANGE + "&filter=platform:" + "x".repeat(10_000), "filter", "longer than 1024");
+        badRequest(m + RANGE + "&groupBy=" + "x".repeat(10_000), "groupBy", "longer than 1024");
         badRequest(m + RANGE + "&filter=platform:ios".repeat(Selection.MAX_FILTERS + 1), "filter", "at most 64");
         badRequest(m + "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from", "is after to");
         badRequest(m + "from=yesterday", "from", "not an ISO-8601 instant");
