@@ -83,9 +83,15 @@ kubectl port-forward -n pulse-system svc/pulse-serving 18080:80 >/dev/null 2>&1 
 FORWARD=$!
 trap 'kill $FORWARD 2>/dev/null || true' EXIT
 wait_for "serving API" 60 curl -sf localhost:18080/q/health/ready
+# the API needs a token of someone who may read the namespace (serving.auth: kubernetes)
+kubectl -n "$NS" create serviceaccount e2e-reader --dry-run=client -o yaml | kubectl apply -f -
+kubectl -n "$NS" create rolebinding e2e-reader --clusterrole=view --serviceaccount="$NS:e2e-reader" --dry-run=client -o yaml | kubectl apply -f -
+TOKEN="$(kubectl -n "$NS" create token e2e-reader)"
+FROM="$(date -u -d '-1 day' +%Y-%m-%dT%H:00:00Z)"
+test "$(curl -s -o /dev/null -w '%{http_code}' "localhost:18080/api/v1/namespaces/$NS/metrics/orders-per-minute")" = 401
 # the traffic job writes 600 purchases, 10 per minute of event time over one hour two hours ago
 wait_for "all 600 purchases served as final counts" 600 bash -c \
-  "curl -sf 'localhost:18080/api/v1/namespaces/$NS/metrics/orders-per-minute?grain=1h&from=2000-01-01T00:00:00Z' \
+  "curl -sf -H 'Authorization: Bearer $TOKEN' 'localhost:18080/api/v1/namespaces/$NS/metrics/orders-per-minute?grain=1h&from=$FROM' \
    | python3 -c 'import json,sys; p=json.load(sys.stdin)[\"points\"]; sys.exit(0 if sum(x[\"value\"] for x in p if x[\"final\"])==600 else 1)'"
 echo "served orders-per-minute equals the 600 purchases sent"
 

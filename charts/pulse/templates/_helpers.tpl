@@ -33,6 +33,14 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "pulse.operatorName" -}}{{ include "pulse.fullname" . }}-operator{{- end -}}
 {{- define "pulse.servingName" -}}{{ include "pulse.fullname" . }}-serving{{- end -}}
+{{/* serving.auth, checked: kubernetes or none */}}
+{{- define "pulse.servingAuth" -}}
+{{- $auth := .Values.serving.auth | default "kubernetes" -}}
+{{- if not (has $auth (list "kubernetes" "none")) -}}
+{{- fail (printf "serving.auth must be kubernetes or none, not %v" $auth) -}}
+{{- end -}}
+{{- $auth -}}
+{{- end -}}
 
 {{- define "pulse.serviceAccountName" -}}
 {{- default (include "pulse.operatorName" .) .Values.serviceAccount.name -}}

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:invalid input (definitions, events)", "2:usage error (unknown option, missing file)", "3:internal error"},
         subcommands = {ValidateCommand.class, CompileCommand.class, PlanCommand.class, ReplayCommand.class, LocalCommand.class, GetCommand.class,
-                DescribeCommand.class, CommandLine.HelpCommand.class})
+                DescribeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class Pulse implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -12,7 +12,7 @@ import java.util.function.ToIntFunction;
 import picocli.CommandLine;
 
 /**
- * What {@code pulse local}, {@code get}, {@code describe} and {@code plan} (without
+ * What {@code pulse local}, {@code get}, {@code describe}, {@code token} and {@code plan} (without
  * {@code --against}) run: the local module (local/), found on the classpath. The {@code pulse}
  * script runs these commands with local's classpath and the others with this module's, because the
  * embedded stack's Kafka and Kubernetes libraries clash with the Quarkus and Flink ones here; the
@@ -28,6 +28,9 @@ public interface StackCommands {
 
     /** {@code pulse describe}: prints one resource, its status and Events; the exit code. */
     int describe(Describe request, PrintWriter out, PrintWriter err);
+
+    /** {@code pulse token -n NS}: prints a token of the running stack that may read {@code namespace} only; the exit code. */
+    int token(String namespace, PrintWriter out, PrintWriter err);
 
     /**
      * {@code pulse plan} without {@code --against}: what the running local stack holds, and for each

@@ -70,12 +70,15 @@ class PodSecurityTest {
     }
 
     @Test
-    void onlyTheOperatorMountsAnApiToken() {
+    void theServingApiMountsAnApiTokenOnlyToReviewCallers() {
         for (Rendered r : Rendered.all()) {
-            assertThat(r.one("Deployment", "pulse-serving").at("/spec/template/spec/automountServiceAccountToken").asBoolean(true))
-                    .as("the serving API needs no Kubernetes API access").isFalse();
+            assertThat(r.one("Deployment", "pulse-serving").at("/spec/template/spec/automountServiceAccountToken").asBoolean(false))
+                    .as("serving.auth kubernetes: the API creates TokenReviews and SubjectAccessReviews").isTrue();
             assertThat(r.one("Deployment", "pulse-operator").at("/spec/template/spec/serviceAccountName").asText()).isEqualTo("pulse-operator");
         }
+        Rendered none = Rendered.render("auth-none", "--set", "serving.auth=none");
+        assertThat(none.one("Deployment", "pulse-serving").at("/spec/template/spec/automountServiceAccountToken").asBoolean(true))
+                .as("serving.auth none: no Kubernetes API access").isFalse();
     }
 
     private static List<String> textList(JsonNode array) {

@@ -56,7 +56,7 @@ class RbacTest {
     void aNamespacedWatchUsesRolesInEachNamespaceOnly() {
         Rendered r = Rendered.full();
         assertThat(r.ofKind("ClusterRole")).extracting(o -> o.at("/metadata/name").asText())
-                .containsExactlyInAnyOrder("pulse-operator-crd-reader", "pulse-admin", "pulse-edit", "pulse-view");
+                .containsExactlyInAnyOrder("pulse-operator-crd-reader", "pulse-admin", "pulse-edit", "pulse-view", "pulse-serving-reviews");
         for (String ns : List.of("growth", "payments")) {
             JsonNode role = r.objects.stream().filter(o -> o.path("kind").asText().equals("Role")
                     && o.at("/metadata/namespace").asText().equals(ns)).findFirst().orElseThrow();
@@ -66,6 +66,30 @@ class RbacTest {
             assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
             assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Rendered.NAMESPACE);
         }
+    }
+
+    @Test
+    void theServingApiMayCreateTokenAndAccessReviewsOnlyAndOnlyWithAuthOn() {
+        for (Rendered r : Rendered.all()) {
+            assertThat(grants(r.one("ClusterRole", "pulse-serving-reviews"))).as(r.name).containsExactlyInAnyOrder(
+                    new Grant("authentication.k8s.io", "tokenreviews", "create"),
+                    new Grant("authorization.k8s.io", "subjectaccessreviews", "create"));
+            JsonNode binding = r.one("ClusterRoleBinding", "pulse-serving-reviews");
+            assertThat(binding.at("/roleRef/name").asText()).isEqualTo("pulse-serving-reviews");
+            assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("pulse-serving");
+            assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Rendered.NAMESPACE);
+            assertThat(binding.path("subjects")).hasSize(1);
+            JsonNode env = r.one("Deployment", "pulse-serving").at("/spec/template/spec/containers/0/env");
+            assertThat(env.toString()).contains("{\"name\":\"PULSE_SERVING_AUTH\",\"value\":\"kubernetes\"}");
+        }
+        Rendered none = Rendered.render("auth-none", "--set", "serving.auth=none");
+        assertThat(none.objects).extracting(Rendered::id).doesNotContain("ClusterRole pulse-serving-reviews",
+                "ClusterRoleBinding pulse-serving-reviews");
+        assertThat(none.one("Deployment", "pulse-serving").at("/spec/template/spec/containers/0/env").toString())
+                .contains("{\"name\":\"PULSE_SERVING_AUTH\",\"value\":\"none\"}");
+        Tools.Result bogus = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", Rendered.RELEASE, Repo.chart().toString(),
+                "--set", "serving.auth=open"));
+        assertThat(bogus.exitCode()).as("serving.auth is kubernetes or none").isNotZero();
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.pulse.local;
 
+import dev.pulse.testsupport.LocalAccessPolicy;
 import dev.pulse.testsupport.PlatformCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * The in-memory Kubernetes API: fabric8's mock server in CRUD mode (create, get, list, watch,
  * status subresource, patches; no server-side apply, no garbage collection, no validation), with
  * the Pulse CRDs from {@code crds/} and the KafkaTopic and FlinkDeployment CRDs of the operators the
- * stand-ins play.
+ * stand-ins play. TokenReviews and SubjectAccessReviews are answered from the stack's
+ * {@link LocalAccessPolicy} (the mock server has no authentication of its own).
  */
 final class ApiServer implements AutoCloseable {
     /** The mock server logs every request through java.util.logging; held so the level is not lost to GC. */
@@ -42,9 +43,15 @@ final class ApiServer implements AutoCloseable {
         this.client = client(url(server));
     }
 
+    /** Starts the API server with a policy of its own (tests that do not read through the serving API). */
     static ApiServer start(int port, Path crdDir) throws IOException {
+        return start(port, crdDir, LocalAccessPolicy.generate());
+    }
+
+    /** Starts the API server; {@code access} answers its TokenReviews and SubjectAccessReviews (the serving API's). */
+    static ApiServer start(int port, Path crdDir, LocalAccessPolicy access) throws IOException {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+                access.dispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), port);
         ApiServer api = new ApiServer(server);
         try {

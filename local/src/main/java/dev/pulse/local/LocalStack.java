@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import dev.pulse.testsupport.ChildJvm;
 import dev.pulse.testsupport.EmbeddedKafka;
+import dev.pulse.testsupport.LocalAccessPolicy;
 import dev.pulse.testsupport.OwnerGarbageCollector;
 import dev.pulse.testsupport.TopicController;
 import dev.pulse.testsupport.WorkerThread;
@@ -48,6 +49,8 @@ final class LocalStack {
     private EmbeddedKafka kafka;
     private Postgres postgres;
     private ApiServer api;
+    /** Who may read what through the serving API: the answers of the API server's token and access reviews. */
+    private LocalAccessPolicy access;
     private ChildServices services;
     private FlinkController flink;
     private TrafficLauncher traffic;
@@ -114,7 +117,8 @@ final class LocalStack {
         started.add(postgres);
         progress.step("postgres", "ready: " + postgres.jdbcUrl() + " (user " + Postgres.USER + ")");
 
-        api = ApiServer.start(ports.port(PortFile.API), home.resolve("crds"));
+        access = LocalAccessPolicy.generate();
+        api = ApiServer.start(ports.port(PortFile.API), home.resolve("crds"), access);
         started.add(api);
         progress.step("k8s", "in-memory API server on " + api.url() + " (Pulse, KafkaTopic and FlinkDeployment CRDs installed)");
         ports.save(kafka.port(), kafka.controllerPort(), postgres.port(), api.port());
@@ -173,6 +177,7 @@ final class LocalStack {
         }, 1, 1, TimeUnit.SECONDS);
 
         writeStackFile(operatorPort, servingUrl);
+        AccessKey.write(root, access);
         printWhereItRuns(servingUrl);
     }
 
@@ -223,6 +228,10 @@ final class LocalStack {
         progress.line(servingUrl != null ? "  Dashboard / serving API:  " + servingUrl
                 : "  Serving API: not built in this checkout (no serving/ module) — numbers are in PostgreSQL: "
                         + postgres.jdbcUrl() + " (user postgres), schemas pulse_*");
+        if (servingUrl != null) {
+            progress.line("  Token (all namespaces):   " + access.tokenForAllNamespaces()
+                    + "   (./pulse token -n NS: one namespace only)");
+        }
         progress.line("  Kubernetes API:           " + api.url() + "   (./pulse get, ./pulse describe <kind> <name>)");
         progress.line("  Kafka:                    " + kafka.bootstrapServers());
         progress.line("  Logs:                     " + data.logs());
@@ -248,6 +257,7 @@ final class LocalStack {
             close(started.get(i).getClass().getSimpleName(), started.get(i));
         }
         if (wroteStackFile) {
+            AccessKey.delete(data.root());
             StackFile.delete(data.root());
         }
         progress.step("stop", "stopped (data kept in " + data.root() + ")");

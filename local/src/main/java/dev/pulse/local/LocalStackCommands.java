@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * {@code pulse local}, {@code get}, {@code describe} and {@code plan} against the running stack:
+ * {@code pulse local}, {@code get}, {@code describe}, {@code token} and {@code plan} against the running stack:
  * the {@code pulse} command (cli/) parses them and finds this class on local's classpath.
  */
 public final class LocalStackCommands implements StackCommands {
@@ -31,6 +31,19 @@ public final class LocalStackCommands implements StackCommands {
     @Override
     public int describe(Describe request, PrintWriter out, PrintWriter err) {
         return printing(out, err, () -> ResourceDescription.print(request, out, err));
+    }
+
+    @Override
+    public int token(String namespace, PrintWriter out, PrintWriter err) {
+        return printing(out, err, () -> {
+            try {
+                out.println(AccessKey.read(StackConnection.dataDir()).tokenForNamespace(namespace));
+                return 0;
+            } catch (IllegalStateException | java.io.IOException e) {
+                err.println("pulse token: " + (e instanceof IllegalStateException ? e.getMessage() : "cannot read the stack's access key: " + e));
+                return 1;
+            }
+        });
     }
 
     @Override

@@ -282,6 +282,14 @@ class DefinitionChangeEndToEndTest {
         stack.awaitPoints(EVENTS + " over batches 1 and 2", eventsQuery(), eventsPerMinute(concat(batch1, batch2)), true,
                 Duration.ofSeconds(30));
         assertThat(analysis(stack.plan(), EVENTS).get("semanticHash").asText()).isEqualTo(eventsBefore);
+        // the stack's serving API runs with auth on: a token for its namespace reads it, one for another namespace
+        // gets 403 and a catalog without it, no token gets 401 (the stack's printed token is what the helpers send)
+        String query = "api/v1/namespaces/" + NS + "/metrics/" + EVENTS + "?groupBy=";
+        assertThat(stack.status(query, stack.access().tokenForNamespace(NS))).isEqualTo(200);
+        assertThat(stack.status(query, stack.access().tokenForNamespace("other-team"))).isEqualTo(403);
+        assertThat(stack.status(query, null)).isEqualTo(401);
+        assertThat(stack.status("api/v1/catalog", null)).isEqualTo(401);
+        assertThat(stack.status("q/health/ready", null)).isEqualTo(200);
     }
 
     @Test

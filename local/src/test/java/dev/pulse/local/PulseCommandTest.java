@@ -32,7 +32,7 @@ class PulseCommandTest {
     @Test
     void theHelpListsEveryCommand() {
         assertThat(pulse.execute("--help")).isZero();
-        assertThat(out.toString()).contains("validate", "compile", "replay", "local", "get", "describe");
+        assertThat(out.toString()).contains("validate", "compile", "replay", "local", "get", "describe", "token");
     }
 
     @Test
@@ -53,5 +53,29 @@ class PulseCommandTest {
         assertThat(err.toString()).contains("pulse get: no local stack is running");
         assertThat(pulse.execute("describe", "metric/orders-per-minute")).isEqualTo(1);
         assertThat(err.toString()).contains("pulse describe: no local stack is running");
+        assertThat(pulse.execute("token")).as("-n is required").isEqualTo(2);
+        assertThat(pulse.execute("token", "-n", "Not_A_Namespace")).isEqualTo(2);
+        assertThat(pulse.execute("token", "-n", "growth")).isEqualTo(1);
+        assertThat(err.toString()).contains("pulse token: no local stack is running");
+    }
+
+    @Test
+    void tokenSignsWithTheRunningStacksKeyForOneNamespace() throws Exception {
+        System.setProperty("pulse.data", dataDir.toString());
+        // a stack.json of a live process (this JVM) and its key, as pulse local writes them
+        StackFile.write(dataDir, java.util.Map.of("pid", ProcessHandle.current().pid()));
+        dev.pulse.testsupport.LocalAccessPolicy policy = dev.pulse.testsupport.LocalAccessPolicy.generate();
+        AccessKey.write(dataDir, policy);
+        try {
+            assertThat(pulse.execute("token", "-n", "growth")).isZero();
+            String token = out.toString().trim();
+            assertThat(policy.user(token)).contains("pulse-local:namespace:growth");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve(AccessKey.NAME)))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } finally {
+            AccessKey.delete(dataDir);
+            StackFile.delete(dataDir);
+        }
     }
 }

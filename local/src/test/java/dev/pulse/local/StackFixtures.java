@@ -54,6 +54,8 @@ final class StackFixtures implements AutoCloseable {
     private final KubernetesClient client;
     private final String servingUrl;
     private final String bootstrap;
+    /** A token of the stack that may read every namespace (what {@code pulse local} prints). */
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private StackFixtures(Path keepLogsIn, Path data, LocalStack stack, KubernetesClient client, String servingUrl, String bootstrap) {
@@ -63,6 +65,11 @@ final class StackFixtures implements AutoCloseable {
         this.client = client;
         this.servingUrl = servingUrl;
         this.bootstrap = bootstrap;
+        try {
+            this.token = AccessKey.read(data).tokenForAllNamespaces();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -337,10 +344,29 @@ final class StackFixtures implements AutoCloseable {
         return r == null ? -1 : r.statusCode();
     }
 
+    /** The HTTP status of a GET on the serving API with {@code bearer} as its token (none when null), or -1. */
+    int status(String pathAndQuery, String bearer) {
+        HttpResponse<String> r = send(pathAndQuery, bearer);
+        return r == null ? -1 : r.statusCode();
+    }
+
+    /** The stack's token signer, as {@code pulse token} reads it. */
+    dev.pulse.testsupport.LocalAccessPolicy access() throws IOException {
+        return AccessKey.read(data);
+    }
+
     private HttpResponse<String> send(String pathAndQuery) {
+        return send(pathAndQuery, token);
+    }
+
+    private HttpResponse<String> send(String pathAndQuery, String bearer) {
         URI uri = URI.create(servingUrl + pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

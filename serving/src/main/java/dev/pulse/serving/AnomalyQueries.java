@@ -15,7 +15,7 @@ final class AnomalyQueries {
 
     static Answers.Anomalies anomalies(Connection c, Catalog.Entry e, TableLayout table, Selection sel, int limit) throws SQLException {
         int firstGroup = table.rowColumnCount() + 1;
-        return new Answers.Anomalies(sel.read(c, sel.selectRows(e, table, table, true), limit, r -> new Answers.Anomaly(
+        return new Answers.Anomalies(sel.read(c, sel.selectRows(e, table, table), limit, r -> new Answers.Anomaly(
                 instant(r, TableLayout.WINDOW_START), instant(r, TableLayout.WINDOW_END), sel.dimensions(r, firstGroup),
                 number(r, TableLayout.OBSERVED.name()), number(r, TableLayout.EXPECTED.name()), number(r, TableLayout.LOWER.name()),
                 number(r, TableLayout.UPPER.name()), number(r, TableLayout.SCORE.name()))));

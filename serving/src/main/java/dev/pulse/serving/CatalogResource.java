@@ -18,7 +18,10 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** {@code GET /api/v1/catalog}: every analysis the store holds, with its tables and freshness. */
+/**
+ * {@code GET /api/v1/catalog}: every analysis the store holds that the caller may read (may
+ * {@code get} its kind in its namespace), with its tables and freshness.
+ */
 @Path("/api/v1/catalog")
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {
@@ -26,6 +29,10 @@ public class CatalogResource {
     DataSource dataSource;
     @Inject
     CatalogService catalog;
+    @Inject
+    AccessReviews access;
+    @Inject
+    RequestCaller caller;
 
     /** The catalog answer. */
     public record Analyses(List<Analysis> analyses) {
@@ -43,12 +50,15 @@ public class CatalogResource {
     }
 
     @GET
-    @Operation(summary = "The analyses the API can answer", description = "Every analysis version in the serving catalog: "
-            + "kind, dimensions, grains, tables, status (active, catching_up, retired) and freshness.")
+    @Operation(summary = "The analyses the API can answer", description = "Every analysis version in the serving catalog "
+            + "that the caller may read: kind, dimensions, grains, tables, status (active, catching_up, retired) and freshness.")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     public Analyses list() {
         List<Analysis> out = new ArrayList<>();
+        Caller who = caller.get();
+        List<Catalog.Entry> visible = catalog.entries().stream().filter(e -> access.mayRead(who, e.namespace(), e.kind())).toList();
         try (Connection c = dataSource.getConnection()) {
-            for (Catalog.Entry e : catalog.entries()) {
+            for (Catalog.Entry e : visible) {
                 Instant latestFinal = e.latestFinalWindowEnd();
                 Instant latestUpdate = e.latestUpdate();
                 if (!e.status().equals(Catalog.RETIRED)) {
@@ -66,7 +76,7 @@ public class CatalogResource {
                         Durations.format(e.retentionMs()), text(latestFinal), text(latestUpdate), text(e.createdAt()), text(e.retiredAt())));
             }
         } catch (SQLException ex) {
-            throw new ApiError.Unavailable("the serving store failed: " + ex.getMessage(), ex);
+            throw ApiError.storeFailed(ex);
         }
         return new Analyses(out);
     }

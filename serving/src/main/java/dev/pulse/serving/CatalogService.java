@@ -31,7 +31,7 @@ public class CatalogService {
             try (Connection c = dataSource.getConnection()) {
                 current = Catalog.read(c);
             } catch (SQLException e) {
-                throw new ApiError.Unavailable("cannot read the serving catalog: " + e.getMessage(), e);
+                throw new ApiError.Unavailable("cannot read the serving catalog", e);
             }
             entries = current;
             readAtNanos = System.nanoTime();

@@ -32,7 +32,7 @@ final class MetricQueries {
         int firstGroup = detail.rowColumnCount() + 1;
         String sql;
         if (!route.combine()) {
-            sql = sel.selectRows(e, detail, route.table(), true);
+            sql = sel.selectRows(e, detail, route.table());
         } else {
             // the same columns as a whole row, combined per bucket (and over the dimensions not grouped by)
             String start = quote(TableLayout.WINDOW_START);

@@ -25,12 +25,12 @@ public record MetricRoute(TableLayout table, long tableGrainMs, boolean rollup, 
         AggregationType aggregation = e.plan().metric().aggregation();
         boolean reaggregates = RollupLayout.reaggregates(aggregation);
         if (e.windowType() != WindowType.tumbling && grainMs != e.windowMs()) {
-            throw new ApiError.BadParameter("grain: a " + e.windowType() + " window's results overlap and cannot be combined "
+            throw new ApiError.BadParameter("grain", "grain: a " + e.windowType() + " window's results overlap and cannot be combined "
                     + "into coarser buckets; ask for its window size " + Durations.format(e.windowMs()));
         }
         if (!reaggregates && (grainMs != e.windowMs() || !allDimensions)) {
-            throw new ApiError.BadParameter("a " + aggregation + " metric's per-window values cannot be combined: ask for grain "
-                    + Durations.format(e.windowMs()) + " grouped by every dimension " + e.dimensions());
+            throw new ApiError.BadParameter(grainMs != e.windowMs() ? "grain" : "groupBy", "a " + aggregation
+                    + " metric's per-window values cannot be combined: ask for grain " + Durations.format(e.windowMs()) + " grouped by every dimension " + e.dimensions());
         }
         MetricRoute best = new MetricRoute(e.detail(), e.windowMs(), false, grainMs != e.windowMs() || !allDimensions);
         for (RollupLayout r : e.rollups()) {

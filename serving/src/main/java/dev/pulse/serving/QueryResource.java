@@ -55,8 +55,11 @@ public class QueryResource {
             + "the window size; default the window size), grouped by some dimensions (default all; empty for totals), filtered "
             + "by dimension values. Served from the coarsest rollup that can answer, else the detail table.")
     @APIResponse(responseCode = "200", description = "{\"points\":[{windowStart, windowEnd, dimensions, value, numerator?, denominator?, final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "400", description = "a bad parameter")
     @APIResponse(responseCode = "404", description = "no such metric")
+    @Authentication.Reads(AnalysisKind.Metric)
     public Response metric(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @Parameter(description = "ISO-8601 instant, inclusive (default: to minus 1 day)") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive (default: now)") @QueryParam("to") String to,
@@ -67,11 +70,11 @@ public class QueryResource {
         Catalog.Entry e = catalog.find(namespace, AnalysisKind.Metric, name);
         long grainMs = Selection.grain(e, grain);
         Selection parsed = parse(e, from, to, present("groupBy", groupBy), filter);
-        Selection sel = e.windowType() == WindowType.tumbling ? aligned(parsed, grainMs) : parsed;
+        Selection sel = e.windowType() == WindowType.tumbling ? parsed.alignedToGrain(grainMs) : parsed.roundedToWindows(windowSpacing(e));
         checkBuckets(sel, grainMs);
         int max = limit(limit);
         MetricRoute route = MetricRoute.of(e, grainMs, sel.allDimensions(e));
-        String key = "metric|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + grainMs + "|" + sel.key() + "|" + max;
+        AnswerCache.Key key = sel.key("metric", e, grainMs, max);
         return answer("metric", route.rollup() ? "rollup" : "detail", route.tableName(), e.detail(), key,
                 (c, p) -> MetricQueries.points(c, e, route, sel, grainMs, p, max));
     }
@@ -80,7 +83,10 @@ public class QueryResource {
     @Path("/metrics/{name}/anomalies")
     @Operation(summary = "A metric's anomalies", description = "Anomalous points whose window starts in [from, to).")
     @APIResponse(responseCode = "200", description = "{\"anomalies\":[{windowStart, windowEnd, dimensions, observed, expected, lower, upper, score}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "404", description = "no such metric, or its anomaly detection is off")
+    @Authentication.Reads(AnalysisKind.Metric)
     public Response anomalies(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit) {
         Catalog.Entry e = catalog.find(namespace, AnalysisKind.Metric, name);
@@ -88,7 +94,7 @@ public class QueryResource {
         if (table == null) {
             throw new ApiError.NotFound("Metric '" + name + "' in namespace '" + namespace + "' has no anomaly detection");
         }
-        Selection sel = parse(e, from, to, null, null);
+        Selection sel = parse(e, from, to, null, null).roundedToWindows(windowSpacing(e));
         return windowGrainAnswer("anomalies", e, table, sel, limit, (c, max) -> AnomalyQueries.anomalies(c, e, table, sel, max));
     }
 
@@ -97,11 +103,14 @@ public class QueryResource {
     @Operation(summary = "A funnel's rows", description = "Step counts and conversions per reporting window starting in [from, to) "
             + "and breakdown (default every dimension; fewer only for countBy: totals).")
     @APIResponse(responseCode = "200", description = "{\"rows\":[{windowStart, windowEnd, dimensions, steps[{name, count, conversionFromFirst, conversionFromPrevious}], medianConversionMs, final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
+    @Authentication.Reads(AnalysisKind.Funnel)
     public Response funnel(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy,
             @QueryParam("filter") List<String> filter, @QueryParam("limit") String limit) {
         Catalog.Entry e = catalog.find(namespace, AnalysisKind.Funnel, name);
-        Selection sel = parse(e, from, to, present("groupBy", groupBy), filter);
+        Selection sel = parse(e, from, to, present("groupBy", groupBy), filter).roundedToWindows(windowSpacing(e));
         return windowGrainAnswer("funnel", e, e.detail(), sel, limit, (c, max) -> FunnelQueries.rows(c, e, sel, max));
     }
 
@@ -110,11 +119,14 @@ public class QueryResource {
     @Operation(summary = "A retention's cohort table", description = "Cohorts starting in [from, to), by every dimension; "
             + "retained[k-1] is period k, null while incomplete.")
     @APIResponse(responseCode = "200", description = "{\"cohorts\":[{cohortStart, dimensions, cohortSize, retained[], final}]}")
+    @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
+    @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
+    @Authentication.Reads(AnalysisKind.Retention)
     public Response retention(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("filter") List<String> filter,
             @QueryParam("limit") String limit) {
         Catalog.Entry e = catalog.find(namespace, AnalysisKind.Retention, name);
-        Selection sel = parse(e, from, to, null, filter);
+        Selection sel = parse(e, from, to, null, filter).roundedToWindows(windowSpacing(e));
         return windowGrainAnswer("retention", e, e.detail(), sel, limit, (c, max) -> RetentionQueries.cohorts(c, e, sel, max));
     }
 
@@ -128,7 +140,7 @@ public class QueryResource {
     private Response windowGrainAnswer(String endpoint, Catalog.Entry e, TableLayout table, Selection sel, String limit, LimitedQuery query) {
         checkBuckets(sel, e.windowMs());
         int max = limit(limit);
-        String key = endpoint + "|" + e.namespace() + "|" + e.name() + "|" + e.version() + "|" + sel.key() + "|" + max;
+        AnswerCache.Key key = sel.key(endpoint, e, e.windowMs(), max);
         return answer(endpoint, "detail", table.schema() + "." + table.table(), table, key, (c, p) -> query.run(c, max));
     }
 
@@ -138,7 +150,7 @@ public class QueryResource {
         Object run(Connection c, ServingSchema.Progress progress) throws SQLException;
     }
 
-    private Response answer(String endpoint, String tableKind, String tableName, TableLayout probed, String key, Query query) {
+    private Response answer(String endpoint, String tableKind, String tableName, TableLayout probed, AnswerCache.Key key, Query query) {
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             ServingSchema.Progress progress = ServingSchema.probe(c, probed);
@@ -146,10 +158,10 @@ public class QueryResource {
             Timer.builder("pulse.serving.query").description("query latency").publishPercentileHistogram()
                     .tag("endpoint", endpoint).tag("table", tableKind).tag("cache", lookup.hit() ? "hit" : "miss")
                     .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return Response.ok(lookup.answer()).header(TABLE_HEADER, tableName)
+            return Response.ok(lookup.json(), MediaType.APPLICATION_JSON).header(TABLE_HEADER, tableName)
                     .header(CACHE_HEADER, lookup.hit() ? "hit" : "miss").build();
         } catch (SQLException ex) {
-            throw new ApiError.Unavailable("the serving store failed: " + ex.getMessage(), ex);
+            throw ApiError.storeFailed(ex);
         }
     }
 
@@ -162,17 +174,16 @@ public class QueryResource {
         return Selection.parse(e, from, to, groupBy, filter, Instant.now(), config.defaultRange().toMillis());
     }
 
-    /** A tumbling series' range widened to whole buckets of the grain. */
-    private static Selection aligned(Selection s, long grainMs) {
-        long from = Math.floorDiv(s.from().toEpochMilli(), grainMs) * grainMs;
-        long to = -Math.floorDiv(-s.to().toEpochMilli(), grainMs) * grainMs;
-        return new Selection(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), s.groupBy(), s.filters());
+    /** How far apart an analysis's windows start: the slide of a hopping window, else its size. */
+    private static long windowSpacing(Catalog.Entry e) {
+        var w = e.plan().window();
+        return w != null && w.type() == WindowType.hopping && w.slideMs() > 0 ? w.slideMs() : e.windowMs();
     }
 
     private void checkBuckets(Selection s, long grainMs) {
         long buckets = (s.to().toEpochMilli() - s.from().toEpochMilli()) / grainMs;
         if (buckets > config.maxBuckets()) {
-            throw new ApiError.BadParameter("the range " + s.from() + " to " + s.to() + " spans " + buckets + " buckets of "
+            throw new ApiError.BadParameter("from", "from/to: the range " + s.from() + " to " + s.to() + " spans " + buckets + " buckets of "
                     + dev.pulse.api.v1alpha1.common.Durations.format(grainMs) + "; at most " + config.maxBuckets()
                     + ": narrow the range or coarsen the grain");
         }
@@ -184,12 +195,12 @@ public class QueryResource {
         }
         int limit;
         try {
-            limit = Integer.parseInt(text.trim());
+            limit = text.length() > 10 ? -1 : Integer.parseInt(text.trim());
         } catch (NumberFormatException ex) {
             limit = -1;
         }
         if (limit < 1 || limit > config.maxPoints()) {
-            throw new ApiError.BadParameter("limit " + text + " is not between 1 and " + config.maxPoints());
+            throw new ApiError.BadParameter("limit", "limit " + Selection.shown(text) + " is not a number between 1 and " + config.maxPoints());
         }
         return limit;
     }

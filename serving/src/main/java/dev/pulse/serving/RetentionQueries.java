@@ -18,7 +18,7 @@ final class RetentionQueries {
         int periods = e.plan().retention().periods();
         TableLayout t = e.detail();
         int firstGroup = t.rowColumnCount() + 1;
-        return new Answers.Cohorts(sel.read(c, sel.selectRows(e, t, t, true), limit, r -> new Answers.Cohort(
+        return new Answers.Cohorts(sel.read(c, sel.selectRows(e, t, t), limit, r -> new Answers.Cohort(
                 Selection.instant(r, TableLayout.WINDOW_START), sel.dimensions(r, firstGroup), r.getLong(TableLayout.COHORT_SIZE.name()),
                 retained(r, periods), r.getBoolean(TableLayout.FINAL))));
     }

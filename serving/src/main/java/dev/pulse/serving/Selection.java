@@ -9,7 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,50 +28,101 @@ import java.util.TreeMap;
  */
 public record Selection(Instant from, Instant to, List<String> groupBy, Map<String, List<String>> filters) {
 
+    /** The earliest instant a query may name: no window starts before 1970 (an event time before it is malformed). */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest instant a query may name. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** The longest text of {@code from} or {@code to}. */
+    public static final int MAX_INSTANT_LENGTH = 64;
+    /** The longest {@code groupBy} text (the whole request line is at most 16384 bytes: 414 beyond). */
+    public static final int MAX_GROUP_BY_LENGTH = 1024;
+    /** The most {@code filter} parameters of one query. */
+    public static final int MAX_FILTERS = 64;
+    /** The longest value of one {@code filter} (a dimension value; a stream's own limit is usually far lower). */
+    public static final int MAX_FILTER_VALUE_LENGTH = 1024;
+    /** The coarsest {@code grain}. */
+    public static final long MAX_GRAIN_MS = 366L * 24 * 3600 * 1000;
+
     /** Parses the query parameters; {@code groupBy} absent means every dimension, empty means none. */
     static Selection parse(Catalog.Entry e, String fromText, String toText, String groupByText, List<String> filterTexts,
             Instant now, long defaultRangeMs) {
         Instant to = toText == null || toText.isBlank() ? now : instant("to", toText);
-        Instant from = fromText == null || fromText.isBlank() ? to.minusMillis(defaultRangeMs) : instant("from", fromText);
+        Instant from;
+        if (fromText == null || fromText.isBlank()) {
+            from = to.minusMillis(defaultRangeMs);
+            from = from.isBefore(EARLIEST) ? EARLIEST : from;
+        } else {
+            from = instant("from", fromText);
+        }
         if (from.isAfter(to)) {
-            throw new ApiError.BadParameter("from (" + from + ") is after to (" + to + ")");
+            throw new ApiError.BadParameter("from", "from (" + from + ") is after to (" + to + ")");
         }
         List<String> groupBy;
         if (groupByText == null) {
             groupBy = e.dimensions();
         } else {
+            if (groupByText.length() > MAX_GROUP_BY_LENGTH) {
+                throw new ApiError.BadParameter("groupBy", "groupBy is longer than " + MAX_GROUP_BY_LENGTH + " characters");
+            }
             List<String> asked = new ArrayList<>();
             for (String d : groupByText.split(",")) {
                 String name = d.trim();
                 if (!name.isEmpty()) {
                     known(e, name, "groupBy");
                     if (asked.contains(name)) {
-                        throw new ApiError.BadParameter("groupBy lists '" + name + "' twice");
+                        throw new ApiError.BadParameter("groupBy", "groupBy lists '" + name + "' twice");
                     }
                     asked.add(name);
                 }
             }
             groupBy = e.dimensions().stream().filter(asked::contains).toList();
         }
+        List<String> texts = filterTexts == null ? List.of() : filterTexts;
+        if (texts.size() > MAX_FILTERS) {
+            throw new ApiError.BadParameter("filter", "filter is given " + texts.size() + " times; at most " + MAX_FILTERS);
+        }
         Map<String, List<String>> filters = new TreeMap<>();
-        for (String f : filterTexts == null ? List.<String>of() : filterTexts) {
+        for (String f : texts) {
             int colon = f.indexOf(':');
             if (colon <= 0) {
-                throw new ApiError.BadParameter("filter '" + f + "' is not dimension:value");
+                throw new ApiError.BadParameter("filter", "filter '" + shown(f) + "' is not dimension:value");
             }
             String dim = f.substring(0, colon);
             known(e, dim, "filter");
-            filters.computeIfAbsent(dim, k -> new ArrayList<>()).add(f.substring(colon + 1));
+            String value = f.substring(colon + 1);
+            if (value.length() > MAX_FILTER_VALUE_LENGTH) {
+                throw new ApiError.BadParameter("filter", "filter: the value of '" + dim + "' is longer than " + MAX_FILTER_VALUE_LENGTH
+                        + " characters");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new ApiError.BadParameter("filter", "filter: the value of '" + dim + "' contains a NUL character, "
+                        + "which no dimension value holds");
+            }
+            filters.computeIfAbsent(dim, k -> new ArrayList<>()).add(value);
         }
         return new Selection(from, to, groupBy, filters);
     }
 
+    /**
+     * An instant parameter between {@link #EARLIEST} and {@link #LATEST}.
+     *
+     * @throws ApiError.BadParameter naming {@code name} when it is too long, not an ISO-8601 instant, or out of range
+     */
     static Instant instant(String name, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException ex) {
-            throw new ApiError.BadParameter(name + " '" + text + "' is not an ISO-8601 instant like 2026-01-01T00:00:00Z");
+        if (text.length() > MAX_INSTANT_LENGTH) {
+            throw new ApiError.BadParameter(name, name + " is longer than " + MAX_INSTANT_LENGTH + " characters");
         }
+        Instant i;
+        try {
+            i = Instant.parse(text);
+        } catch (DateTimeException ex) {
+            throw new ApiError.BadParameter(name, name + " '" + text + "' is not an ISO-8601 instant like 2026-01-01T00:00:00Z "
+                    + "between " + EARLIEST + " and " + LATEST);
+        }
+        if (i.isBefore(EARLIEST) || i.isAfter(LATEST)) {
+            throw new ApiError.BadParameter(name, name + " '" + text + "' is outside " + EARLIEST + " to " + LATEST);
+        }
+        return i;
     }
 
     /** Parses a grain ({@code 1h}); absent means the analysis's window size. */
@@ -79,18 +130,44 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
         if (text == null || text.isBlank()) {
             return e.windowMs();
         }
-        long g = Durations.parse(text).orElseThrow(() -> new ApiError.BadParameter(
-                "grain '" + text + "' is not a duration like 1m, 1h or 1d")).toMillis();
+        long g = Durations.parse(text).filter(d -> d.compareTo(java.time.Duration.ofMillis(MAX_GRAIN_MS)) <= 0)
+                .orElseThrow(() -> new ApiError.BadParameter("grain", "grain '" + shown(text)
+                        + "' is not a duration like 1m, 1h or 1d of at most " + Durations.format(MAX_GRAIN_MS))).toMillis();
         if (g <= 0 || g % e.windowMs() != 0) {
-            throw new ApiError.BadParameter("grain '" + text + "' must be a positive multiple of the window size "
+            throw new ApiError.BadParameter("grain", "grain '" + text + "' must be a positive multiple of the window size "
                     + Durations.format(e.windowMs()));
         }
         return g;
     }
 
+    /** A parameter's text as an error message quotes it: at most 64 characters. */
+    static String shown(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+
+    /**
+     * The same selection over whole windows of an analysis whose windows start every
+     * {@code spacingMs}: {@code from} and {@code to} rounded up to window starts. The same windows
+     * start in the rounded range as in the asked one, so the answer is unchanged, and queries a few
+     * seconds apart (a dashboard refreshing up to now) share one cache entry.
+     */
+    Selection roundedToWindows(long spacingMs) {
+        return new Selection(ceil(from, spacingMs), ceil(to, spacingMs), groupBy, filters);
+    }
+
+    /** A tumbling series' range widened to whole buckets of the grain. */
+    Selection alignedToGrain(long grainMs) {
+        long f = Math.floorDiv(from.toEpochMilli(), grainMs) * grainMs;
+        return new Selection(Instant.ofEpochMilli(f), ceil(to, grainMs), groupBy, filters);
+    }
+
+    private static Instant ceil(Instant i, long stepMs) {
+        return Instant.ofEpochMilli(-Math.floorDiv(-i.toEpochMilli(), stepMs) * stepMs);
+    }
+
     private static void known(Catalog.Entry e, String dimension, String parameter) {
         if (!e.dimensions().contains(dimension)) {
-            throw new ApiError.BadParameter(parameter + ": unknown dimension '" + dimension + "' of " + e.kind() + " '" + e.name()
+            throw new ApiError.BadParameter(parameter, parameter + ": unknown dimension '" + shown(dimension) + "' of " + e.kind() + " '" + e.name()
                     + "'; its dimensions are " + e.dimensions());
         }
     }
@@ -147,11 +224,11 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     /**
      * The whole rows of {@code layout} ({@link TableLayout#rowSelectList()}, then the grouped
      * columns) from {@code table} in the range and filters, in time order; ends in {@code LIMIT ?}
-     * when limited. Bind with {@link #bind}.
+     * (every query of the API has one). Bind with {@link #bind}.
      */
-    String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table, boolean limited) {
+    String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table) {
         return "SELECT " + layout.rowSelectList() + groupColumns(e) + " FROM " + table.qualifiedName() + where(e)
-                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + (limited ? " LIMIT ?" : "");
+                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + " LIMIT ?";
     }
 
     /** Reads one answer row from the current row of a result set. */
@@ -180,7 +257,7 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     }
 
     static ApiError.BadParameter tooMany(int limit) {
-        return new ApiError.BadParameter("the answer has more than " + limit + " rows (limit): narrow the range, "
+        return new ApiError.BadParameter("limit", "the answer has more than " + limit + " rows (limit): narrow the range, "
                 + "coarsen the grain, group by fewer dimensions or filter");
     }
 
@@ -195,8 +272,10 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
         return r.getTimestamp(column).toInstant().toString();
     }
 
-    /** A cache key part. */
-    String key() {
-        return from + "|" + to + "|" + groupBy + "|" + filters;
+    /** The cache key of an answer over this selection. */
+    AnswerCache.Key key(String endpoint, Catalog.Entry e, long grainMs, int limit) {
+        return new AnswerCache.Key(endpoint, e.namespace(), e.name(), e.version(), grainMs, from.toEpochMilli(), to.toEpochMilli(),
+                List.copyOf(groupBy), Map.copyOf(filters.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, v -> List.copyOf(v.getValue())))), limit);
     }
 }

@@ -2,6 +2,7 @@ package dev.pulse.serving;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 
 /** The serving API's settings, {@code pulse.serving.*}. */
@@ -11,9 +12,12 @@ public interface ServingConfig {
     @WithDefault("5s")
     Duration catalogRefresh();
 
-    /** Answers kept in the cache (least recently used are evicted). */
-    @WithDefault("2000")
-    int cacheEntries();
+    /**
+     * The most memory the answer cache holds, in bytes of cached JSON (least recently used answers
+     * are evicted first).
+     */
+    @WithDefault("67108864")
+    long cacheBytes();
 
     /** The most points (rows) one answer may hold; also the default and largest {@code limit}. */
     @WithDefault("10000")
@@ -26,4 +30,36 @@ public interface ServingConfig {
     /** The range a query takes when {@code from} is not given: {@code to} minus this. */
     @WithDefault("1d")
     Duration defaultRange();
+
+    /** PostgreSQL's {@code statement_timeout} on every connection of the API: a query running longer is cancelled (503). */
+    @WithDefault("10s")
+    Duration statementTimeout();
+
+    /** Who may read what. */
+    Auth auth();
+
+    /** {@code pulse.serving.auth.*}. */
+    interface Auth {
+        /**
+         * {@code kubernetes}: every API request carries a Kubernetes bearer token, checked with a
+         * TokenReview, and reads a namespace only when a SubjectAccessReview allows {@code get} on the
+         * analysis's resource there. {@code none}: no checks (a trusted network only).
+         */
+        @WithName("mode")
+        @WithDefault("kubernetes")
+        AuthMode mode();
+
+        /** How long a review's answer is reused; at most 60 s are used whatever is set. */
+        @WithDefault("60s")
+        Duration cacheTtl();
+
+        /** The most review answers kept (each cache: tokens, and access decisions). */
+        @WithDefault("10000")
+        int cacheEntries();
+    }
+
+    /** {@code pulse.serving.auth.mode}. */
+    enum AuthMode {
+        kubernetes, none
+    }
 }

@@ -42,10 +42,14 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Rows are seeded a few hours before now, so the page's default range (the last 24 hours) shows them without editing
  * the range inputs. Its own database, so the catalog of {@link QueryApiTest} is not mixed with this one.
+ * The page first asks without a token, gets a 401 and shows its sign-in field; the user's token then
+ * goes into the tab's sessionStorage and on every request. A header set by an auth proxy in front
+ * passes through when the user has not signed in.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ServingDatabase.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "database", value = "serving_dashboard"))
+@QuarkusTestResource(value = AccessReviewServer.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -123,6 +127,12 @@ class DashboardBrowserTest {
     void theDashboardListsTheAnalysesAndDrawsEachFromTheApi() {
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))) {
             Page page = context.newPage();
+            // without a token the API answers 401 and the page asks for one
+            var unauthorized = page.waitForResponse(r -> r.url().endsWith("/api/v1/catalog"), () -> page.navigate(dashboard.toString()));
+            assertThat(unauthorized.status()).isEqualTo(401);
+            PlaywrightAssertions.assertThat(page.locator("#signin")).isVisible();
+            PlaywrightAssertions.assertThat(page.locator("#error")).containsText("bearer token");
+
             // script errors and failed requests (but the favicon the page does not have)
             List<String> errors = new java.util.ArrayList<>();
             page.onPageError(errors::add);
@@ -132,10 +142,15 @@ class DashboardBrowserTest {
                 }
             });
 
-            // the page selects the first metric on load and asks the API for its points
+            // signed in, the page selects the first metric and asks the API for its points, with the token
+            String token = AccessReviewServer.namespace("shop");
+            page.locator("#token").fill(token);
             var metricAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/metrics/orders?"),
-                    () -> page.navigate(dashboard.toString()));
+                    () -> page.locator("#signinButton").click());
             assertThat(metricAnswer.status()).isEqualTo(200);
+            assertThat(metricAnswer.request().headerValue("authorization")).isEqualTo("Bearer " + token);
+            assertThat(page.evaluate("() => sessionStorage.getItem('pulse.token')")).isEqualTo(token);
+            PlaywrightAssertions.assertThat(page.locator("#signin")).isHidden();
 
             Locator rows = page.locator("#catalog tbody tr.analysis");
             PlaywrightAssertions.assertThat(rows).hasCount(3);
@@ -186,6 +201,21 @@ class DashboardBrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-retention.png")).setFullPage(true));
 
             assertThat(errors).as("page errors and failed requests").isEmpty();
+        }
+    }
+
+    @Test
+    void aTokenSetByAnAuthProxyInFrontPassesThroughWithoutSigningIn() {
+        // the proxy's header stands in for one Playwright adds to every request of the context
+        String token = AccessReviewServer.allNamespaces();
+        try (var context = browser.newContext(new Browser.NewContextOptions().setExtraHTTPHeaders(Map.of("Authorization", "Bearer " + token)))) {
+            Page page = context.newPage();
+            var metricAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/metrics/orders?"),
+                    () -> page.navigate(dashboard.toString()));
+            assertThat(metricAnswer.status()).isEqualTo(200);
+            assertThat(metricAnswer.request().headerValue("authorization")).isEqualTo("Bearer " + token);
+            PlaywrightAssertions.assertThat(page.locator("#signin")).isHidden();
+            assertThat(page.evaluate("() => sessionStorage.getItem('pulse.token')")).isNull();
         }
     }
 }
