@@ -108,7 +108,7 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
             m = new RetentionMember();
         }
         long next;
-        while ((next = next(events, m)) <= watermark) {
+        while ((next = next(events, m)) != Long.MAX_VALUE && next <= watermark) {
             step(next, events, m, ctx, out);
         }
         if (next != Long.MAX_VALUE) {
