@@ -82,20 +82,7 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
             late(ctx, e);
             return;
         }
-        PendingEvents<FunnelEvent> p = pending.value();
-        if (p == null) {
-            p = new PendingEvents<>();
-        }
-        p.add(e, order);
-        long due = e.time + lateness;
-        if (due < p.timer) {
-            if (p.timer != Long.MAX_VALUE) {
-                ctx.timerService().deleteEventTimeTimer(p.timer);
-            }
-            ctx.timerService().registerEventTimeTimer(due);
-            p.timer = due;
-        }
-        pending.update(p);
+        pending.update(PendingEvents.add(pending.value(), e, order, e.time + lateness, ctx.timerService()));
     }
 
     @Override

@@ -79,20 +79,7 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
         if (m != null && m.isMember() && m.retained == null) {
             return; // settled: nothing can change any more
         }
-        PendingEvents<RetentionEvent> p = pending.value();
-        if (p == null) {
-            p = new PendingEvents<>();
-        }
-        p.add(e, BY_TIME);
-        long due = e.time + lateness;
-        if (due < p.timer) {
-            if (p.timer != Long.MAX_VALUE) {
-                ctx.timerService().deleteEventTimeTimer(p.timer);
-            }
-            ctx.timerService().registerEventTimeTimer(due);
-            p.timer = due;
-        }
-        pending.update(p);
+        pending.update(PendingEvents.add(pending.value(), e, BY_TIME, e.time + lateness, ctx.timerService()));
     }
 
     @Override

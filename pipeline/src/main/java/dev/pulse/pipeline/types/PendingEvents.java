@@ -8,6 +8,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.streaming.api.TimerService;
 
 /**
  * One actor's events waiting for the watermark (a Funnel's, a Retention's), kept sorted as they
@@ -48,6 +49,23 @@ public final class PendingEvents<E> {
     @SuppressWarnings("unchecked")
     public E get(int i) {
         return (E) items[i];
+    }
+
+    /**
+     * Adds an event to an actor's buffer (null: none yet), and moves the actor's timer to
+     * {@code due} when that is earlier than the one registered. Returns the buffer to store.
+     */
+    public static <E> PendingEvents<E> add(PendingEvents<E> buffer, E e, Comparator<? super E> order, long due, TimerService timers) {
+        PendingEvents<E> p = buffer == null ? new PendingEvents<>() : buffer;
+        p.add(e, order);
+        if (due < p.timer) {
+            if (p.timer != Long.MAX_VALUE) {
+                timers.deleteEventTimeTimer(p.timer);
+            }
+            timers.registerEventTimeTimer(due);
+            p.timer = due;
+        }
+        return p;
     }
 
     /** Adds an event after every event that does not sort after it (equal events keep their arrival order). */
