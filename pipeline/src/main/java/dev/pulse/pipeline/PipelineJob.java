@@ -29,6 +29,7 @@ import dev.pulse.pipeline.late.LateRecords;
 import dev.pulse.pipeline.sink.PostgresUpsertSink;
 import dev.pulse.pipeline.sink.RowBindings;
 import dev.pulse.pipeline.sink.ResultTopicSerializer;
+import dev.pulse.pipeline.types.GraphTypes;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +87,7 @@ public final class PipelineJob {
      */
     @SuppressWarnings("deprecation")
     public static List<PipelineGraph.MetricOutput> define(StreamExecutionEnvironment env, PipelinePlan plan, PipelineSettings settings) {
+        // no record falls back to Kryo; GraphTypes.check below refuses POJO serializers on the analyses' keyed paths
         env.getConfig().disableGenericTypes();
         // events fan out to every analysis through chained operators; without reuse Flink would
         // deep-copy each event once per analysis. No function here mutates or keeps its input.
@@ -159,6 +161,7 @@ public final class PipelineJob {
             late.sinkTo(kafkaSink(settings, new LateRecordSerializer(settings.deadLetterTopic())))
                     .name("late events to dead letters").uid("late/dead-letters");
         }
+        GraphTypes.check(env.getStreamGraph(false));
         return metrics;
     }
 

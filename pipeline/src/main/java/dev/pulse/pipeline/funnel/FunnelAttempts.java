@@ -5,15 +5,13 @@ import dev.pulse.pipeline.backfill.HandOver;
 import dev.pulse.pipeline.groups.InputOrder;
 import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
-import java.util.ArrayList;
+import dev.pulse.api.plan.DeadLetters;
+import dev.pulse.pipeline.types.PendingEvents;
+import dev.pulse.pipeline.types.StateLayout;
 import java.util.Comparator;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -31,13 +29,21 @@ import org.apache.flink.util.OutputTag;
  * history is read the watermark stays at its minimum, so every event waits in state until the
  * read is complete. Lateness is judged as for every kind ({@link LatenessJudge}), also right
  * after a restore: an event late before it is never taken into an attempt whose row is final.
+ *
+ * <p>Per actor, one event-time timer is registered at a time, at the earliest point the actor has
+ * something to do (its earliest pending event + allowedLateness, or its open attempt's deadline +
+ * allowedLateness); when it fires, every event the watermark has passed is taken at once, in order,
+ * from the sorted buffer ({@link PendingEvents}). That gives the same attempts as taking them at
+ * one timer per event: an event after an attempt's conversion window closes it as the watermark would.
  */
 public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpdate> {
     private static final long serialVersionUID = 1L;
     private final FunnelMatcher matcher;
     private final long windowMs;
     private final boolean provisional;
-    private transient ListState<FunnelEvent> pending;
+    private final String analysis;
+    private final Comparator<FunnelEvent> order;
+    private transient ValueState<PendingEvents<FunnelEvent>> pending;
     private transient ValueState<FunnelProgress> progress;
 
     public FunnelAttempts(AnalysisPlan plan, boolean provisional) {
@@ -45,17 +51,28 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
         this.matcher = new FunnelMatcher(plan.funnel());
         this.windowMs = plan.window().sizeMs();
         this.provisional = provisional;
+        this.analysis = DeadLetters.analysis(plan);
+        FunnelMatcher m = matcher;
+        this.order = (Comparator<FunnelEvent> & java.io.Serializable) (a, b) -> {
+            int c = Long.compare(a.time, b.time);
+            if (c == 0) {
+                c = Integer.compare(m.rank(a.steps), m.rank(b.steps));
+            }
+            return c != 0 ? c : Long.compare(a.sequence, b.sequence);
+        };
     }
 
     public static OutputTag<FunnelEvent> lateOutput(AnalysisPlan plan) {
-        return new OutputTag<>("late-" + plan.id(), TypeInformation.of(FunnelEvent.class));
+        return new OutputTag<>("late-" + plan.id(), FunnelTypes.EVENT);
     }
 
     @Override
     public void open(OpenContext context) throws Exception {
         super.open(context);
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(FunnelEvent.class)));
-        progress = getRuntimeContext().getState(new ValueStateDescriptor<>("attempt", TypeInformation.of(FunnelProgress.class)));
+        pending = StateLayout.register(analysis, "pending",
+                () -> getRuntimeContext().getState(new ValueStateDescriptor<>("pending", FunnelTypes.PENDING)));
+        progress = StateLayout.register(analysis, "attempt",
+                () -> getRuntimeContext().getState(new ValueStateDescriptor<>("attempt", FunnelTypes.PROGRESS)));
     }
 
     @Override
@@ -65,26 +82,15 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
             late(ctx, e);
             return;
         }
-        pending.add(e);
-        ctx.timerService().registerEventTimeTimer(e.time + lateness);
-        if (!provisional) {
-            // Flink's batch mode does not fire timers registered while timers fire: close what is
-            // still open at the end of the input with a timer registered now.
-            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
-        }
+        pending.update(PendingEvents.add(pending.value(), e, order, e.time + lateness, ctx.timerService()));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttemptUpdate> out) throws Exception {
         see(ctx);
-        long upTo = timestamp - lateness;
-        List<FunnelEvent> due = new ArrayList<>();
-        List<FunnelEvent> later = new ArrayList<>();
-        for (FunnelEvent e : pending.get()) {
-            (e.time <= upTo ? due : later).add(e);
-        }
-        due.sort(Comparator.<FunnelEvent>comparingLong(e -> e.time).thenComparingInt(e -> matcher.rank(e.steps))
-                .thenComparingLong(e -> e.sequence));
+        long watermark = ctx.timerService().currentWatermark();
+        long upTo = watermark - lateness;
+        PendingEvents<FunnelEvent> events = pending.value();
         FunnelProgress p = progress.value();
         if (p == null) {
             p = new FunnelProgress();
@@ -99,27 +105,48 @@ public final class FunnelAttempts extends LatenessJudge<FunnelEvent, AttemptUpda
             closedBefore[0] |= a.start() == startBefore;
             out.collect(update(actor, a.start(), a.dimensions(), a.level(), a.convertedAt(), true, a.order()));
         };
-        for (FunnelEvent e : due) {
-            matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, InputOrder.of(e.source, e.sequence), closed);
+        int taken = 0;
+        if (events != null) {
+            while (taken < events.size() && events.get(taken).time <= upTo) {
+                FunnelEvent e = events.get(taken++);
+                matcher.onEvent(p, e.time, e.steps, e.exclusions, e.dimensions, InputOrder.of(e.source, e.sequence), closed);
+            }
+            events.removeFirst(taken);
         }
         matcher.onWatermark(p, upTo, closed);
-        if (timestamp == Long.MAX_VALUE) {
+        if (!provisional && watermark == Long.MAX_VALUE) {
+            // the end of a replay's input (batch mode fires no timer registered while timers fire)
             matcher.finish(p, closed);
         }
         if (provisional && startBefore >= 0 && !closedBefore[0] && p.start() != startBefore) {
             // the attempt open before was disqualified: take back its provisional level
             out.collect(update(actor, startBefore, dimensionsBefore, 0, -1, true, orderBefore));
         }
+        long next = Long.MAX_VALUE;
         if (p.isOpen()) {
             if (provisional && (p.start() != startBefore || p.level() != levelBefore)) {
                 out.collect(update(actor, p.start(), p.dimensions(), p.level(), -1, false, p.order));
             }
-            ctx.timerService().registerEventTimeTimer(p.deadline(matcher.conversionWindowMs()) + lateness);
+            next = p.deadline(matcher.conversionWindowMs()) + lateness;
             progress.update(p);
         } else {
             progress.clear();
         }
-        pending.update(later);
+        if (events != null && !events.isEmpty()) {
+            next = Math.min(next, events.first().time + lateness);
+        }
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
+        if (next == Long.MAX_VALUE && (events == null || events.isEmpty())) {
+            pending.clear();
+        } else {
+            if (events == null) {
+                events = new PendingEvents<>();
+            }
+            events.timer = next;
+            pending.update(events);
+        }
     }
 
     private AttemptUpdate update(String actor, long start, String[] dimensions, int level, long convertedAt, boolean closed, long order) {

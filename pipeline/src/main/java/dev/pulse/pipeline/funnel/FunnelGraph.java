@@ -7,7 +7,6 @@ import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.groups.GroupLimit;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -25,8 +24,8 @@ public final class FunnelGraph {
         AnalysisPlan a = events.plan();
         String name = a.kind() + " " + a.namespace() + "/" + a.name();
         SingleOutputStreamOperator<AttemptUpdate> attempts = events
-                .flatMap(new FunnelInput(a, layout), TypeInformation.of(FunnelEvent.class), name + ": steps", "steps")
-                .process(e -> e.actor, new FunnelAttempts(a, provisional), TypeInformation.of(AttemptUpdate.class),
+                .flatMap(new FunnelInput(a, layout), FunnelTypes.EVENT, name + ": steps", "steps")
+                .process(e -> e.actor, new FunnelAttempts(a, provisional), FunnelTypes.UPDATE,
                         name + ": attempts", "attempts");
         DataStream<AttemptUpdate> updates = NeverIdle.after(attempts, a, "attempts");
         if (!a.dimensions().isEmpty()) {
@@ -35,7 +34,7 @@ public final class FunnelGraph {
         }
         DataStream<FunnelRow> rows = updates
                 .keyBy(u -> u.row, Types.STRING)
-                .process(new FunnelRows(a, provisional)).returns(TypeInformation.of(FunnelRow.class))
+                .process(new FunnelRows(a, provisional)).returns(FunnelTypes.ROW)
                 .name(name + ": rows").uid(PipelineGraph.uid(a, "rows"));
         return new Output(a, rows, attempts.getSideOutput(FunnelAttempts.lateOutput(a)));
     }

@@ -1,10 +1,9 @@
 package dev.pulse.pipeline.metric;
 
 import java.io.IOException;
-import org.apache.flink.api.common.serialization.SerializerConfig;
+import dev.pulse.pipeline.types.HandWrittenType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -19,7 +18,7 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
     private static final long serialVersionUID = 1L;
     public static final ObservationSerializer INSTANCE = new ObservationSerializer();
     /** The type information that hands out this serializer. */
-    public static final TypeInformation<Observation> TYPE = new ObservationType();
+    public static final TypeInformation<Observation> TYPE = new HandWrittenType<>(Observation.class, INSTANCE);
 
     @Override
     public boolean isImmutableType() {
@@ -99,71 +98,6 @@ public final class ObservationSerializer extends TypeSerializerSingleton<Observa
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<Observation> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    private static final class ObservationType extends TypeInformation<Observation> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<Observation> getTypeClass() {
-            return Observation.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<Observation> createSerializer(SerializerConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        @Deprecated
-        public TypeSerializer<Observation> createSerializer(org.apache.flink.api.common.ExecutionConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "Observation";
-        }
-
-        @Override
-        public boolean equals(Object obj) {
-            return obj instanceof ObservationType;
-        }
-
-        @Override
-        public int hashCode() {
-            return ObservationType.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object obj) {
-            return obj instanceof ObservationType;
         }
     }
 }

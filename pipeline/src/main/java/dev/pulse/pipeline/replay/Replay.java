@@ -12,6 +12,7 @@ import dev.pulse.pipeline.event.EventParser;
 import dev.pulse.pipeline.funnel.FunnelGraph;
 import dev.pulse.pipeline.sink.AnalysisRowJson;
 import dev.pulse.pipeline.sink.MetricRowJson;
+import dev.pulse.pipeline.types.GraphTypes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +101,7 @@ public final class Replay {
             for (int p = 0; p < plans.size(); p++) {
                 define(env, withoutPins(plans.get(p)), p, eventFiles, work, referenceTime);
             }
+            GraphTypes.check(env.getStreamGraph(false));
             JobExecutionResult result;
             try {
                 result = env.execute("pulse replay");

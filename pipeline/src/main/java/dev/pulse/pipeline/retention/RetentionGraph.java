@@ -7,7 +7,6 @@ import dev.pulse.pipeline.backfill.VersionStream;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
 import dev.pulse.pipeline.groups.GroupLimit;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -25,8 +24,8 @@ public final class RetentionGraph {
         AnalysisPlan a = events.plan();
         String name = a.kind() + " " + a.namespace() + "/" + a.name();
         SingleOutputStreamOperator<MemberUpdate> members = events
-                .flatMap(new RetentionInput(a, layout), TypeInformation.of(RetentionEvent.class), name + ": cohort and return", "match")
-                .process(e -> e.actor, new RetentionMembers(a), TypeInformation.of(MemberUpdate.class), name + ": members", "members");
+                .flatMap(new RetentionInput(a, layout), RetentionTypes.EVENT, name + ": cohort and return", "match")
+                .process(e -> e.actor, new RetentionMembers(a), RetentionTypes.UPDATE, name + ": members", "members");
         DataStream<MemberUpdate> updates = NeverIdle.after(members, a, "members");
         if (!a.dimensions().isEmpty()) {
             // a member's later updates replace its earlier ones: in a replay, back to the time each was taken
@@ -34,7 +33,7 @@ public final class RetentionGraph {
         }
         DataStream<RetentionRow> rows = updates
                 .keyBy(u -> u.row, Types.STRING)
-                .process(new RetentionRows(a, provisional)).returns(TypeInformation.of(RetentionRow.class))
+                .process(new RetentionRows(a, provisional)).returns(RetentionTypes.ROW)
                 .name(name + ": cohorts").uid(PipelineGraph.uid(a, "cohorts"));
         return new Output(rows, members.getSideOutput(RetentionMembers.lateOutput(a)));
     }

@@ -5,17 +5,15 @@ import dev.pulse.pipeline.backfill.HandOver;
 import dev.pulse.pipeline.groups.InputOrder;
 import dev.pulse.pipeline.late.LatenessJudge;
 import dev.pulse.pipeline.metric.DimensionKey;
-import java.util.ArrayList;
+import dev.pulse.api.plan.DeadLetters;
+import dev.pulse.pipeline.types.PendingEvents;
+import dev.pulse.pipeline.types.StateLayout;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -30,31 +28,44 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Lateness is judged as for every kind ({@link LatenessJudge}): right after a restore a late
  * event is still late, and a pinned version follows its hand-over ({@link HandOver}).
+ *
+ * <p>Per actor, one event-time timer is registered at a time, at the earliest point the actor has
+ * something to do (its earliest pending event + allowedLateness, or the end of its last period +
+ * allowedLateness). When it fires, the actor's events are taken from the sorted buffer
+ * ({@link PendingEvents}) in the steps one timer per event would take them (one step per distinct
+ * event time + allowedLateness up to the watermark, and the settling step), and each step that
+ * changes the membership emits its update, stamped with that step's time ({@link MemberUpdate#at}),
+ * as before.
  */
 public final class RetentionMembers extends LatenessJudge<RetentionEvent, MemberUpdate> {
     private static final long serialVersionUID = 1L;
     static final int MEMBERSHIP_TTL_DAYS = 400;
+    private static final Comparator<RetentionEvent> BY_TIME = (Comparator<RetentionEvent> & java.io.Serializable)
+            (a, b) -> Long.compare(a.time, b.time);
     private final RetentionTracker tracker;
-    private transient ListState<RetentionEvent> pending;
+    private final String analysis;
+    private transient ValueState<PendingEvents<RetentionEvent>> pending;
     private transient ValueState<RetentionMember> member;
 
     public RetentionMembers(AnalysisPlan plan) {
         super(plan, lateOutput(plan));
         this.tracker = new RetentionTracker(plan.retention());
+        this.analysis = DeadLetters.analysis(plan);
     }
 
     /** The side output of a retention's late events. */
     public static OutputTag<RetentionEvent> lateOutput(AnalysisPlan plan) {
-        return new OutputTag<>("late-" + plan.id(), TypeInformation.of(RetentionEvent.class));
+        return new OutputTag<>("late-" + plan.id(), RetentionTypes.EVENT);
     }
 
     @Override
     public void open(OpenContext context) throws Exception {
         super.open(context);
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(RetentionEvent.class)));
-        ValueStateDescriptor<RetentionMember> d = new ValueStateDescriptor<>("member", TypeInformation.of(RetentionMember.class));
+        pending = StateLayout.register(analysis, "pending",
+                () -> getRuntimeContext().getState(new ValueStateDescriptor<>("pending", RetentionTypes.PENDING)));
+        ValueStateDescriptor<RetentionMember> d = new ValueStateDescriptor<>("member", RetentionTypes.MEMBER);
         d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofDays(MEMBERSHIP_TTL_DAYS)).build());
-        member = getRuntimeContext().getState(d);
+        member = StateLayout.register(analysis, "member", () -> getRuntimeContext().getState(d));
     }
 
     @Override
@@ -68,56 +79,76 @@ public final class RetentionMembers extends LatenessJudge<RetentionEvent, Member
         if (m != null && m.isMember() && m.retained == null) {
             return; // settled: nothing can change any more
         }
-        pending.add(e);
-        ctx.timerService().registerEventTimeTimer(e.time + lateness);
+        pending.update(PendingEvents.add(pending.value(), e, BY_TIME, e.time + lateness, ctx.timerService()));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemberUpdate> out) throws Exception {
         see(ctx);
-        long upTo = timestamp - lateness;
-        List<RetentionEvent> due = new ArrayList<>();
-        List<RetentionEvent> later = new ArrayList<>();
-        for (RetentionEvent e : pending.get()) {
-            (e.time <= upTo ? due : later).add(e);
+        long watermark = ctx.timerService().currentWatermark();
+        PendingEvents<RetentionEvent> events = pending.value();
+        if (events == null) {
+            events = new PendingEvents<>();
         }
-        pending.update(later);
         RetentionMember m = member.value();
         if (m == null) {
             m = new RetentionMember();
         }
-        if (m.isMember() && m.retained == null) {
-            return;
+        long next;
+        while ((next = next(events, m)) != Long.MAX_VALUE && next <= watermark) {
+            step(next, events, m, ctx, out);
         }
-        due.sort(Comparator.comparingLong(e -> e.time));
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
+        if (next == Long.MAX_VALUE && events.isEmpty()) {
+            pending.clear();
+        } else {
+            events.timer = next;
+            pending.update(events);
+        }
+        member.update(m.isMember() ? m : null);
+    }
+
+    /** When the actor next has something to do: its earliest pending event's time or its settling time, + allowedLateness. */
+    private long next(PendingEvents<RetentionEvent> events, RetentionMember m) {
+        if (m.isMember() && m.retained == null) {
+            return Long.MAX_VALUE; // settled
+        }
+        long next = events.isEmpty() ? Long.MAX_VALUE : events.first().time + lateness;
+        return m.isMember() ? Math.min(next, tracker.settledAt(m) + lateness) : next;
+    }
+
+    /** Takes the events up to {@code at} - allowedLateness, as one timer at {@code at} would. */
+    private void step(long at, PendingEvents<RetentionEvent> events, RetentionMember m, OnTimerContext ctx,
+            Collector<MemberUpdate> out) {
+        long upTo = at - lateness;
         long[] before = m.retained == null ? null : m.retained.clone();
         boolean joined = false;
-        for (RetentionEvent e : due) {
+        int taken = 0;
+        while (taken < events.size() && events.get(taken).time <= upTo) {
+            RetentionEvent e = events.get(taken++);
             if (tracker.onEvent(m, e.time, e.cohort, e.returning, e.dimensions)) {
                 joined = true;
                 m.order = InputOrder.of(e.source, e.position);
             }
         }
+        events.removeFirst(taken);
         if (m.isMember() && (joined || !Arrays.equals(before, m.retained))) {
             MemberUpdate u = new MemberUpdate();
             u.actor = ctx.getCurrentKey();
             u.cohortStart = tracker.cohortStart(m.cohortTime);
             u.dimensions = m.dimensions;
             u.retained = m.retained.clone();
-            u.at = timestamp;
+            u.at = at;
             u.order = m.order;
             u.row = DimensionKey.row(u.cohortStart, m.dimensions);
             out.collect(u);
         }
-        if (joined) {
-            ctx.timerService().registerEventTimeTimer(tracker.settledAt(m) + lateness);
-        }
         if (m.isMember() && upTo >= tracker.settledAt(m)) {
             m.dimensions = null;
             m.retained = null;
-            pending.clear();
+            events.clear();
         }
-        member.update(m.isMember() ? m : null);
     }
-
 }
