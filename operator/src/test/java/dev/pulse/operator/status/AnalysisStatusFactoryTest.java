@@ -101,7 +101,7 @@ class AnalysisStatusFactoryTest {
         "VALID,         mt-1,    OLD_PLAN_RUNNING, -,            PipelineNotRunning",
         "VALID,         mt-1,    RUNNING,          -,            Ready",
     })
-    void readyNamesTheFirstCauseInTheContractsOrder(Validity validity, String current, String pipeline, String serving, String reason) {
+    void readyNamesTheFirstCauseInTheOrderDocsOperationsGives(Validity validity, String current, String pipeline, String serving, String reason) {
         PipelineObservation p = switch (pipeline) {
             case "FAILED" -> FAILED;
             case "OLD_PLAN_RUNNING" -> OLD_PLAN_RUNNING;
