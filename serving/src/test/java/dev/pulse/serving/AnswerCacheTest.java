@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The answer cache's bound is bytes, and its keys keep every part apart. */
 class AnswerCacheTest {
     private static AnswerCache.Key key(int n, Map<String, List<String>> filters) {
-        return new AnswerCache.Key("metric", "growth", "orders", "aaaa", 60_000, 0, n, List.of("platform"), filters, 100);
+        return new AnswerCache.Key("metric", "growth", "orders", "aaaa", 60_000, 0, n, List.of("platform"), filters, 100, 20, 0, "json");
     }
 
     @Test
@@ -20,7 +20,8 @@ class AnswerCacheTest {
         // 50 answers of 10,000 bytes: five times the bound
         for (int i = 0; i < 50; i++) {
             AnswerCache.Key k = key(i, Map.of());
-            cache.put(k, new AnswerCache.Entry("v", new byte[10_000], 10_000 + k.weight() + AnswerCache.ENTRY_OVERHEAD_BYTES));
+            cache.put(k, new AnswerCache.Entry(new byte[10_000], null, "\"e\"", null, new java.util.concurrent.atomic.AtomicReference<>(),
+                    10_000 + k.weight() + AnswerCache.ENTRY_OVERHEAD_BYTES));
             cache.cleanUp();
             assertThat(cache.policy().eviction().orElseThrow().weightedSize().orElseThrow()).isLessThanOrEqualTo(max);
         }
