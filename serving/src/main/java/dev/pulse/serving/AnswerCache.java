@@ -139,8 +139,8 @@ public class AnswerCache {
         }
         byte[] gz = gzip(e.body());
         Entry with = entry(key, e.body(), gz, e.etag(), e.next(), e.asOf());
-        if (with != null && entries.getIfPresent(key) == e) {
-            entries.asMap().replace(key, e, with);
+        if (with != null) {
+            entries.asMap().replace(key, e, with); // unless it was replaced or evicted meanwhile
         }
         return gz;
     }

@@ -1,5 +1,7 @@
 package dev.pulse.serving;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.ServingSchema;
@@ -13,8 +15,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -66,8 +66,12 @@ public class QueryResource {
     @Path("/metrics/{name}")
     @Operation(summary = "A metric's points", description = "Points whose window starts in [from, to), at a grain (a multiple of "
             + "the window size; default the window size), grouped by some dimensions (default all; empty for totals), filtered "
-            + "by dimension values. Served from the coarsest rollup that can answer, else the detail table.")
-    @APIResponse(responseCode = "200", description = "{\"points\":[{windowStart, windowEnd, dimensions, value, numerator?, denominator?, final}]}")
+            + "by dimension values. Served from the coarsest rollup that can answer, else the detail table. A breakdown (grouped by "
+            + "a dimension) holds the top series by their aggregate over the range, best first, and for count and sum 'other': the "
+            + "rest summed per bucket. More pages: 'next', passed back as cursor.")
+    @APIResponse(responseCode = "200", description = "{\"points\":[{windowStart, windowEnd, dimensions, value, numerator?, denominator?, "
+            + "final}], \"other\"?: [points], \"next\"?: cursor}; CSV with Accept: text/csv")
+    @APIResponse(responseCode = "304", description = "If-None-Match named the answer's current ETag")
     @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "400", description = "a bad parameter")
@@ -100,7 +104,8 @@ public class QueryResource {
     @GET
     @Path("/metrics/{name}/anomalies")
     @Operation(summary = "A metric's anomalies", description = "Anomalous points whose window starts in [from, to).")
-    @APIResponse(responseCode = "200", description = "{\"anomalies\":[{windowStart, windowEnd, dimensions, observed, expected, lower, upper, score}]}")
+    @APIResponse(responseCode = "200", description = "{\"anomalies\":[{windowStart, windowEnd, dimensions, observed, expected, lower, upper, score}], "
+            + "\"next\"?}")
     @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @APIResponse(responseCode = "404", description = "no such metric, or its anomaly detection is off")
@@ -122,7 +127,7 @@ public class QueryResource {
     @Path("/funnels/{name}")
     @Operation(summary = "A funnel's rows", description = "Step counts and conversions per reporting window starting in [from, to) "
             + "and breakdown (default every dimension; fewer only for countBy: totals).")
-    @APIResponse(responseCode = "200", description = "{\"rows\":[{windowStart, windowEnd, dimensions, steps[{name, count, conversionFromFirst, conversionFromPrevious}], medianConversionMs, final}]}")
+    @APIResponse(responseCode = "200", description = "{\"rows\":[{windowStart, windowEnd, dimensions, steps[{name, count, conversionFromFirst, conversionFromPrevious}], medianConversionMs, final}], \"next\"?}")
     @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @Authentication.Reads(AnalysisKind.Funnel)
@@ -138,7 +143,7 @@ public class QueryResource {
     @Path("/retention/{name}")
     @Operation(summary = "A retention's cohort table", description = "Cohorts starting in [from, to), by every dimension; "
             + "retained[k-1] is period k, null while incomplete.")
-    @APIResponse(responseCode = "200", description = "{\"cohorts\":[{cohortStart, dimensions, cohortSize, retained[], final}]}")
+    @APIResponse(responseCode = "200", description = "{\"cohorts\":[{cohortStart, dimensions, cohortSize, retained[], final}], \"next\"?}")
     @APIResponse(responseCode = "401", description = "no valid Kubernetes bearer token")
     @APIResponse(responseCode = "403", description = "the caller may not get this kind of analysis in the namespace")
     @Authentication.Reads(AnalysisKind.Retention)
