@@ -299,10 +299,14 @@ class QueryApiTest {
     }
 
     @Test
-    void noRequestGetsDatabaseTextAndEveryConnectionHasAStatementTimeout() throws SQLException {
+    void noRequestGetsDatabaseTextAndEveryConnectionHasAStatementTimeoutAndCustomPlans() throws SQLException {
         try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var r = s.executeQuery("SHOW statement_timeout")) {
             r.next();
             assertThat(r.getString(1)).isEqualTo("10s");
+        }
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var r = s.executeQuery("SHOW plan_cache_mode")) {
+            r.next();
+            assertThat(r.getString(1)).isEqualTo("force_custom_plan");
         }
         // a NUL in a filter once reached PostgreSQL and came back as its error text in a 503
         Response r = get("/api/v1/namespaces/growth/funnels/checkout?" + RANGE + "&filter=platform:%00");
