@@ -379,6 +379,112 @@ class HealthReconcileTest {
         return client.resources(Metric.class).inNamespace(ns).withName("orders").get();
     }
 
+    /** What the test saw of a figure's asOf: when it looked, and the asOf it read. */
+    private record Look(Instant at, Instant asOf) {
+    }
+
+    /**
+     * Lag figures never freeze: through a restart of the job (a new start time, as after a failover)
+     * and a spec change of the Metric (a new version rolled out: the pipeline stopped, the new plan
+     * deployed and started), the Metric's status.lag.asOf and the stream's pipelineLags asOf keep
+     * advancing, never further apart than the probes' own stall limit (two intervals and a timeout,
+     * here 7 s), and the figures are never marked stale.
+     */
+    @Test
+    void lagAsOfAdvancesEveryProbeIntervalThroughAJobRestartAndASpecChange() throws Exception {
+        String ns = "asof";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("asof-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: asof-events"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan first = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        String firstId = first.analysis(AnalysisKind.Metric, "orders").orElseThrow().id();
+        produce("asof-events", 50);
+        commitToEnd(first.stream().consumerGroup(), "asof-events");
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now().minusSeconds(60));
+        eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getLag() != null && m.getStatus().getLag().getAsOf() != null);
+
+        List<Look> metricLooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Look> streamLooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> staleSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var looking = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        looking.scheduleWithFixedDelay(() -> {
+            Instant at = Instant.now();
+            Metric m = metric(ns);
+            EventStream st = client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get();
+            if (m.getStatus().getLag() != null && m.getStatus().getLag().getAsOf() != null) {
+                metricLooks.add(new Look(at, Instant.parse(m.getStatus().getLag().getAsOf())));
+                if (Boolean.TRUE.equals(m.getStatus().getLag().getStale())) {
+                    staleSeen.add("Metric at " + at);
+                }
+            }
+            if (st.getStatus() != null && st.getStatus().getPipelineLags() != null) {
+                st.getStatus().getPipelineLags().stream().filter(l -> "shop-events-pipeline".equals(l.getPipeline()) && l.getAsOf() != null)
+                        .findFirst().ifPresent(l -> {
+                            streamLooks.add(new Look(at, Instant.parse(l.getAsOf())));
+                            if (Boolean.TRUE.equals(l.getStale())) {
+                                staleSeen.add("stream at " + at);
+                            }
+                        });
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+        Instant from = Instant.now();
+        try {
+            Thread.sleep(3000);
+            // the job restarts (a failover): a new start time for the same plan
+            setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now());
+            eventually().until(() -> metric(ns), m -> Long.valueOf(1).equals(m.getStatus().getPipeline().getRestarts()));
+            Thread.sleep(3000);
+
+            // a spec change: a new version of the Metric, rolled out as the Flink operator would (stopped first when the operator asks)
+            produce("asof-events", 20);
+            commitToEnd(first.stream().consumerGroup(), "asof-events"); // the position of the stop's savepoint
+            Metric edited = metric(ns);
+            edited.getSpec().setAllowedLateness("2m");
+            client.resource(edited).update();
+            String changedHash = eventually().until(() -> {
+                FlinkDeployment fd = client.resources(FlinkDeployment.class).inNamespace(ns).withName("shop-events-pipeline").get();
+                if (fd.getSpec().getJob().getState() == org.apache.flink.kubernetes.operator.api.spec.JobState.SUSPENDED
+                        && !"FINISHED".equals(fd.getStatus().getJobStatus().getState())) {
+                    new FlinkOperatorStatus(client).reconciled(ns, "shop-events-pipeline", "SUSPENDED", "FINISHED");
+                }
+                return plan(ns).filter(p -> !p.analysis(AnalysisKind.Metric, "orders").orElseThrow().id().equals(firstId))
+                        .map(PipelinePlan::jobHash).orElse(null);
+            }, java.util.Objects::nonNull);
+            eventually().until(() -> client.resources(FlinkDeployment.class).inNamespace(ns).withName("shop-events-pipeline").get(),
+                    fd -> changedHash.equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH))
+                            && fd.getSpec().getJob().getState() == org.apache.flink.kubernetes.operator.api.spec.JobState.RUNNING);
+            setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now());
+            eventually().until(() -> metric(ns), m -> changedHash.equals(m.getStatus().getPipeline().getReconciledPlanHash()));
+            Thread.sleep(3000);
+        } finally {
+            looking.shutdownNow();
+            looking.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        Instant to = Instant.now();
+
+        Duration stalledAfter = Duration.ofSeconds(7); // two 1 s intervals and the 5 s timeout
+        for (var looks : List.of(metricLooks, streamLooks)) {
+            assertThat(looks).as("looks at asOf").hasSizeGreaterThan(20);
+            List<Instant> asOfs = looks.stream().map(Look::asOf).distinct().toList();
+            assertThat(asOfs).as("asOf only moves forward").isSorted();
+            for (int i = 1; i < asOfs.size(); i++) {
+                assertThat(Duration.between(asOfs.get(i - 1), asOfs.get(i))).as("asOf %s after %s", asOfs.get(i), asOfs.get(i - 1))
+                        .isLessThan(stalledAfter);
+            }
+            // and at every look the figure was younger than the stall limit (asOf has whole seconds)
+            for (Look l : looks) {
+                assertThat(Duration.between(l.asOf(), l.at())).as("age of the lag at %s", l.at()).isLessThan(stalledAfter.plusSeconds(1));
+            }
+            assertThat(asOfs.get(asOfs.size() - 1)).isAfter(to.minus(stalledAfter));
+            assertThat(asOfs.get(0)).isBefore(from.plusSeconds(2));
+        }
+        assertThat(staleSeen).as("figures marked stale").isEmpty();
+    }
+
     private static final String BACKFILL_STREAM = STREAM.replace("topic: health-events", "topic: backfill-events");
 
     /**
