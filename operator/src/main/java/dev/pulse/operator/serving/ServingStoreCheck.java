@@ -9,15 +9,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
  * Whether the serving database answers, for {@code Ready}: an analysis the API cannot serve is
  * not Ready ({@code ServingStoreUnavailable}). Every reconcile asks; a result holds for
- * {@code pulse.jdbc.check-interval}, one reconcile at a time looks again (the others take the last
- * result), and a failed schema change counts as a failed check. Without a configured serving
- * database there is nothing to check.
+ * {@code pulse.jdbc.check-interval}, after which the next question starts a new check on a
+ * thread of its own and takes the last result meanwhile, so no reconcile waits on a database that
+ * hangs (only the very first question waits for the first result, at most the connect timeout). A
+ * failed schema change counts as a failed check. Without a configured serving database there is
+ * nothing to check.
  */
 @ApplicationScoped
 public class ServingStoreCheck {
@@ -25,9 +33,16 @@ public class ServingStoreCheck {
 
     private final ServingDatabase database;
     private final Duration interval;
+    private final Duration connectTimeout;
     private final Clock clock;
     private final ReentrantLock checking = new ReentrantLock();
+    private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pulse-serving-check");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Result last;
+    private Future<?> inFlight;
 
     private record Result(Instant at, String problem) {
     }
@@ -35,6 +50,7 @@ public class ServingStoreCheck {
     public ServingStoreCheck(ServingDatabase database, PulseConfig config, Clock clock) {
         this.database = database;
         this.interval = config.jdbc().checkInterval();
+        this.connectTimeout = config.jdbc().connectTimeout();
         this.clock = clock;
     }
 
@@ -44,16 +60,31 @@ public class ServingStoreCheck {
             return Optional.empty();
         }
         Result r = last;
-        if ((r == null || !r.at().plus(interval).isAfter(clock.instant())) && checking.tryLock()) {
+        Future<?> started = null;
+        if (r == null || !r.at().plus(interval).isAfter(clock.instant())) {
+            checking.lock();
             try {
-                r = last;
-                if (r == null || !r.at().plus(interval).isAfter(clock.instant())) {
-                    r = new Result(clock.instant(), check());
-                    record(r);
+                if (inFlight == null || inFlight.isDone()) {
+                    inFlight = checker.submit(() -> {
+                        String problem = check();
+                        record(new Result(clock.instant(), problem));
+                    });
                 }
+                started = inFlight;
             } finally {
                 checking.unlock();
             }
+        }
+        if (r == null && started != null) {
+            // nothing known yet: wait for the first answer rather than guess
+            try {
+                started.get(connectTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // the result (or its absence) is below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r = last;
         }
         return r == null ? Optional.empty() : Optional.ofNullable(r.problem());
     }
@@ -80,7 +111,8 @@ public class ServingStoreCheck {
     }
 
     private String check() {
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+        // connect, login and the answer all within the connect timeout: a hung database fails the check
+        try (Connection c = database.connect(connectTimeout); Statement s = c.createStatement()) {
             s.setQueryTimeout((int) Math.max(1, interval.toSeconds()));
             s.execute("SELECT 1");
             return null;

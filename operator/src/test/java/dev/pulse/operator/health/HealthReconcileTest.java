@@ -44,6 +44,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -483,6 +484,63 @@ class HealthReconcileTest {
             assertThat(asOfs.get(0)).isBefore(from.plusSeconds(2));
         }
         assertThat(staleSeen).as("figures marked stale").isEmpty();
+    }
+
+    /**
+     * PostgreSQL hangs (its processes stopped) while Kafka answers: freshness goes stale with
+     * Probing=False FreshnessProbeFailed, the lag does not: its asOf keeps advancing every probe
+     * interval and it is never marked stale (the catalog is read beside the round, and no reconcile
+     * waits on the database). Once PostgreSQL runs again Probing is True and freshness fresh.
+     */
+    @Test
+    void aHungServingDatabaseMakesFreshnessStaleButNotTheLag() throws Exception {
+        String ns = "hungcatalog";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("hungcatalog-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: hungcatalog-events"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        produce("hungcatalog-events", 20);
+        commitToEnd(plan.stream().consumerGroup(), "hungcatalog-events");
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
+        try (Connection serving = serving()) {
+            ServingSchema.applyAnalyses(serving, List.of(orders));
+            upsert(serving, orders, Instant.now().minusSeconds(40));
+        }
+        eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getFreshness() != null
+                && m.getStatus().getFreshness().getLatestFinalWindowEnd() != null && m.getStatus().getLag() != null
+                && "Probed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+
+        List<Instant> lagAsOfs = new ArrayList<>();
+        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
+            Metric failed = eventually().until(() -> metric(ns), m -> "FreshnessProbeFailed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+            assertThat(failed.getStatus().getFreshness().getStale()).isTrue();
+            Instant until = Instant.now().plusSeconds(10);
+            while (Instant.now().isBefore(until)) {
+                Metric m = metric(ns);
+                assertThat(m.getStatus().getLag().getStale()).as("lag stale at %s", Instant.now()).isNull();
+                assertThat(condition(m.getStatus(), Condition.PROBING).getReason()).isEqualTo("FreshnessProbeFailed");
+                Instant asOf = Instant.parse(m.getStatus().getLag().getAsOf());
+                if (lagAsOfs.isEmpty() || !lagAsOfs.get(lagAsOfs.size() - 1).equals(asOf)) {
+                    lagAsOfs.add(asOf);
+                }
+                Thread.sleep(250);
+            }
+        }
+        // probes every second, the catalog waited for half a second at most: a new lag about every 1.5 s, never 4 s apart
+        assertThat(lagAsOfs).as("lag asOf while PostgreSQL hung").hasSizeGreaterThanOrEqualTo(5).isSorted();
+        for (int i = 1; i < lagAsOfs.size(); i++) {
+            assertThat(Duration.between(lagAsOfs.get(i - 1), lagAsOfs.get(i))).as("lag asOf %s after %s", lagAsOfs.get(i), lagAsOfs.get(i - 1))
+                    .isLessThan(Duration.ofSeconds(4));
+        }
+
+        // the processes run again: probed, fresh figures, with no edit
+        Metric back = eventually().until(() -> metric(ns), m -> "Probed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+        assertThat(back.getStatus().getFreshness().getStale()).isNull();
     }
 
     private static final String BACKFILL_STREAM = STREAM.replace("topic: health-events", "topic: backfill-events");
