@@ -487,6 +487,55 @@ class HealthReconcileTest {
     }
 
     /**
+     * A stream read by its shared pipeline and by a dedicated one: each commits to its own consumer
+     * group, so each has its own lag. The stream's status.pipelineLags lists both (pipeline, group,
+     * figures, asOf); each Metric shows its own pipeline's lag.
+     */
+    @Test
+    void eachPipelineReadingAStreamHasItsOwnGroupAndLag() throws Exception {
+        String ns = "perpipeline";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("perpipeline-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: perpipeline-events"));
+        create(ns, Metric.class, METRIC);
+        create(ns, Metric.class, METRIC.replace("name: orders", "name: checkout") + "  pipeline: {isolation: dedicated}\n");
+        Map<String, PipelinePlan> plans = eventually().until(() -> {
+            Map<String, PipelinePlan> out = new java.util.TreeMap<>();
+            client.configMaps().inNamespace(ns).withLabel(Labels.ROLE, Labels.ROLE_PLAN).list().getItems()
+                    .forEach(cm -> out.put(PlanJson.read(cm.getData().get("plan.json")).pipeline(), PlanJson.read(cm.getData().get("plan.json"))));
+            return out;
+        }, m -> m.size() == 2);
+        PipelinePlan shared = plans.get("shop-events-pipeline");
+        PipelinePlan dedicated = plans.values().stream().filter(p -> p != shared).findFirst().orElseThrow();
+        assertThat(shared.analysis(AnalysisKind.Metric, "orders")).isPresent();
+        assertThat(dedicated.analysis(AnalysisKind.Metric, "checkout")).isPresent();
+        assertThat(dedicated.stream().consumerGroup()).isNotEqualTo(shared.stream().consumerGroup());
+        for (PipelinePlan p : plans.values()) {
+            eventually().until(() -> client.resources(FlinkDeployment.class).inNamespace(ns).withName(p.pipeline()).get(),
+                    fd -> fd != null && p.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+            new FlinkOperatorStatus(client).reconciled(ns, p.pipeline(), "STABLE", "RUNNING");
+        }
+
+        // 300 records: the shared pipeline has read them all, the dedicated one (never committed) none
+        produce("perpipeline-events", 300);
+        commitToEnd(shared.stream().consumerGroup(), "perpipeline-events");
+        EventStream stream = eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                st -> st.getStatus() != null && st.getStatus().getPipelineLags() != null && st.getStatus().getPipelineLags().size() == 2
+                        && Long.valueOf(300).equals(st.getStatus().getPipelineLags().get(0).getRecords())
+                        && Long.valueOf(0).equals(st.getStatus().getPipelineLags().get(1).getRecords()));
+        assertThat(stream.getStatus().getPipelineLags()).extracting(l -> l.getPipeline(), l -> l.getConsumerGroup())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(dedicated.pipeline(), dedicated.stream().consumerGroup()),
+                        org.assertj.core.groups.Tuple.tuple(shared.pipeline(), shared.stream().consumerGroup()));
+        assertThat(stream.getStatus().getPipelineLags()).allSatisfy(l -> assertThat(l.getAsOf()).isNotNull());
+        assertThat(stream.getStatus().getLag().getRecords()).as("status.lag: the shared pipeline's").isZero();
+        eventually().until(() -> metric(ns), m -> m.getStatus().getLag() != null && Long.valueOf(0).equals(m.getStatus().getLag().getRecords()));
+        eventually().until(() -> client.resources(Metric.class).inNamespace(ns).withName("checkout").get(),
+                m -> m.getStatus() != null && m.getStatus().getLag() != null && Long.valueOf(300).equals(m.getStatus().getLag().getRecords()));
+    }
+
+    /**
      * PostgreSQL hangs (its processes stopped) while Kafka answers: freshness goes stale with
      * Probing=False FreshnessProbeFailed, the lag does not: its asOf keeps advancing every probe
      * interval and it is never marked stale (the catalog is read beside the round, and no reconcile
