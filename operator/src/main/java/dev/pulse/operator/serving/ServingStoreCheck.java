@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
  * Whether the serving database answers, for {@code Ready}: an analysis the API cannot serve is
  * not Ready ({@code ServingStoreUnavailable}). Every reconcile asks; a result holds for
  * {@code pulse.jdbc.check-interval}, after which the next question starts a new check on a
- * thread of its own and takes the last result meanwhile, so no reconcile waits on a database that
- * hangs (only the very first question waits for the first result, at most the connect timeout). A
+ * thread of its own and waits for it at most a second (a database that answers or refuses does so
+ * at once), else takes the last result, so no reconcile waits long on a database that hangs (only
+ * the very first question waits for the first result, at most the connect timeout). A
  * failed schema change counts as a failed check. Without a configured serving database there is
  * nothing to check.
  */
@@ -75,10 +76,11 @@ public class ServingStoreCheck {
                 checking.unlock();
             }
         }
-        if (r == null && started != null) {
-            // nothing known yet: wait for the first answer rather than guess
+        if (started != null) {
+            // a database that answers (or refuses) does so at once: this reconcile takes the new result; a hung one
+            // costs it a second at most. With nothing known yet, wait for the first answer rather than guess.
             try {
-                started.get(connectTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                started.get(r == null ? connectTimeout.toMillis() + 1000 : Math.min(1000, connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 // the result (or its absence) is below
             } catch (InterruptedException e) {
