@@ -1,6 +1,7 @@
 package dev.pulse.operator.serving;
 
 import dev.pulse.operator.config.PulseConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -89,6 +90,11 @@ public class ServingStoreCheck {
             r = last;
         }
         return r == null ? Optional.empty() : Optional.ofNullable(r.problem());
+    }
+
+    @PreDestroy
+    void stop() {
+        checker.shutdownNow();
     }
 
     /** A call to the serving database failed elsewhere (a schema change): the next reconciles see it at once. */
