@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
  * The operator heals by itself: PostgreSQL down for two minutes, hung then refusing connections,
  * shows as Ready=False ServingStoreUnavailable on the stream and its analyses the whole time, a
  * suspend still works meanwhile (no schema change is needed for it), and once PostgreSQL answers
- * again Ready turns True without any new event or edit (the maximum reconciliation interval, here 2 s). A KafkaTopic Strimzi refuses
- * shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
+ * again Ready turns True without any new event or edit (the maximum reconciliation interval, here
+ * 2 s). A KafkaTopic Strimzi refuses shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
  * a reconcile converges, and serving.retention is enforced on a schedule.
  */
 @QuarkusTest
