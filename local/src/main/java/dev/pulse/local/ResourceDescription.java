@@ -98,6 +98,17 @@ final class ResourceDescription {
                     }
                 }
             }
+            if (status.get("pipelineLags") instanceof List<?> lags && !lags.isEmpty()) {
+                // an EventStream: the lag of each pipeline reading it, each with its age
+                out.println("  Pipeline lags:");
+                for (Object o : lags) {
+                    if (o instanceof Map<?, ?> m) {
+                        out.printf("    %s (group %s): %s rec/%s (%s)%n", str(m.get("pipeline")), str(m.get("consumerGroup")),
+                                m.get("records") == null ? "?" : m.get("records"), m.get("seconds") == null ? "?" : m.get("seconds") + "s",
+                                m.get("asOf") == null ? "not measured yet" : asOf(String.valueOf(m.get("asOf")), Boolean.TRUE.equals(m.get("stale")), now));
+                    }
+                }
+            }
             for (String field : List.of("lifecycleState", "topicName", "error")) {
                 if (status.get(field) != null) {
                     out.printf("  %s: %s%n", field, status.get(field));

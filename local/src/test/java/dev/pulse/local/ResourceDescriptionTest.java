@@ -50,6 +50,19 @@ class ResourceDescriptionTest {
     }
 
     @Test
+    void aStreamListsEachPipelinesLagWithItsAge() {
+        String out = describe(Map.of("observedGeneration", 1, "pipelineLags", List.of(
+                Map.of("pipeline", "checkout-funnel", "consumerGroup", "pulse.growth.shop-events.checkout-funnel", "records", 30, "seconds", 2,
+                        "asOf", "2026-03-01T14:31:19Z", "stale", true),
+                Map.of("pipeline", "shop-events-pipeline", "consumerGroup", "pulse.growth.shop-events", "records", 1200, "seconds", 14,
+                        "asOf", "2026-03-01T14:33:04Z"))));
+        // 14:33:19 - 14:31:19 = 120 s; 14:33:19 - 14:33:04 = 15 s
+        assertThat(out).contains("  Pipeline lags:\n"
+                + "    checkout-funnel (group pulse.growth.shop-events.checkout-funnel): 30 rec/2s (as of 14:31:19, 2m ago, stale: its probe failed (see condition Probing))\n"
+                + "    shop-events-pipeline (group pulse.growth.shop-events): 1200 rec/14s (as of 14:33:04, 15s ago)\n");
+    }
+
+    @Test
     void eachFigureSaysItsAgeAndWhetherItIsStale() {
         String out = describe(Map.of("observedGeneration", 1,
                 "lag", Map.of("records", 12, "seconds", 3, "asOf", "2026-03-01T14:32:44Z"),

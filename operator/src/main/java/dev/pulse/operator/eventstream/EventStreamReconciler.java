@@ -32,6 +32,7 @@ import dev.pulse.operator.status.Conditions;
 import dev.pulse.operator.status.InputStatuses;
 import dev.pulse.operator.status.InvalidSpec;
 import dev.pulse.operator.status.PipelineObservation;
+import dev.pulse.operator.status.PipelineLags;
 import dev.pulse.operator.status.Reasons;
 import dev.pulse.operator.status.StreamObservation;
 import dev.pulse.operator.status.StatusPatch;
@@ -171,7 +172,8 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
         if (observation.validity() == Validity.VALID) {
             observation = new StreamObservation(observation.validity(), observation.validityMessage(), observation.blockedReason(),
                     observation.blockedMessage(), observation.desiredPlanHash(), observation.pipeline(),
-                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state));
+                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state),
+                    pipelineLags(stream, state));
         }
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
@@ -265,6 +267,16 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
         StreamHealth h = round.get();
         return new HealthObservation(h.asOf(), h.lag().get(plan.get().stream().consumerGroup()), null, h.freshnessError(),
                 HealthObservation.DEFAULT_OBJECTIVE, Duration.ZERO, 0, AnalysisLimits.DEFAULT_MAX_GROUPS, probes.now(), probes.stalledAfter());
+    }
+
+    /** What the stream's latest probe round saw of each of its pipelines' consumer groups (empty when not probed yet). */
+    private List<PipelineLags.Reading> pipelineLags(EventStream stream, StreamState state) {
+        Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
+        if (round.isEmpty()) {
+            return List.of();
+        }
+        return state.plans().stream().map(p -> new PipelineLags.Reading(p.pipeline(), p.stream().consumerGroup(),
+                round.get().lag().get(p.stream().consumerGroup()))).toList();
     }
 
     /** When the FlinkDeployment's current job started, as the Flink operator reports it (epoch millis), or null. */

@@ -30,7 +30,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -43,7 +47,9 @@ import org.jboss.logging.Logger;
  * and one catalog query (the freshness of each of its analyses); and for each stream whose pipeline
  * has started, the new records of its dead-letter topic ({@link DeadLetterReader}). The latest round
  * of each stream is kept here; listeners (the analysis reconcilers' event sources, the stream
- * reconciler's for changed input counts) are told after each round and turn it into status.
+ * reconciler's for changed input counts) are told after each round and turn it into status. The
+ * catalog is read on its own thread beside the round: a round waits for it at most half an interval
+ * (and the probe timeout), so a PostgreSQL that hangs makes freshness stale, never the lag.
  */
 @ApplicationScoped
 public class StreamProbes {
@@ -86,6 +92,15 @@ public class StreamProbes {
     private volatile IndexerResourceCache<EventStream> streams;
     private LagProbe lag;
     private ScheduledExecutorService scheduler;
+    /** Reads the serving catalog beside the rounds, so a hung database never holds the lag (null: read in the round). */
+    private ExecutorService catalogReader;
+    private Future<?> catalogInFlight;
+    private Instant catalogStarted;
+    private volatile CatalogRead lastCatalog;
+
+    /** One read of the serving catalog: freshness by stream key, and the streams it could not read, with why. */
+    record CatalogRead(Map<String, Map<String, FreshnessReading>> freshness, Map<String, String> errors) {
+    }
 
     private final ServingDatabase serving;
 
@@ -107,6 +122,11 @@ public class StreamProbes {
             t.setDaemon(true);
             return t;
         });
+        catalogReader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pulse-probes-catalog");
+            t.setDaemon(true);
+            return t;
+        });
         long every = config.probes().interval().toMillis();
         scheduler.scheduleWithFixedDelay(this::roundSafely, Math.min(every, 5000), every, TimeUnit.MILLISECONDS);
     }
@@ -114,6 +134,9 @@ public class StreamProbes {
     void stop(@Observes ShutdownEvent e) {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (catalogReader != null) {
+            catalogReader.shutdownNow();
         }
         if (lag != null) {
             lag.close();
@@ -287,15 +310,23 @@ public class StreamProbes {
         if (all.isEmpty()) {
             return;
         }
-        Map<String, Map<String, FreshnessReading>> freshness = new ConcurrentHashMap<>();
-        Map<String, String> freshnessErrors = new ConcurrentHashMap<>();
-        readCatalog(all, freshness, freshnessErrors);
+        startCatalogRead(all);
+        Map<String, Map<String, LagReading>> lags = new LinkedHashMap<>();
+        Map<String, Map<String, BackfillReading>> backfills = new LinkedHashMap<>();
         for (Target t : all) {
-            Map<String, LagReading> lags = lag.probe(t.bootstrap(), t.topic(), t.groups());
-            Map<String, BackfillReading> backfills = new LinkedHashMap<>();
-            t.histories().forEach((id, hist) -> backfills.put(id, lag.history(t.bootstrap(), t.topic(), hist.group(), hist.handOver(), hist.startMs())));
-            StreamHealth h = new StreamHealth(t.namespace(), t.stream(), clock.instant(), lags,
-                    freshness.getOrDefault(t.key(), Map.of()), freshnessErrors.get(t.key()), Map.copyOf(backfills));
+            lags.put(t.key(), lag.probe(t.bootstrap(), t.topic(), t.groups()));
+            Map<String, BackfillReading> b = new LinkedHashMap<>();
+            t.histories().forEach((id, hist) -> b.put(id, lag.history(t.bootstrap(), t.topic(), hist.group(), hist.handOver(), hist.startMs())));
+            backfills.put(t.key(), Map.copyOf(b));
+        }
+        CatalogRead catalog = catalogRead(all);
+        for (Target t : all) {
+            String freshnessError = catalog.errors().get(t.key());
+            if (freshnessError == null && !catalog.freshness().containsKey(t.key())) {
+                freshnessError = "the serving catalog has not been read for this stream yet";
+            }
+            StreamHealth h = new StreamHealth(t.namespace(), t.stream(), clock.instant(), lags.get(t.key()),
+                    catalog.freshness().getOrDefault(t.key(), Map.of()), freshnessError, backfills.get(t.key()));
             latest.put(t.key(), h);
             for (Consumer<StreamHealth> l : listeners) {
                 try {
@@ -327,6 +358,60 @@ public class StreamProbes {
         });
     }
 
+    /** Starts reading the catalog for this round, unless the previous read has not finished (the database does not answer). */
+    private void startCatalogRead(List<Target> all) {
+        if (catalogReader == null || catalogInFlight != null && !catalogInFlight.isDone()) {
+            return;
+        }
+        catalogStarted = clock.instant();
+        catalogInFlight = catalogReader.submit(() -> {
+            lastCatalog = readCatalog(all);
+        });
+    }
+
+    /**
+     * This round's catalog: the read started with it when it finishes within a short grace (half an
+     * interval, at most the probe timeout: a database that answers takes milliseconds), else the
+     * previous read while the one in flight is younger than the probe timeout, else an error for
+     * every stream. The lag of the round never waits longer than that grace on PostgreSQL.
+     */
+    private CatalogRead catalogRead(List<Target> all) {
+        if (catalogReader == null) {
+            return readCatalog(all);
+        }
+        Duration timeout = config.probes().timeout();
+        Duration grace = config.probes().interval().dividedBy(2);
+        if (grace.compareTo(timeout) > 0) {
+            grace = timeout;
+        }
+        try {
+            catalogInFlight.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // not yet: below
+        } catch (ExecutionException e) {
+            LOG.warnf(e.getCause(), "reading the serving catalog failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CatalogRead last = lastCatalog;
+        boolean overdue = !catalogInFlight.isDone() && catalogStarted.plus(timeout).isBefore(clock.instant());
+        if (last == null || overdue) {
+            String why = last == null && !overdue ? "the serving catalog has not answered yet"
+                    : "the serving catalog did not answer within " + timeout.toSeconds() + "s (pulse.probes.timeout)";
+            Map<String, String> errors = new LinkedHashMap<>();
+            all.forEach(t -> errors.put(t.key(), why));
+            return new CatalogRead(Map.of(), errors);
+        }
+        return last;
+    }
+
+    private CatalogRead readCatalog(List<Target> all) {
+        Map<String, Map<String, FreshnessReading>> out = new ConcurrentHashMap<>();
+        Map<String, String> errors = new ConcurrentHashMap<>();
+        readCatalog(all, out, errors);
+        return new CatalogRead(Map.copyOf(out), Map.copyOf(errors));
+    }
+
     private void readCatalog(List<Target> all, Map<String, Map<String, FreshnessReading>> out, Map<String, String> errors) {
         Optional<String> url = config.jdbc().url();
         if (url.isEmpty()) {
@@ -334,8 +419,8 @@ public class StreamProbes {
             return;
         }
         int timeout = (int) Math.max(1, config.probes().timeout().toSeconds());
-        // with connect, login and read timeouts: a hung database fails the round instead of stopping the probes
-        try (Connection c = serving.connect()) {
+        // connect, login and every read time out after the probe timeout: a hung database fails the read
+        try (Connection c = serving.connect(config.probes().timeout())) {
             if (config.probes().refreshCatalog()) {
                 ServingSchema.refresh(c);
             }

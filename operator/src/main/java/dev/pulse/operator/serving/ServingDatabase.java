@@ -34,6 +34,11 @@ public class ServingDatabase {
                 jdbc.statementTimeout().plus(jdbc.connectTimeout()));
     }
 
+    /** A connection whose connect and login, and every read, time out after {@code timeout} (the probes' catalog reads). */
+    public Connection connect(Duration timeout) throws SQLException {
+        return open(jdbc.url().orElseThrow(), jdbc.user(), jdbc.password(), timeout, timeout);
+    }
+
     /**
      * A connection to any PostgreSQL the operator reads (the serving database, a batch source) with
      * timeouts on the TCP connect and the whole login ({@code connectTimeout}) and on every socket

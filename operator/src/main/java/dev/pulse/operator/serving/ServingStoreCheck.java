@@ -1,6 +1,7 @@
 package dev.pulse.operator.serving;
 
 import dev.pulse.operator.config.PulseConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,15 +10,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
  * Whether the serving database answers, for {@code Ready}: an analysis the API cannot serve is
  * not Ready ({@code ServingStoreUnavailable}). Every reconcile asks; a result holds for
- * {@code pulse.jdbc.check-interval}, one reconcile at a time looks again (the others take the last
- * result), and a failed schema change counts as a failed check. Without a configured serving
- * database there is nothing to check.
+ * {@code pulse.jdbc.check-interval}, after which the next question starts a new check on a
+ * thread of its own and waits for it at most a second (a database that answers or refuses does so
+ * at once), else takes the last result, so no reconcile waits long on a database that hangs (only
+ * the very first question waits for the first result, at most the connect timeout). A
+ * failed schema change counts as a failed check. Without a configured serving database there is
+ * nothing to check.
  */
 @ApplicationScoped
 public class ServingStoreCheck {
@@ -25,9 +35,16 @@ public class ServingStoreCheck {
 
     private final ServingDatabase database;
     private final Duration interval;
+    private final Duration connectTimeout;
     private final Clock clock;
     private final ReentrantLock checking = new ReentrantLock();
+    private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pulse-serving-check");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Result last;
+    private Future<?> inFlight;
 
     private record Result(Instant at, String problem) {
     }
@@ -35,6 +52,7 @@ public class ServingStoreCheck {
     public ServingStoreCheck(ServingDatabase database, PulseConfig config, Clock clock) {
         this.database = database;
         this.interval = config.jdbc().checkInterval();
+        this.connectTimeout = config.jdbc().connectTimeout();
         this.clock = clock;
     }
 
@@ -44,18 +62,39 @@ public class ServingStoreCheck {
             return Optional.empty();
         }
         Result r = last;
-        if ((r == null || !r.at().plus(interval).isAfter(clock.instant())) && checking.tryLock()) {
+        Future<?> started = null;
+        if (r == null || !r.at().plus(interval).isAfter(clock.instant())) {
+            checking.lock();
             try {
-                r = last;
-                if (r == null || !r.at().plus(interval).isAfter(clock.instant())) {
-                    r = new Result(clock.instant(), check());
-                    record(r);
+                if (inFlight == null || inFlight.isDone()) {
+                    inFlight = checker.submit(() -> {
+                        String problem = check();
+                        record(new Result(clock.instant(), problem));
+                    });
                 }
+                started = inFlight;
             } finally {
                 checking.unlock();
             }
         }
+        if (started != null) {
+            // a database that answers (or refuses) does so at once: this reconcile takes the new result; a hung one
+            // costs it a second at most. With nothing known yet, wait for the first answer rather than guess.
+            try {
+                started.get(r == null ? connectTimeout.toMillis() + 1000 : Math.min(1000, connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // the result (or its absence) is below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r = last;
+        }
         return r == null ? Optional.empty() : Optional.ofNullable(r.problem());
+    }
+
+    @PreDestroy
+    void stop() {
+        checker.shutdownNow();
     }
 
     /** A call to the serving database failed elsewhere (a schema change): the next reconciles see it at once. */
@@ -80,7 +119,8 @@ public class ServingStoreCheck {
     }
 
     private String check() {
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+        // connect, login and the answer all within the connect timeout: a hung database fails the check
+        try (Connection c = database.connect(connectTimeout); Statement s = c.createStatement()) {
             s.setQueryTimeout((int) Math.max(1, interval.toSeconds()));
             s.execute("SELECT 1");
             return null;

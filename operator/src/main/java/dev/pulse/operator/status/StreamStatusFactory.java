@@ -55,6 +55,7 @@ public class StreamStatusFactory {
             next.setLag(previous.getLag());
             next.setFreshness(previous.getFreshness());
             next.setInput(previous.getInput());
+            next.setPipelineLags(previous.getPipelineLags());
         }
         if (input != null) {
             next.setInput(input);
@@ -68,6 +69,7 @@ public class StreamStatusFactory {
             // the shared pipeline's lag and Probing, as an analysis of it shows them (the same assessment); never Ready
             HealthAssessment health = HealthAssessment.of(previous, running, o.health());
             next.setLag(health.lag());
+            next.setPipelineLags(PipelineLags.of(previous == null ? null : previous.getPipelineLags(), o.pipelineLags(), o.health().stalled()));
             if (health.probing() != null) {
                 conditions.add(health.probing());
             }
@@ -93,6 +95,7 @@ public class StreamStatusFactory {
         if (previous != null) {
             next.setInput(previous.getInput());
             next.setLag(previous.getLag());
+            next.setPipelineLags(previous.getPipelineLags());
             next.setFreshness(previous.getFreshness());
             next.setPipeline(previous.getPipeline());
             next.setObservedGeneration(previous.getObservedGeneration());

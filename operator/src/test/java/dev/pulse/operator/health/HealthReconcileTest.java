@@ -44,6 +44,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -377,6 +378,218 @@ class HealthReconcileTest {
 
     private Metric metric(String ns) {
         return client.resources(Metric.class).inNamespace(ns).withName("orders").get();
+    }
+
+    /** What the test saw of a figure's asOf: when it looked, and the asOf it read. */
+    private record Look(Instant at, Instant asOf) {
+    }
+
+    /**
+     * Lag figures never freeze: through a restart of the job (a new start time, as after a failover)
+     * and a spec change of the Metric (a new version rolled out: the pipeline stopped, the new plan
+     * deployed and started), the Metric's status.lag.asOf and the stream's pipelineLags asOf keep
+     * advancing, never further apart than the probes' own stall limit (two intervals and a timeout,
+     * here 7 s), and the figures are never marked stale.
+     */
+    @Test
+    void lagAsOfAdvancesEveryProbeIntervalThroughAJobRestartAndASpecChange() throws Exception {
+        String ns = "asof";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("asof-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: asof-events"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan first = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        String firstId = first.analysis(AnalysisKind.Metric, "orders").orElseThrow().id();
+        produce("asof-events", 50);
+        commitToEnd(first.stream().consumerGroup(), "asof-events");
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now().minusSeconds(60));
+        eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getLag() != null && m.getStatus().getLag().getAsOf() != null);
+
+        List<Look> metricLooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Look> streamLooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> staleSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var looking = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        looking.scheduleWithFixedDelay(() -> {
+            Instant at = Instant.now();
+            Metric m = metric(ns);
+            EventStream st = client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get();
+            if (m.getStatus().getLag() != null && m.getStatus().getLag().getAsOf() != null) {
+                metricLooks.add(new Look(at, Instant.parse(m.getStatus().getLag().getAsOf())));
+                if (Boolean.TRUE.equals(m.getStatus().getLag().getStale())) {
+                    staleSeen.add("Metric at " + at);
+                }
+            }
+            if (st.getStatus() != null && st.getStatus().getPipelineLags() != null) {
+                st.getStatus().getPipelineLags().stream().filter(l -> "shop-events-pipeline".equals(l.getPipeline()) && l.getAsOf() != null)
+                        .findFirst().ifPresent(l -> {
+                            streamLooks.add(new Look(at, Instant.parse(l.getAsOf())));
+                            if (Boolean.TRUE.equals(l.getStale())) {
+                                staleSeen.add("stream at " + at);
+                            }
+                        });
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+        Instant from = Instant.now();
+        try {
+            Thread.sleep(3000);
+            // the job restarts (a failover): a new start time for the same plan
+            setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now());
+            eventually().until(() -> metric(ns), m -> Long.valueOf(1).equals(m.getStatus().getPipeline().getRestarts()));
+            Thread.sleep(3000);
+
+            // a spec change: a new version of the Metric, rolled out as the Flink operator would (stopped first when the operator asks)
+            produce("asof-events", 20);
+            commitToEnd(first.stream().consumerGroup(), "asof-events"); // the position of the stop's savepoint
+            Metric edited = metric(ns);
+            edited.getSpec().setAllowedLateness("2m");
+            client.resource(edited).update();
+            String changedHash = eventually().until(() -> {
+                FlinkDeployment fd = client.resources(FlinkDeployment.class).inNamespace(ns).withName("shop-events-pipeline").get();
+                if (fd.getSpec().getJob().getState() == org.apache.flink.kubernetes.operator.api.spec.JobState.SUSPENDED
+                        && !"FINISHED".equals(fd.getStatus().getJobStatus().getState())) {
+                    new FlinkOperatorStatus(client).reconciled(ns, "shop-events-pipeline", "SUSPENDED", "FINISHED");
+                }
+                return plan(ns).filter(p -> !p.analysis(AnalysisKind.Metric, "orders").orElseThrow().id().equals(firstId))
+                        .map(PipelinePlan::jobHash).orElse(null);
+            }, java.util.Objects::nonNull);
+            eventually().until(() -> client.resources(FlinkDeployment.class).inNamespace(ns).withName("shop-events-pipeline").get(),
+                    fd -> changedHash.equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH))
+                            && fd.getSpec().getJob().getState() == org.apache.flink.kubernetes.operator.api.spec.JobState.RUNNING);
+            setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING", Instant.now());
+            eventually().until(() -> metric(ns), m -> changedHash.equals(m.getStatus().getPipeline().getReconciledPlanHash()));
+            Thread.sleep(3000);
+        } finally {
+            looking.shutdownNow();
+            looking.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        Instant to = Instant.now();
+
+        Duration stalledAfter = Duration.ofSeconds(7); // two 1 s intervals and the 5 s timeout
+        for (var looks : List.of(metricLooks, streamLooks)) {
+            assertThat(looks).as("looks at asOf").hasSizeGreaterThan(20);
+            List<Instant> asOfs = looks.stream().map(Look::asOf).distinct().toList();
+            assertThat(asOfs).as("asOf only moves forward").isSorted();
+            for (int i = 1; i < asOfs.size(); i++) {
+                assertThat(Duration.between(asOfs.get(i - 1), asOfs.get(i))).as("asOf %s after %s", asOfs.get(i), asOfs.get(i - 1))
+                        .isLessThan(stalledAfter);
+            }
+            // and at every look the figure was younger than the stall limit (asOf has whole seconds)
+            for (Look l : looks) {
+                assertThat(Duration.between(l.asOf(), l.at())).as("age of the lag at %s", l.at()).isLessThan(stalledAfter.plusSeconds(1));
+            }
+            assertThat(asOfs.get(asOfs.size() - 1)).isAfter(to.minus(stalledAfter));
+            assertThat(asOfs.get(0)).isBefore(from.plusSeconds(2));
+        }
+        assertThat(staleSeen).as("figures marked stale").isEmpty();
+    }
+
+    /**
+     * A stream read by its shared pipeline and by a dedicated one: each commits to its own consumer
+     * group, so each has its own lag. The stream's status.pipelineLags lists both (pipeline, group,
+     * figures, asOf); each Metric shows its own pipeline's lag.
+     */
+    @Test
+    void eachPipelineReadingAStreamHasItsOwnGroupAndLag() throws Exception {
+        String ns = "perpipeline";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("perpipeline-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: perpipeline-events"));
+        create(ns, Metric.class, METRIC);
+        create(ns, Metric.class, METRIC.replace("name: orders", "name: checkout") + "  pipeline: {isolation: dedicated}\n");
+        Map<String, PipelinePlan> plans = eventually().until(() -> {
+            Map<String, PipelinePlan> out = new java.util.TreeMap<>();
+            client.configMaps().inNamespace(ns).withLabel(Labels.ROLE, Labels.ROLE_PLAN).list().getItems()
+                    .forEach(cm -> out.put(PlanJson.read(cm.getData().get("plan.json")).pipeline(), PlanJson.read(cm.getData().get("plan.json"))));
+            return out;
+        }, m -> m.size() == 2);
+        PipelinePlan shared = plans.get("shop-events-pipeline");
+        PipelinePlan dedicated = plans.values().stream().filter(p -> p != shared).findFirst().orElseThrow();
+        assertThat(shared.analysis(AnalysisKind.Metric, "orders")).isPresent();
+        assertThat(dedicated.analysis(AnalysisKind.Metric, "checkout")).isPresent();
+        assertThat(dedicated.stream().consumerGroup()).isNotEqualTo(shared.stream().consumerGroup());
+        for (PipelinePlan p : plans.values()) {
+            eventually().until(() -> client.resources(FlinkDeployment.class).inNamespace(ns).withName(p.pipeline()).get(),
+                    fd -> fd != null && p.jobHash().equals(fd.getMetadata().getAnnotations().get(Labels.PLAN_HASH)));
+            new FlinkOperatorStatus(client).reconciled(ns, p.pipeline(), "STABLE", "RUNNING");
+        }
+
+        // 300 records: the shared pipeline has read them all, the dedicated one (never committed) none
+        produce("perpipeline-events", 300);
+        commitToEnd(shared.stream().consumerGroup(), "perpipeline-events");
+        EventStream stream = eventually().until(() -> client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get(),
+                st -> st.getStatus() != null && st.getStatus().getPipelineLags() != null && st.getStatus().getPipelineLags().size() == 2
+                        && Long.valueOf(300).equals(st.getStatus().getPipelineLags().get(0).getRecords())
+                        && Long.valueOf(0).equals(st.getStatus().getPipelineLags().get(1).getRecords()));
+        assertThat(stream.getStatus().getPipelineLags()).extracting(l -> l.getPipeline(), l -> l.getConsumerGroup())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(dedicated.pipeline(), dedicated.stream().consumerGroup()),
+                        org.assertj.core.groups.Tuple.tuple(shared.pipeline(), shared.stream().consumerGroup()));
+        assertThat(stream.getStatus().getPipelineLags()).allSatisfy(l -> assertThat(l.getAsOf()).isNotNull());
+        assertThat(stream.getStatus().getLag().getRecords()).as("status.lag: the shared pipeline's").isZero();
+        eventually().until(() -> metric(ns), m -> m.getStatus().getLag() != null && Long.valueOf(0).equals(m.getStatus().getLag().getRecords()));
+        eventually().until(() -> client.resources(Metric.class).inNamespace(ns).withName("checkout").get(),
+                m -> m.getStatus() != null && m.getStatus().getLag() != null && Long.valueOf(300).equals(m.getStatus().getLag().getRecords()));
+    }
+
+    /**
+     * PostgreSQL hangs (its processes stopped) while Kafka answers: freshness goes stale with
+     * Probing=False FreshnessProbeFailed, the lag does not: its asOf keeps advancing every probe
+     * interval and it is never marked stale (the catalog is read beside the round, and no reconcile
+     * waits on the database). Once PostgreSQL runs again Probing is True and freshness fresh.
+     */
+    @Test
+    void aHungServingDatabaseMakesFreshnessStaleButNotTheLag() throws Exception {
+        String ns = "hungcatalog";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        try (Admin admin = KafkaAndPostgres.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("hungcatalog-events", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        create(ns, EventStream.class, STREAM.replace("topic: health-events", "topic: hungcatalog-events"));
+        create(ns, Metric.class, METRIC);
+        PipelinePlan plan = eventually().until(() -> plan(ns), p -> p.isPresent() && p.get().analysis(AnalysisKind.Metric, "orders").isPresent())
+                .orElseThrow();
+        AnalysisPlan orders = plan.analysis(AnalysisKind.Metric, "orders").orElseThrow();
+        produce("hungcatalog-events", 20);
+        commitToEnd(plan.stream().consumerGroup(), "hungcatalog-events");
+        setFlinkStatus(ns, "shop-events-pipeline", "STABLE", "RUNNING");
+        try (Connection serving = serving()) {
+            ServingSchema.applyAnalyses(serving, List.of(orders));
+            upsert(serving, orders, Instant.now().minusSeconds(40));
+        }
+        eventually().until(() -> metric(ns), m -> m.getStatus() != null && m.getStatus().getFreshness() != null
+                && m.getStatus().getFreshness().getLatestFinalWindowEnd() != null && m.getStatus().getLag() != null
+                && "Probed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+
+        List<Instant> lagAsOfs = new ArrayList<>();
+        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
+            Metric failed = eventually().until(() -> metric(ns), m -> "FreshnessProbeFailed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+            assertThat(failed.getStatus().getFreshness().getStale()).isTrue();
+            Instant until = Instant.now().plusSeconds(10);
+            while (Instant.now().isBefore(until)) {
+                Metric m = metric(ns);
+                assertThat(m.getStatus().getLag().getStale()).as("lag stale at %s", Instant.now()).isNull();
+                assertThat(condition(m.getStatus(), Condition.PROBING).getReason()).isEqualTo("FreshnessProbeFailed");
+                Instant asOf = Instant.parse(m.getStatus().getLag().getAsOf());
+                if (lagAsOfs.isEmpty() || !lagAsOfs.get(lagAsOfs.size() - 1).equals(asOf)) {
+                    lagAsOfs.add(asOf);
+                }
+                Thread.sleep(250);
+            }
+        }
+        // probes every second, the catalog waited for half a second at most: a new lag about every 1.5 s, never 4 s apart
+        assertThat(lagAsOfs).as("lag asOf while PostgreSQL hung").hasSizeGreaterThanOrEqualTo(5).isSorted();
+        for (int i = 1; i < lagAsOfs.size(); i++) {
+            assertThat(Duration.between(lagAsOfs.get(i - 1), lagAsOfs.get(i))).as("lag asOf %s after %s", lagAsOfs.get(i), lagAsOfs.get(i - 1))
+                    .isLessThan(Duration.ofSeconds(4));
+        }
+
+        // the processes run again: probed, fresh figures, with no edit
+        Metric back = eventually().until(() -> metric(ns), m -> "Probed".equals(condition(m.getStatus(), Condition.PROBING).getReason()));
+        assertThat(back.getStatus().getFreshness().getStale()).isNull();
     }
 
     private static final String BACKFILL_STREAM = STREAM.replace("topic: health-events", "topic: backfill-events");

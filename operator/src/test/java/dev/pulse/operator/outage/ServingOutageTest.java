@@ -47,11 +47,11 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator heals by itself: PostgreSQL refusing connections shows as Ready=False
- * ServingStoreUnavailable on the stream and its analyses, a suspend still works meanwhile (no
- * schema change is needed for it), and once PostgreSQL answers again Ready turns True without any
- * new event or edit (the maximum reconciliation interval, here 2 s). A KafkaTopic Strimzi refuses
- * shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
+ * The operator heals by itself: PostgreSQL down for two minutes, hung then refusing connections,
+ * shows as Ready=False ServingStoreUnavailable on the stream and its analyses the whole time, a
+ * suspend still works meanwhile (no schema change is needed for it), and once PostgreSQL answers
+ * again Ready turns True without any new event or edit (the maximum reconciliation interval, here
+ * 2 s). A KafkaTopic Strimzi refuses shows in the stream's TopicReady with Strimzi's reason and message. Also: a crash after any step of
  * a reconcile converges, and serving.retention is enforced on a schedule.
  */
 @QuarkusTest
@@ -104,63 +104,75 @@ class ServingOutageTest {
     @Inject
     KubernetesClient client;
 
+    /** How long each kind of outage lasts: two minutes of PostgreSQL down in all. */
+    private static final Duration HUNG_FOR = Duration.ofSeconds(60);
+    private static final Duration REFUSING_FOR = Duration.ofSeconds(60);
+
+    /**
+     * PostgreSQL down for two minutes: one minute hung (its processes stopped with SIGSTOP, so
+     * connections open but nothing answers), then one minute refusing connections (processes running
+     * again, but behind a proxy that refuses and resets). Throughout, the stream and its Metric say
+     * Ready=False ServingStoreUnavailable, the database's own words never; no reconcile waits on the
+     * database or gives up: late in each minute a suspend and a resume still reach the
+     * FlinkDeployment (no schema change is needed for them). Once PostgreSQL answers again, Ready
+     * turns True by the periodic reconcile alone: nothing is edited after the last resume.
+     */
     @Test
-    void aServingOutageShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
+    void twoMinutesOfPostgresHungThenRefusingShowAsServingStoreUnavailableAndHealWithoutAnEdit() throws Exception {
         String ns = namespace("outage");
         FlinkOperatorStatus flink = readyStreamAndMetric(ns);
 
-        // PostgreSQL refuses connections: within a reconcile interval both say so, the database's own words never
-        GatedPostgres.gate.refuse();
-        Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
-        assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
-        assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database")
-                .doesNotContain("127.0.0.1");
-        eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
-
-        // a suspend and a resume need no schema change: they reach the FlinkDeployment while PostgreSQL is down
-        Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
-
-        // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
+        Instant hungUntil = Instant.now().plus(HUNG_FOR);
+        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
+            assertThat(hung.pids()).hasSizeGreaterThan(1); // the postmaster and its background processes
+            staysUnavailable(ns, hungUntil, flink);
+            // the hung minute is over: PostgreSQL refuses connections (and resets the ones opened while hung) before it runs again
+            GatedPostgres.gate.refuse();
+        }
+        Instant refusingUntil = Instant.now().plus(REFUSING_FOR);
+        Metric stillDown = staysUnavailable(ns, refusingUntil, flink);
         long metricGeneration = stillDown.getMetadata().getGeneration();
         long streamGeneration = stream(ns).getMetadata().getGeneration();
+
+        // PostgreSQL is back; nobody touches anything: Ready again by the periodic reconcile alone
         GatedPostgres.gate.accept();
         Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
         EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
         assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
         assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+        assertThat(healed.getStatus().getObservedGeneration()).isEqualTo(metricGeneration);
     }
 
     /**
-     * PostgreSQL hung rather than refusing: its processes stopped (SIGSTOP), so connections open but
-     * nothing answers. Every call of the operator to it times out (connect, login, reads), so the
-     * reconciles go on: Ready=False ServingStoreUnavailable, a suspend still reaches the
-     * FlinkDeployment, and once the processes run again (SIGCONT) Ready turns True without an edit.
+     * While the serving store is down until {@code until}: the Metric and the stream turn Ready=False
+     * ServingStoreUnavailable within a reconcile interval and a check, and say so at every look, once
+     * a second, until then; 15 s before the end a suspend and a resume reach the FlinkDeployment.
      */
-    @Test
-    void aHungServingStoreShowsAsServingStoreUnavailableAndHealsWithoutAnEdit() throws Exception {
-        String ns = namespace("hung");
-        FlinkOperatorStatus flink = readyStreamAndMetric(ns);
-        long metricGeneration;
-        long streamGeneration;
-
-        try (PostgresExtension.Hung hung = PostgresExtension.shared().hang()) {
-            assertThat(hung.pids()).hasSizeGreaterThan(1); // the postmaster and its background processes
-            Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
-            assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
-            assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database");
-            eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
-
-            // no reconcile waits on the hung database: a suspend reaches the FlinkDeployment, and a resume
-            Metric stillDown = suspendAndResumeWhileTheStoreIsDown(ns, flink);
-            metricGeneration = stillDown.getMetadata().getGeneration();
-            streamGeneration = stream(ns).getMetadata().getGeneration();
+    private Metric staysUnavailable(String ns, Instant until, FlinkOperatorStatus flink) throws InterruptedException {
+        Metric down = eventually().until(() -> metric(ns), m -> reason(m.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+        assertThat(condition(down.getStatus(), Condition.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(down.getStatus(), Condition.READY).getMessage()).startsWith("cannot connect to the serving database")
+                .doesNotContain("127.0.0.1");
+        eventually().until(() -> stream(ns), s -> reason(s.getStatus(), Condition.READY).equals("ServingStoreUnavailable"));
+        boolean suspended = false;
+        int looks = 0;
+        while (Instant.now().isBefore(until)) {
+            if (!suspended && Instant.now().isAfter(until.minusSeconds(15))) {
+                down = suspendAndResumeWhileTheStoreIsDown(ns, flink);
+                suspended = true;
+            }
+            Metric m = metric(ns);
+            EventStream s = stream(ns);
+            assertThat(condition(m.getStatus(), Condition.READY)).as("the Metric's Ready at %s", Instant.now())
+                    .extracting(Condition::getStatus, Condition::getReason).containsExactly("False", "ServingStoreUnavailable");
+            assertThat(condition(s.getStatus(), Condition.READY)).as("the stream's Ready at %s", Instant.now())
+                    .extracting(Condition::getStatus, Condition::getReason).containsExactly("False", "ServingStoreUnavailable");
+            looks++;
+            Thread.sleep(1000);
         }
-
-        // the processes run again; nobody touches anything: Ready again by the periodic reconcile alone
-        Metric healed = eventually().until(() -> metric(ns), m -> isTrue(m.getStatus(), Condition.READY));
-        EventStream streamHealed = eventually().until(() -> stream(ns), s -> isTrue(s.getStatus(), Condition.READY));
-        assertThat(healed.getMetadata().getGeneration()).isEqualTo(metricGeneration);
-        assertThat(streamHealed.getMetadata().getGeneration()).isEqualTo(streamGeneration);
+        assertThat(suspended).as("a suspend and a resume while the store was down").isTrue();
+        assertThat(looks).isGreaterThan(30);
+        return down;
     }
 
     /** A stream and its Metric, deployed, their pipeline running as the Flink operator reports it, both Ready. */

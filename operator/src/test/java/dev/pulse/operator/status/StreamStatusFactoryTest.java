@@ -103,6 +103,50 @@ class StreamStatusFactoryTest {
         assertThat(kept.condition(Condition.PROBING)).isEqualTo(s.condition(Condition.PROBING));
     }
 
+    private static StreamObservation probed(HealthObservation health, PipelineLags.Reading... pipelines) {
+        return new StreamObservation(Validity.VALID, null, null, null, "h1", RUNNING, java.util.List.of(), null, health, java.util.List.of(pipelines));
+    }
+
+    /**
+     * Each pipeline reading the stream has its own lag in status.pipelineLags (its own consumer
+     * group), sorted by pipeline; a pipeline the round could not measure keeps its figures, stale,
+     * while the others move on; one no longer planned is gone.
+     */
+    @Test
+    void eachPipelinesLagIsListedByPipelineAndGoesStaleOnItsOwn() {
+        var shared = new dev.pulse.operator.health.LagReading("pulse.ns.shop-events", 1200L, 14L, true, T0, null);
+        var dedicated = new dev.pulse.operator.health.LagReading("pulse.ns.shop-events.checkout-funnel", 30L, 2L, true, T0, null);
+        EventStreamStatus s = at(T0).status(null, 1, probed(round(T0, shared, T0),
+                new PipelineLags.Reading("shop-events-pipeline", "pulse.ns.shop-events", shared),
+                new PipelineLags.Reading("checkout-funnel", "pulse.ns.shop-events.checkout-funnel", dedicated)));
+        assertThat(s.getPipelineLags()).extracting(l -> l.getPipeline(), l -> l.getConsumerGroup(), l -> l.getRecords(), l -> l.getAsOf(),
+                l -> l.getStale()).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("checkout-funnel", "pulse.ns.shop-events.checkout-funnel", 30L, "2026-01-01T10:00:00Z", null),
+                        org.assertj.core.groups.Tuple.tuple("shop-events-pipeline", "pulse.ns.shop-events", 1200L, "2026-01-01T10:00:00Z", null));
+
+        // the next round reads the shared group but not the dedicated one: only that one is stale, as of its last good round
+        Instant later = T0.plusSeconds(30);
+        var sharedLater = new dev.pulse.operator.health.LagReading("pulse.ns.shop-events", 900L, 10L, true, later, null);
+        var failed = dev.pulse.operator.health.LagReading.failed("pulse.ns.shop-events.checkout-funnel", later, "Timed out");
+        EventStreamStatus next = at(later).status(s, 1, probed(round(later, sharedLater, later),
+                new PipelineLags.Reading("shop-events-pipeline", "pulse.ns.shop-events", sharedLater),
+                new PipelineLags.Reading("checkout-funnel", "pulse.ns.shop-events.checkout-funnel", failed)));
+        assertThat(next.getPipelineLags()).extracting(l -> l.getPipeline(), l -> l.getRecords(), l -> l.getAsOf(), l -> l.getStale())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("checkout-funnel", 30L, "2026-01-01T10:00:00Z", true),
+                        org.assertj.core.groups.Tuple.tuple("shop-events-pipeline", 900L, "2026-01-01T10:00:30Z", null));
+
+        // the analysis went back to the shared pipeline: its dedicated pipeline's entry goes
+        EventStreamStatus shrunk = at(later).status(next, 2, probed(round(later, sharedLater, later),
+                new PipelineLags.Reading("shop-events-pipeline", "pulse.ns.shop-events", sharedLater)));
+        assertThat(shrunk.getPipelineLags()).extracting(l -> l.getPipeline()).containsExactly("shop-events-pipeline");
+
+        // a stalled round marks every entry stale; a failed reconcile keeps them as they are
+        EventStreamStatus stalled = at(T1).status(s, 1, probed(round(T0, shared, T0.plusSeconds(100)),
+                new PipelineLags.Reading("shop-events-pipeline", "pulse.ns.shop-events", shared)));
+        assertThat(stalled.getPipelineLags()).extracting(l -> l.getStale()).containsExactly(true);
+        assertThat(at(T1).failed(next, 1, "ReconcileFailed", "boom").getPipelineLags()).isEqualTo(next.getPipelineLags());
+    }
+
     @Test
     void blockedAndInvalidStreamsSayWhy() {
         EventStreamStatus blocked = at(T0).status(null, 1, new StreamObservation(Validity.VALID, null, "TemplateNotFound",
