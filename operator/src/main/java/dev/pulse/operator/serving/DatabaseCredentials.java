@@ -134,7 +134,13 @@ public class DatabaseCredentials {
                 write(namespace, config.pipelineSecret(), Map.of(URL, url, USER, role, PASSWORD, password));
             }
             done.add(namespace);
-        } catch (SQLException | KubernetesClientException e) {
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                throw new Unavailable("namespace " + namespace + " is not onboarded: the operator is forbidden to write its Secret "
+                        + config.pipelineSecret() + " (install charts/pulse-namespace there)", e);
+            }
+            throw new Unavailable("cannot set up the database role of namespace " + namespace + ": " + problem(e), e);
+        } catch (SQLException e) {
             throw new Unavailable("cannot set up the database role of namespace " + namespace + ": " + problem(e), e);
         }
     }
