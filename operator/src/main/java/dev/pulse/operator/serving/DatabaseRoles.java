@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
 
 /**
  * The PostgreSQL roles of the serving database besides the owner (the operator's own login, which
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * owner creates later in those schemas. Every statement is idempotent.
  */
 public final class DatabaseRoles {
-    /** Generated passwords: URL-safe Base64, so one can be written into SQL between quotes as it is. */
+    /** Generated passwords: URL-safe Base64; anything else in a Secret is replaced by a new one. */
     private static final Pattern PASSWORD = Pattern.compile("[A-Za-z0-9_-]{20,200}");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Serialises role changes of several operator processes (CREATE ROLE is not IF NOT EXISTS). */
@@ -59,7 +60,7 @@ public final class DatabaseRoles {
         String role = writerRole(namespace);
         String schema = TableLayout.quote(Names.namespaceSchema(namespace));
         inTransaction(c, s -> {
-            login(s, role, password);
+            login(c, s, role, password);
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             // schemas other than public grant nothing to PUBLIC: only these roles (and the owner) reach it
             s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + TableLayout.quote(role));
@@ -76,7 +77,7 @@ public final class DatabaseRoles {
      */
     public static void ensureReader(Connection c, String readerRole, String password) throws SQLException {
         inTransaction(c, s -> {
-            login(s, readerRole, password);
+            login(c, s, readerRole, password);
             // the owner creates the catalog's table with the first analysis; default privileges cover it then
             s.execute("CREATE SCHEMA IF NOT EXISTS " + TableLayout.quote(Catalog.SCHEMA));
             readable(s, TableLayout.quote(Catalog.SCHEMA), readerRole);
@@ -95,15 +96,16 @@ public final class DatabaseRoles {
      * roles are neither superuser nor replication roles; those two attributes are not named here, since
      * only a superuser may name them and the owner needs no more than CREATEROLE.
      */
-    private static void login(Statement s, String role, String password) throws SQLException {
+    private static void login(Connection c, Statement s, String role, String password) throws SQLException {
         if (!isUsable(password)) {
             throw new IllegalArgumentException("not a generated password");
         }
         String quoted = TableLayout.quote(role);
         s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '" + role + "') THEN CREATE ROLE "
                 + quoted + "; END IF; END $$");
-        s.execute("ALTER ROLE " + quoted + " WITH LOGIN NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '"
-                + password + "'");
+        s.execute("ALTER ROLE " + quoted + " WITH LOGIN NOCREATEDB NOCREATEROLE NOINHERIT");
+        // hashed here (SCRAM-SHA-256) by the driver: the password itself never reaches the server's statement log
+        c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
     }
 
     @FunctionalInterface
