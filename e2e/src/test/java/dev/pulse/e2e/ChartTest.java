@@ -15,6 +15,8 @@ class ChartTest {
         Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString()));
         Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString(),
                 "--values", Repo.root().resolve("e2e/src/test/resources/values-full.yaml").toString()));
+        Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.root().resolve("charts/pulse-namespace").toString(),
+                "--namespace", "growth"));
     }
 
     @Test
