@@ -41,6 +41,9 @@ import org.jboss.logging.Logger;
  * reached and every table the plans need already existed (the deployed plans, whose tables were
  * created before they were deployed, have them), the roll-out goes on and the catalog catches up
  * on a later reconcile; only a change that needs a new table waits ({@code ServingStoreUnavailable}).
+ *
+ * <p>Before a namespace's first tables it has {@link DatabaseCredentials} set up the namespace's own
+ * database role and the Secret its pipelines log in with.
  */
 @ApplicationScoped
 public class ServingTables {

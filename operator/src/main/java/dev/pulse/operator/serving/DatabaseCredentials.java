@@ -117,9 +117,12 @@ public class DatabaseCredentials {
             return;
         }
         try {
-            if (!readerDone) {
-                ensureReader();
-            }
+            // the namespace's schema is granted to the reader role too, so that role must exist first
+            ensureReader();
+        } catch (SQLException | KubernetesClientException e) {
+            throw new Unavailable("cannot set up the serving API's database role: " + problem(e), e);
+        }
+        try {
             String role = DatabaseRoles.writerRole(namespace);
             Secret existing = client.secrets().inNamespace(namespace).withName(config.pipelineSecret()).get();
             String password = value(existing, PASSWORD);
