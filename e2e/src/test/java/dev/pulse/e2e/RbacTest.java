@@ -133,6 +133,8 @@ class RbacTest {
         Rendered other = Rendered.onboarding("payments", "--set", "pulse.namespace=analytics", "--set", "pipeline.serviceAccount.name=jobs");
         assertThat(other.one("RoleBinding", "pulse-operator").at("/subjects/0/namespace").asText()).isEqualTo("analytics");
         assertThat(other.one("RoleBinding", "pulse-pipeline").at("/subjects/0/name").asText()).isEqualTo("jobs");
+        Rendered operatorOnly = Rendered.onboarding("search", "--set", "pipeline.serviceAccount.create=false");
+        assertThat(operatorOnly.objects).extracting(Rendered::id).containsExactly("RoleBinding search/pulse-operator");
         Tools.Result unknown = Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "x",
                 Repo.root().resolve("charts/pulse-namespace").toString(), "--set", "pipeline.rules=everything"));
         assertThat(unknown.exitCode()).as("the onboarding chart's values schema refuses unknown keys").isNotZero();
