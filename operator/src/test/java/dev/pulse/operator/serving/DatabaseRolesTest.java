@@ -16,6 +16,8 @@ import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -31,6 +33,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -162,7 +165,7 @@ class DatabaseRolesTest {
                 if (col.equals(TableLayout.VALUE)) {
                     p.setDouble(i++, value);
                 } else {
-                    p.setNull(i++, java.sql.Types.BIGINT);
+                    p.setNull(i++, Types.BIGINT);
                 }
             }
             p.setBoolean(i, false);
@@ -276,8 +279,55 @@ class DatabaseRolesTest {
         assertThatThrownBy(() -> login("pulse_writer_team_c", first).close()).isInstanceOf(SQLException.class);
     }
 
+    /**
+     * A namespace the platform team did not onboard: the API server forbids the operator its Secret
+     * there, and the stream's status says so, without touching the database for that namespace.
+     */
+    @Test
+    void aNamespaceThatWasNotOnboardedIsNamedSo() throws Exception {
+        KubernetesMockServer strict = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), false);
+        strict.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient forbidden = strict.createClient()) {
+            String reader = "pulse_reader_strict";
+            String password = DatabaseRoles.newPassword();
+            Secret readerSecret = new SecretBuilder().withNewMetadata().withName("pulse-serving-reader")
+                    .withNamespace(forbidden.getNamespace()).endMetadata()
+                    .addToData("PULSE_SERVING_JDBC_URL", Base64.getEncoder().encodeToString(url.getBytes(StandardCharsets.UTF_8)))
+                    .addToData("PULSE_SERVING_USER", Base64.getEncoder().encodeToString(reader.getBytes(StandardCharsets.UTF_8)))
+                    .addToData("PULSE_SERVING_PASSWORD", Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
+                    .build();
+            strict.expect().get().withPath("/api/v1/namespaces/" + forbidden.getNamespace() + "/secrets/pulse-serving-reader")
+                    .andReturn(200, readerSecret).always();
+            strict.expect().get().withPath("/api/v1/namespaces/team-x/secrets/pulse-pipeline-db")
+                    .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+                            .withMessage("secrets \"pulse-pipeline-db\" is forbidden").build()).always();
+            DatabaseCredentials operator = new DatabaseCredentials(DatabaseRolesTest::owner, url, new Serving(reader), forbidden);
+            assertThatThrownBy(() -> operator.ensureNamespace("team-x")).isInstanceOfSatisfying(DatabaseCredentials.Unavailable.class, e -> {
+                assertThat(e.reason()).isEqualTo("ServingStoreUnavailable");
+                assertThat(e.getMessage()).isEqualTo("namespace team-x is not onboarded: the operator is forbidden to write its Secret "
+                        + "pulse-pipeline-db (install charts/pulse-namespace there)");
+            });
+            login(reader, password).close();
+            try (Connection o = owner()) {
+                assertThat(count(o, "SELECT count(*) FROM pg_roles WHERE rolname = 'pulse_writer_team_x'")).isZero();
+            }
+        } finally {
+            strict.destroy();
+        }
+    }
+
     /** The operator's defaults for the Secrets' and the reader role's names. */
     private static final class Serving implements PulseConfig.Serving {
+        private final String readerRole;
+
+        Serving() {
+            this("pulse_reader");
+        }
+
+        Serving(String readerRole) {
+            this.readerRole = readerRole;
+        }
+
         @Override
         public String databaseSecret() {
             return "pulse-serving-db";
@@ -295,7 +345,7 @@ class DatabaseRolesTest {
 
         @Override
         public String readerRole() {
-            return "pulse_reader";
+            return readerRole;
         }
 
         @Override
