@@ -74,7 +74,7 @@ for kind in eventstreams metrics funnels retentions; do
     wait_for "$name Ready" 300 kubectl wait -n "$NS" "$name" --for=condition=Ready --timeout=5s
   done
 done
-kubectl get es,mt,fn,rt -n "$NS"
+kubectl get pulse -n "$NS"
 
 step "events in, numbers out"
 kubectl apply -n "$NS" -f "$ROOT/e2e/kind/traffic-job.yaml"

@@ -261,8 +261,9 @@ public final class ServingBenchmark {
         String week = "from=" + end.minus(Duration.ofDays(7)) + "&to=" + end;
         return List.of(
                 new Query("day of 1m points (total)", "/api/v1/namespaces/bench/metrics/orders-by-product?" + day + "&groupBy="),
-                new Query("7d by product, 1h grain", "/api/v1/namespaces/bench/metrics/orders-by-product?" + week
-                        + "&grain=1h&groupBy=product&limit=200000"),
+                // a dashboard's breakdown: the top 20 products and the rest as "other"
+                new Query("7d by product, 1h grain (top 20 + other)", "/api/v1/namespaces/bench/metrics/orders-by-product?" + week
+                        + "&grain=1h&groupBy=product&top=20"),
                 new Query("funnel, 1 day by platform", "/api/v1/namespaces/bench/funnels/purchase-funnel?" + day),
                 new Query("retention, 7 days", "/api/v1/namespaces/bench/retention/buyer-retention?" + week));
     }

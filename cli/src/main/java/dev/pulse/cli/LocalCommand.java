@@ -1,6 +1,7 @@
 package dev.pulse.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,13 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--reset", description = "Deletes the data of earlier runs (.pulse/) first; the build is kept.")
     boolean reset;
 
+    @Option(names = "--events", split = ",", paramLabel = "[STREAM=]FILE",
+            description = {"JSON Lines files of your own events, produced into the stream's topic before the pipelines start, "
+                    + "so they are read as history (a backfill). STREAM names the EventStream; without it, the only one in the "
+                    + "definitions (or shop-events). Use --rate 0 to send nothing else, and --reset so a second run does not load "
+                    + "them twice. The served numbers equal pulse replay's for the same file, finality aside."})
+    List<String> events;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where data and logs live (default: .pulse/).")
     Path dataDir;
 
@@ -35,6 +43,6 @@ final class LocalCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be 0 or more events per second");
         }
-        return StackCommands.run(spec.commandLine(), stack -> stack.local(new StackCommands.Local(definitions, rate, reset, dataDir)));
+        return StackCommands.run(spec.commandLine(), stack -> stack.local(new StackCommands.Local(definitions, rate, reset, dataDir, events == null ? List.of() : events)));
     }
 }

@@ -61,7 +61,7 @@ public interface StackCommands {
      * @param reset whether to delete the data of earlier runs first
      * @param dataDir where data and logs live, null for {@code .pulse/}
      */
-    record Local(Path definitions, double rate, boolean reset, Path dataDir) {
+    record Local(Path definitions, double rate, boolean reset, Path dataDir, List<String> events) {
     }
 
     /** @param kind a kind as typed (plural, singular or short name), null for the four Pulse kinds */

@@ -89,7 +89,9 @@ final class FlinkController implements AutoCloseable {
     }
 
     FlinkController start() {
-        informer = client.resources(FlinkDeployment.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // assigned before it runs: FlinkDeployments that exist already are handed to the handler at once
+        informer = client.resources(FlinkDeployment.class).inAnyNamespace().runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(FlinkDeployment fd) {
                 submit(key(fd));
@@ -111,7 +113,8 @@ final class FlinkController implements AutoCloseable {
                     }
                 });
             }
-        }, 0);
+        });
+        informer.run();
         return this;
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code pulse local [-f dir] [--rate N] [--reset]}: the whole system on one machine, started in
+ * {@code pulse local [-f dir] [--rate N] [--reset] [--events [stream=]file,...]}: the whole system on one machine, started in
  * order: a Kafka broker, PostgreSQL, the in-memory Kubernetes API, the operator (child JVM), the
  * stand-ins for Strimzi and the Flink operator (pipelines as child JVMs), the serving API when it
  * is built, shop traffic, and the definitions of {@code samples/} (or {@code -f dir}), watched.
@@ -151,10 +151,10 @@ final class LocalStack {
         }
         // the operator creates the serving tables (ServingTables) before it deploys a pipeline; the job
         // logs in as the namespace's writer role (its FlinkDeployment's Secret), which may not create any
-        flink = new FlinkController(api.client(), new FlinkController.JobSetup(launcher, data.resolve("pipelines"), data.logs(),
-                List.of()), progress).start();
-        started.add(flink);
-        progress.step("flink", "stand-in Flink operator watching FlinkDeployments (jobs run as child JVMs)");
+        FlinkController.JobSetup jobs = new FlinkController.JobSetup(launcher, data.resolve("pipelines"), data.logs(), List.of());
+        if (options.events().isEmpty()) {
+            startFlink(jobs);
+        }
 
         String servingUrl = startServing();
 
@@ -164,6 +164,11 @@ final class LocalStack {
         started.add(definitions);
         progress.step("apply", applied + " definitions from " + options.definitions() + " applied to namespace " + NAMESPACE
                 + "; watching the directory for changes");
+        if (!options.events().isEmpty()) {
+            // the jobs start after the events are in their topics, so they read them as history
+            EventFiles.load(options.events(), api.client(), readiness, kafka::admin, kafka.bootstrapServers(), progress);
+            startFlink(jobs);
+        }
 
         traffic = new TrafficLauncher(api.client(), readiness);
         if (options.rate() > 0) {
@@ -178,6 +183,12 @@ final class LocalStack {
         writeStackFile(operatorPort, servingUrl);
         AccessKey.write(root, access);
         printWhereItRuns(servingUrl);
+    }
+
+    private void startFlink(FlinkController.JobSetup jobs) {
+        flink = new FlinkController(api.client(), jobs, progress).start();
+        started.add(flink);
+        progress.step("flink", "stand-in Flink operator watching FlinkDeployments (jobs run as child JVMs)");
     }
 
     /**

@@ -16,7 +16,7 @@ public final class LocalStackCommands implements StackCommands {
     @Override
     public int local(Local request) {
         Path home = Path.of(System.getProperty("pulse.home", ".")).toAbsolutePath().normalize();
-        StackOptions options = StackOptions.of(home, request.definitions(), request.rate(), request.reset(), request.dataDir());
+        StackOptions options = StackOptions.of(home, request.definitions(), request.rate(), request.reset(), request.dataDir(), request.events());
         new DataDirectory(options.dataDir()).routeLibraryLogs();
         LocalStack stack = new LocalStack(options);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "pulse-local-shutdown"));

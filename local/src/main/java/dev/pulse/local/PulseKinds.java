@@ -24,7 +24,7 @@ final class PulseKinds {
         }
     }
 
-    static final Kind EVENT_STREAM = new Kind("EventStream", "pulse.dev", "v1alpha1", "eventstreams", List.of("eventstream", "es"));
+    static final Kind EVENT_STREAM = new Kind("EventStream", "pulse.dev", "v1alpha1", "eventstreams", List.of("eventstream", "evs"));
     static final Kind METRIC = new Kind("Metric", "pulse.dev", "v1alpha1", "metrics", List.of("metric", "mt"));
     static final Kind FUNNEL = new Kind("Funnel", "pulse.dev", "v1alpha1", "funnels", List.of("funnel", "fn"));
     static final Kind RETENTION = new Kind("Retention", "pulse.dev", "v1alpha1", "retentions", List.of("retention", "rt"));

@@ -1,7 +1,5 @@
 package dev.pulse.serving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
@@ -9,30 +7,35 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * Answers kept by query as their JSON bytes, each tagged with the data version it was computed at:
- * the detail table's latest write and latest final window end ({@code ServingSchema.probe}, two
- * index lookups). A request probes first; the answer is reused only while the version is unchanged,
- * so newer rows landing (or a window turning final) invalidate it at once. Bounded by the bytes it
- * holds ({@code pulse.serving.cache-bytes}), least recently used out.
+ * Answers kept by query as their encoded bytes (JSON or CSV, and gzipped once when a client asks),
+ * each with its {@code ETag} and the snapshot it was read at ({@link Freshness.AsOf}). A request
+ * reuses an answer while {@link Freshness#stillValid} says no row of its range changed since (one
+ * indexed probe), so writes to other windows (the open one, late rows elsewhere) leave it cached.
+ * Bounded by the bytes it holds ({@code pulse.serving.cache-bytes}), least recently used out.
  */
 @ApplicationScoped
 public class AnswerCache {
-    /** What an entry costs besides its JSON and its key's text: the objects around them. */
+    /** What an entry costs besides its bytes and its key's text: the objects around them. */
     static final int ENTRY_OVERHEAD_BYTES = 256;
 
     @Inject
     ServingConfig config;
     @Inject
     MeterRegistry registry;
-    @Inject
-    ObjectMapper json;
 
     private Cache<Key, Entry> entries;
     private Counter hits;
@@ -47,13 +50,17 @@ public class AnswerCache {
      * @param grainMs the grain, the window size for endpoints without one
      * @param fromMs the range's start after rounding, epoch millis
      * @param toMs the range's end after rounding, epoch millis
+     * @param limit the most rows (points) of the answer
+     * @param top the most series of a breakdown (0 for answers that are not one)
+     * @param offset the rows (or series) skipped: the cursor's position
+     * @param format the encoding, {@code json} or {@code csv}
      */
     public record Key(String endpoint, String namespace, String name, String version, long grainMs, long fromMs, long toMs,
-            List<String> groupBy, Map<String, List<String>> filters, int limit) {
+            List<String> groupBy, Map<String, List<String>> filters, int limit, int top, long offset, String format) {
 
         /** Roughly the bytes this key holds: its text twice (UTF-16) plus the objects. */
         int weight() {
-            int chars = endpoint.length() + namespace.length() + name.length() + version.length();
+            int chars = endpoint.length() + namespace.length() + name.length() + version.length() + format.length();
             for (String g : groupBy) {
                 chars += g.length() + 16;
             }
@@ -65,13 +72,32 @@ public class AnswerCache {
             }
             return 2 * chars;
         }
+
+        /**
+         * The query apart from its page, limit, top, encoding and analysis version: what a cursor
+         * belongs to (stable across processes: filters in name order).
+         */
+        String fingerprint() {
+            return Cursor.fingerprint(String.join("\u0000", endpoint, namespace, name, Long.toString(grainMs), Long.toString(fromMs),
+                    Long.toString(toMs), groupBy.toString(), new java.util.TreeMap<>(filters).toString()));
+        }
+
+        /** The same query with another position or encoding. */
+        Key with(long newOffset, String newFormat) {
+            return new Key(endpoint, namespace, name, version, grainMs, fromMs, toMs, groupBy, filters, limit, top, newOffset, newFormat);
+        }
     }
 
-    record Entry(Object version, byte[] json, int weight) {
-    }
-
-    /** A cached or computed answer as JSON, and whether it came from the cache. */
-    public record Lookup(byte[] json, boolean hit) {
+    /**
+     * A cached answer.
+     *
+     * @param body the encoded answer
+     * @param gzip the body gzipped, null until a client asks for it
+     * @param etag its entity tag (quoted), of the body
+     * @param next the cursor of the next page, null on the last
+     * @param asOf what it was read at, moved forward by each probe that finds it valid
+     */
+    record Entry(byte[] body, byte[] gzip, String etag, String next, AtomicReference<Freshness.AsOf> asOf, int weight) {
     }
 
     @PostConstruct
@@ -86,34 +112,66 @@ public class AnswerCache {
         return Caffeine.newBuilder().maximumWeight(maxBytes).weigher((Key k, Entry e) -> e.weight()).executor(executor).build();
     }
 
-    /** Computes an answer. */
-    @FunctionalInterface
-    public interface Computation {
-        Object compute() throws SQLException;
+    /** The cached answer of a query, still to be validated; null when none. */
+    Entry find(Key key) {
+        return entries.getIfPresent(key);
     }
 
-    /** The answer to a query at a data version: cached when the version matches, else computed, serialized and kept. */
-    public Lookup get(Key key, Object version, Computation compute) throws SQLException {
-        Entry e = entries.getIfPresent(key);
-        if (e != null && Objects.equals(e.version(), version)) {
-            hits.increment();
-            return new Lookup(e.json(), true);
-        }
+    /** Counts an answer served from the cache. */
+    void hit() {
+        hits.increment();
+    }
+
+    /** Keeps a computed answer (when it fits) and counts the miss. */
+    Entry put(Key key, byte[] body, String next, Freshness.AsOf asOf) {
         misses.increment();
-        byte[] answer;
-        try {
-            answer = json.writeValueAsBytes(compute.compute());
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("an answer did not serialize", ex);
+        Entry e = entry(key, body, null, etag(body), next, new AtomicReference<>(asOf));
+        if (e != null) {
+            entries.put(key, e);
         }
-        long weight = (long) answer.length + key.weight() + ENTRY_OVERHEAD_BYTES;
-        if (weight <= Integer.MAX_VALUE) {
-            entries.put(key, new Entry(version, answer, (int) weight));
-        }
-        return new Lookup(answer, false);
+        return e != null ? e : new Entry(body, null, etag(body), next, new AtomicReference<>(asOf), 0);
     }
 
-    /** The bytes the cache holds now (JSON, keys and overhead, as weighed). */
+    /** The body gzipped: made once per entry and kept with it (weighed again). */
+    byte[] gzip(Key key, Entry e) {
+        if (e.gzip() != null) {
+            return e.gzip();
+        }
+        byte[] gz = gzip(e.body());
+        Entry with = entry(key, e.body(), gz, e.etag(), e.next(), e.asOf());
+        if (with != null) {
+            entries.asMap().replace(key, e, with); // unless it was replaced or evicted meanwhile
+        }
+        return gz;
+    }
+
+    private static Entry entry(Key key, byte[] body, byte[] gzip, String etag, String next, AtomicReference<Freshness.AsOf> asOf) {
+        long weight = (long) body.length + (gzip == null ? 0 : gzip.length) + key.weight() + ENTRY_OVERHEAD_BYTES
+                + (next == null ? 0 : 2L * next.length());
+        return weight <= Integer.MAX_VALUE ? new Entry(body, gzip, etag, next, asOf, (int) weight) : null;
+    }
+
+    /** A strong entity tag of some bytes: 128 bits of their SHA-256, quoted. */
+    static String etag(byte[] body) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(body);
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, 16)) + "\"";
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static byte[] gzip(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(body);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.toByteArray();
+    }
+
+    /** The bytes the cache holds now (bodies, keys and overhead, as weighed). */
     public long weightedBytes() {
         entries.cleanUp();
         return entries.policy().eviction().orElseThrow().weightedSize().orElse(0);

@@ -10,8 +10,18 @@ public final class Answers {
     private Answers() {
     }
 
-    /** A metric series. */
-    public record Points(List<Point> points) {
+    /** An answer that may have more pages: {@code next} is the cursor of the next one, null on the last. */
+    public interface Paged {
+        String next();
+    }
+
+    /**
+     * A metric's points. A breakdown (grouped by some dimension) holds the points of its top series
+     * by their aggregate over the whole range, best first, each series' points in time order; for
+     * count and sum, {@code other} sums the series after this page's per bucket (empty when none).
+     */
+    public record Points(List<Point> points, @JsonInclude(JsonInclude.Include.NON_NULL) List<Point> other,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String next) implements Paged {
     }
 
     /**
@@ -25,7 +35,7 @@ public final class Answers {
     }
 
     /** Funnel rows. */
-    public record FunnelRows(List<FunnelRow> rows) {
+    public record FunnelRows(List<FunnelRow> rows, @JsonInclude(JsonInclude.Include.NON_NULL) String next) implements Paged {
     }
 
     /**
@@ -41,7 +51,7 @@ public final class Answers {
     }
 
     /** Retention cohorts. */
-    public record Cohorts(List<Cohort> cohorts) {
+    public record Cohorts(List<Cohort> cohorts, @JsonInclude(JsonInclude.Include.NON_NULL) String next) implements Paged {
     }
 
     /** One cohort: {@code retained[k-1]} is period k, null while that period is incomplete. */
@@ -50,7 +60,7 @@ public final class Answers {
     }
 
     /** Anomalies of a metric. */
-    public record Anomalies(List<Anomaly> anomalies) {
+    public record Anomalies(List<Anomaly> anomalies, @JsonInclude(JsonInclude.Include.NON_NULL) String next) implements Paged {
     }
 
     /** One anomalous point. */

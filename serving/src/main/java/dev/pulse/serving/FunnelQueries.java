@@ -22,7 +22,7 @@ final class FunnelQueries {
     private FunnelQueries() {
     }
 
-    static Answers.FunnelRows rows(Connection c, Catalog.Entry e, Selection sel, int limit) throws SQLException {
+    static Answers.FunnelRows rows(Connection c, Catalog.Entry e, Selection sel, int limit, Cursor at) throws SQLException {
         FunnelPlan funnel = e.plan().funnel();
         boolean combine = !sel.allDimensions(e);
         if (combine && funnel.countBy() != FunnelSpec.CountBy.totals) {
@@ -34,7 +34,7 @@ final class FunnelQueries {
         int steps = funnel.steps().size();
         int firstGroup = t.rowColumnCount() + 1;
         String sql = combine ? combinedRows(e, sel, t, steps) : sel.selectRows(e, t, t);
-        return new Answers.FunnelRows(sel.read(c, sql, limit, r -> {
+        Selection.Page<Answers.FunnelRow> page = sel.read(c, sql, limit, at, r -> {
             long[] counts = counts(r.getArray(TableLayout.STEP_COUNTS.name()), steps);
             List<Answers.Step> out = new ArrayList<>();
             for (int k = 0; k < counts.length; k++) {
@@ -44,12 +44,13 @@ final class FunnelQueries {
             return new Answers.FunnelRow(Selection.instant(r, TableLayout.WINDOW_START), Selection.instant(r, TableLayout.WINDOW_END),
                     sel.dimensions(r, firstGroup), out, Selection.number(r, TableLayout.MEDIAN_CONVERSION_MS.name()),
                     r.getBoolean(TableLayout.FINAL));
-        }));
+        });
+        return new Answers.FunnelRows(page.rows(), page.next(at));
     }
 
     /**
      * The rows of a window summed over the dimensions not grouped by, with the columns of a whole row
-     * ({@link TableLayout#rowSelectList()}: the median null), then the grouped columns; ends in {@code LIMIT ?}.
+     * ({@link TableLayout#rowSelectList()}: the median null), then the grouped columns; ends in {@code LIMIT ? OFFSET ?}.
      */
     private static String combinedRows(Catalog.Entry e, Selection sel, TableLayout t, int steps) {
         String counts = quote(TableLayout.STEP_COUNTS.name());
@@ -65,7 +66,7 @@ final class FunnelQueries {
         return "SELECT " + quote(TableLayout.WINDOW_START) + ", " + quote(TableLayout.WINDOW_END) + ", " + sums + " AS " + counts
                 + ", NULL::double precision AS " + quote(TableLayout.MEDIAN_CONVERSION_MS.name())
                 + ", bool_and(" + quote(TableLayout.FINAL) + ") AS " + quote(TableLayout.FINAL) + sel.groupColumns(e)
-                + " FROM " + t.qualifiedName() + sel.where(e) + " GROUP BY " + positions + " ORDER BY " + positions + " LIMIT ?";
+                + " FROM " + t.qualifiedName() + sel.where(e) + " GROUP BY " + positions + " ORDER BY " + positions + " LIMIT ? OFFSET ?";
     }
 
     private static long[] counts(Array a, int steps) throws SQLException {

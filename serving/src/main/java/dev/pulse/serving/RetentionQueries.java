@@ -14,13 +14,14 @@ final class RetentionQueries {
     private RetentionQueries() {
     }
 
-    static Answers.Cohorts cohorts(Connection c, Catalog.Entry e, Selection sel, int limit) throws SQLException {
+    static Answers.Cohorts cohorts(Connection c, Catalog.Entry e, Selection sel, int limit, Cursor at) throws SQLException {
         int periods = e.plan().retention().periods();
         TableLayout t = e.detail();
         int firstGroup = t.rowColumnCount() + 1;
-        return new Answers.Cohorts(sel.read(c, sel.selectRows(e, t, t), limit, r -> new Answers.Cohort(
+        Selection.Page<Answers.Cohort> page = sel.read(c, sel.selectRows(e, t, t), limit, at, r -> new Answers.Cohort(
                 Selection.instant(r, TableLayout.WINDOW_START), sel.dimensions(r, firstGroup), r.getLong(TableLayout.COHORT_SIZE.name()),
-                retained(r, periods), r.getBoolean(TableLayout.FINAL))));
+                retained(r, periods), r.getBoolean(TableLayout.FINAL)));
+        return new Answers.Cohorts(page.rows(), page.next(at));
     }
 
     /** The retained count of each period, null while the period is incomplete. */

@@ -194,7 +194,12 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
 
     /** Binds the range and filters from parameter 1; returns the next parameter index. */
     int bind(Connection c, PreparedStatement s) throws SQLException {
-        int i = 1;
+        return bind(c, s, 1);
+    }
+
+    /** Binds the range and filters from parameter {@code first}; returns the next parameter index. */
+    int bind(Connection c, PreparedStatement s, int first) throws SQLException {
+        int i = first;
         s.setTimestamp(i++, Timestamp.from(from));
         s.setTimestamp(i++, Timestamp.from(to));
         for (List<String> values : filters.values()) {
@@ -223,12 +228,25 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
 
     /**
      * The whole rows of {@code layout} ({@link TableLayout#rowSelectList()}, then the grouped
-     * columns) from {@code table} in the range and filters, in time order; ends in {@code LIMIT ?}
-     * (every query of the API has one). Bind with {@link #bind}.
+     * columns) from {@code table} in the range and filters, in time order; ends in {@code LIMIT ?
+     * OFFSET ?} (every query of the API has a limit). Bind with {@link #bind}.
      */
     String selectRows(Catalog.Entry e, TableLayout layout, TableLayout table) {
         return "SELECT " + layout.rowSelectList() + groupColumns(e) + " FROM " + table.qualifiedName() + where(e)
-                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + " LIMIT ?";
+                + " ORDER BY " + TableLayout.windowOrder() + groupColumns(e) + " LIMIT ? OFFSET ?";
+    }
+
+    /**
+     * Some rows of an answer, and whether more follow.
+     *
+     * @param rows at most the limit
+     * @param more whether the query had another row
+     */
+    record Page<T>(List<T> rows, boolean more) {
+        /** The cursor of the next page, null when none. */
+        String next(Cursor at) {
+            return more ? at.after(rows.size()) : null;
+        }
     }
 
     /** Reads one answer row from the current row of a result set. */
@@ -237,28 +255,37 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     }
 
     /**
-     * Runs a query that ends in {@code LIMIT ?} (bound to one more than {@code limit}), reading each
-     * row; more than {@code limit} rows is a 400.
+     * Runs a query that ends in {@code LIMIT ? OFFSET ?}: a page of at most {@code limit} rows
+     * from the cursor's offset, and whether more follow.
      */
-    <T> List<T> read(Connection c, String sql, int limit, RowReader<T> reader) throws SQLException {
-        List<T> out = new ArrayList<>();
+    <T> Page<T> read(Connection c, String sql, int limit, Cursor at, RowReader<T> reader) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setInt(bind(c, s), limit + 1);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    if (out.size() == limit) {
-                        throw tooMany(limit);
-                    }
-                    out.add(reader.read(r));
+            int i = bind(c, s);
+            s.setInt(i, limit + 1);
+            s.setLong(i + 1, at.offset());
+            List<T> out = rows(s, limit + 1, reader);
+            boolean more = out.size() > limit;
+            return new Page<>(more ? out.subList(0, limit) : out, more);
+        }
+    }
+
+    /** Reads the rows of a bound statement; more than {@code max} is a 400 ({@link #tooMany}). */
+    static <T> List<T> rows(PreparedStatement s, int max, RowReader<T> reader) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                if (out.size() == max) {
+                    throw tooMany(max);
                 }
+                out.add(reader.read(r));
             }
         }
         return out;
     }
 
     static ApiError.BadParameter tooMany(int limit) {
-        return new ApiError.BadParameter("limit", "the answer has more than " + limit + " rows (limit): narrow the range, "
-                + "coarsen the grain, group by fewer dimensions or filter");
+        return new ApiError.BadParameter("limit", "the page has more than " + limit + " points (limit): ask for fewer series (top), "
+                + "narrow the range, coarsen the grain or filter");
     }
 
     /** A nullable double column. */
@@ -273,9 +300,9 @@ public record Selection(Instant from, Instant to, List<String> groupBy, Map<Stri
     }
 
     /** The cache key of an answer over this selection. */
-    AnswerCache.Key key(String endpoint, Catalog.Entry e, long grainMs, int limit) {
+    AnswerCache.Key key(String endpoint, Catalog.Entry e, long grainMs, int limit, int top) {
         return new AnswerCache.Key(endpoint, e.namespace(), e.name(), e.version(), grainMs, from.toEpochMilli(), to.toEpochMilli(),
                 List.copyOf(groupBy), Map.copyOf(filters.entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                        Map.Entry::getKey, v -> List.copyOf(v.getValue())))), limit);
+                        Map.Entry::getKey, v -> List.copyOf(v.getValue())))), limit, top, 0, "json");
     }
 }

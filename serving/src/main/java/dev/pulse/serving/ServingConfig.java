@@ -19,6 +19,14 @@ public interface ServingConfig {
     @WithDefault("67108864")
     long cacheBytes();
 
+    /**
+     * How long a write transaction may run before it commits and still invalidate the cached
+     * answers over its windows at once: a row's {@code updated_at} is its transaction's start, and a
+     * cached answer is checked for rows written since its own read began, less this.
+     */
+    @WithDefault("10s")
+    Duration cacheWriteSlack();
+
     /** The most points (rows) one answer may hold; also the default and largest {@code limit}. */
     @WithDefault("10000")
     int maxPoints();

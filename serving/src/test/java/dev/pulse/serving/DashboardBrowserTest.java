@@ -94,11 +94,13 @@ class DashboardBrowserTest {
             TableLayout checkout = TableLayout.of(CHECKOUT);
             Rows.upsert(c, checkout, base, base.plusMillis(HOUR), new String[] {"ios"}, true, new Long[] {10L, 4L, 1L}, 120000.0);
             Rows.upsert(c, checkout, base, base.plusMillis(HOUR), new String[] {"web"}, true, new Long[] {10L, 6L, 3L}, 90000.0);
-            // a cohort of 4: period 1 all back, period 2 half, period 3 not over yet
-            Rows.upsert(c, TableLayout.of(BUYERS), base, base.plusMillis(DAY), new String[] {"ios"}, false,
+            // a cohort of 4: period 1 all back, period 2 half, period 3 not over yet; cohorts start at midnight (UTC),
+            // and today's is in the page's default range (the last day, rounded up to whole days) at any hour
+            Instant cohort = Instant.now().truncatedTo(ChronoUnit.DAYS);
+            Rows.upsert(c, TableLayout.of(BUYERS), cohort, cohort.plusMillis(DAY), new String[] {"ios"}, false,
                     4L, new Long[] {4L, 2L, 1L}, new Boolean[] {true, true, false});
             // a dimension value is event data: it must show as text, never run as markup
-            Rows.upsert(c, TableLayout.of(BUYERS), base, base.plusMillis(DAY), new String[] {HOSTILE}, false,
+            Rows.upsert(c, TableLayout.of(BUYERS), cohort, cohort.plusMillis(DAY), new String[] {HOSTILE}, false,
                     1L, new Long[] {1L, 0L, 0L}, new Boolean[] {true, true, false});
         }
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -172,6 +174,22 @@ class DashboardBrowserTest {
             page.waitForTimeout(1500); // let the line animation finish before the picture
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard.png")).setFullPage(true));
 
+            // the top series only (ios: 7 + 11 + 13 before web's 3), the rest summed as "other", then web on the next page
+            page.locator("#top").fill("1");
+            var topAnswer = page.waitForResponse(r -> r.url().contains("/metrics/orders?") && r.url().contains("top=1"),
+                    () -> page.locator("#refresh").click());
+            assertThat(topAnswer.status()).isEqualTo(200);
+            page.waitForFunction("() => echarts.getInstanceByDom(document.getElementById('chart')).getOption().series.some(s => s.name === 'other')");
+            assertThat(metricSeries(page)).containsExactly("platform=ios: 7, 11, 13 provisional", "other: 3");
+            PlaywrightAssertions.assertThat(page.locator("#nextPage")).isVisible();
+            var nextAnswer = page.waitForResponse(r -> r.url().contains("/metrics/orders?") && r.url().contains("cursor="),
+                    () -> page.locator("#nextPage").click());
+            assertThat(nextAnswer.status()).isEqualTo(200);
+            page.waitForFunction("() => echarts.getInstanceByDom(document.getElementById('chart')).getOption().series[0]?.name === 'platform=web'");
+            assertThat(metricSeries(page)).containsExactly("platform=web: 3");
+            PlaywrightAssertions.assertThat(page.locator("#nextPage")).isHidden();
+            page.locator("#top").fill("20");
+
             // the funnel: bars of the step totals over both platforms
             var funnelAnswer = page.waitForResponse(r -> r.url().contains("/api/v1/namespaces/shop/funnels/checkout?"),
                     () -> page.locator("#catalog tbody tr[data-key='Funnel/shop/checkout']").click());
@@ -196,7 +214,7 @@ class DashboardBrowserTest {
             assertThat(page.locator("#table img").count()).as("markup from a dimension value").isZero();
             assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
             PlaywrightAssertions.assertThat(cohort.locator("td"))
-                    .hasText(new String[] {base.toString(), "platform=ios", "4", "4 (100%)", "2 (50%)", "…"});
+                    .hasText(new String[] {Instant.now().truncatedTo(ChronoUnit.DAYS).toString(), "platform=ios", "4", "4 (100%)", "2 (50%)", "…"});
             PlaywrightAssertions.assertThat(cohort.locator("td.incomplete")).hasCount(1);
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-retention.png")).setFullPage(true));
 

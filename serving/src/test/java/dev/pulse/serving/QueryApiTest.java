@@ -119,13 +119,19 @@ class QueryApiTest {
         return "{\"points\":[" + String.join(",", points) + "]}";
     }
 
+    /** A count or sum breakdown whose series all fit the page: its points, best series first, and no other. */
+    private static String breakdown(String... points) {
+        return "{\"points\":[" + String.join(",", points) + "],\"other\":[]}";
+    }
+
     @Test
     void windowGrainByEveryDimensionReadsTheDetailRowsAsTheyAre() {
-        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE), 200, "pulse_growth.mt_orders_aaaa000001", points(
+        // a breakdown: ios (2 + 3 + 5 = 10) ranks before web (1 + 4 = 5), each series in time order
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE), 200, "pulse_growth.mt_orders_aaaa000001", breakdown(
                 point("00:00", "00:01", "\"platform\":\"ios\"", "2.0", true),
-                point("00:00", "00:01", "\"platform\":\"web\"", "1.0", true),
                 point("00:01", "00:02", "\"platform\":\"ios\"", "3.0", true),
                 point("01:00", "01:01", "\"platform\":\"ios\"", "5.0", false),
+                point("00:00", "00:01", "\"platform\":\"web\"", "1.0", true),
                 point("01:30", "01:31", "\"platform\":\"web\"", "4.0", true)));
     }
 
@@ -142,10 +148,10 @@ class QueryApiTest {
     @Test
     void hourlyGrainReadsTheRollupAndIsFinalOnlyOnceTheWatermarkPassedTheHour() {
         // ios 00:00 hour: 2 + 3; final since the latest final window ends 01:31 >= 01:00. The 01:00 hour is not over.
-        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=1h"), 200, "pulse_growth.mt_orders_aaaa000001_r1h", points(
+        expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=1h"), 200, "pulse_growth.mt_orders_aaaa000001_r1h", breakdown(
                 point("00:00", "01:00", "\"platform\":\"ios\"", "5.0", true),
-                point("00:00", "01:00", "\"platform\":\"web\"", "1.0", true),
                 point("01:00", "02:00", "\"platform\":\"ios\"", "5.0", false),
+                point("00:00", "01:00", "\"platform\":\"web\"", "1.0", true),
                 point("01:00", "02:00", "\"platform\":\"web\"", "4.0", false)));
         // two hours, filtered to web: 1 + 4, from the 1h rollup (2h is a multiple of it)
         expect(get("/api/v1/namespaces/growth/metrics/orders?" + RANGE + "&grain=2h&groupBy=&filter=platform:web"), 200,
@@ -263,14 +269,17 @@ class QueryApiTest {
         badRequest(m + RANGE + "&grain=999999999999d", "grain", "of at most 366d");
         badRequest(m + RANGE + "&grain=90s", "grain", "multiple of the window size 1m");
         badRequest(m + "from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z", "from", "at most 10000");
-        badRequest(m + RANGE + "&limit=2", "limit", "more than 2 rows");
+        badRequest(m + RANGE + "&limit=2", "limit", "more than 2 points");
+        badRequest(m + RANGE + "&top=0", "top", "not a number between 1 and 1000");
+        badRequest(m + RANGE + "&top=1001", "top", "not a number between 1 and 1000");
+        badRequest(m + RANGE + "&cursor=bm9wZQ", "cursor", "not a cursor");
+        badRequest(m + RANGE + "&cursor=" + "x".repeat(Cursor.MAX_LENGTH + 1), "cursor", "longer than 64");
         badRequest(m + RANGE + "&limit=0", "limit", "not a number between 1 and 10000");
         badRequest(m + RANGE + "&limit=99999999999999999999", "limit", "not a number between 1 and 10000");
         badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&groupBy=", "groupBy",
                 "countDistinct metric's per-window values cannot be combined");
         badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&grain=1h", "grain", "cannot be combined");
         badRequest("/api/v1/namespaces/growth/funnels/checkout?" + RANGE + "&groupBy=", "groupBy", "counted by uniques cannot combine");
-        badRequest("/api/v1/namespaces/growth/funnels/steps?" + RANGE + "&groupBy=&limit=1", "limit", "more than 1 rows");
         badRequest("/api/v1/namespaces/growth/retention/buyers?from=2026-01-01T00:00:00Z&to=%2B99999-01-01T00:00:00Z", "to", "outside");
     }
 
@@ -290,10 +299,14 @@ class QueryApiTest {
     }
 
     @Test
-    void noRequestGetsDatabaseTextAndEveryConnectionHasAStatementTimeout() throws SQLException {
+    void noRequestGetsDatabaseTextAndEveryConnectionHasAStatementTimeoutAndCustomPlans() throws SQLException {
         try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var r = s.executeQuery("SHOW statement_timeout")) {
             r.next();
             assertThat(r.getString(1)).isEqualTo("10s");
+        }
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var r = s.executeQuery("SHOW plan_cache_mode")) {
+            r.next();
+            assertThat(r.getString(1)).isEqualTo("force_custom_plan");
         }
         // a NUL in a filter once reached PostgreSQL and came back as its error text in a 503
         Response r = get("/api/v1/namespaces/growth/funnels/checkout?" + RANGE + "&filter=platform:%00");

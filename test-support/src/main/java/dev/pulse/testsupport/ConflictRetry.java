@@ -7,10 +7,12 @@ import java.util.function.Consumer;
 
 /**
  * An edit as {@code kubectl edit} makes it: when a controller's status write got there first (409
- * Conflict), read the resource again and apply the change again.
+ * Conflict), read the resource again and apply the change again, after a pause that grows with
+ * each attempt (a controller writing status several times in a row must not win every race).
  */
 public final class ConflictRetry {
-    private static final int ATTEMPTS = 10;
+    private static final int ATTEMPTS = 30;
+    private static final long MAX_PAUSE_MS = 500;
 
     private ConflictRetry() {
     }
@@ -26,7 +28,17 @@ public final class ConflictRetry {
                 if (e.getCode() != 409 || attempt == ATTEMPTS) {
                     throw e;
                 }
+                pause(Math.min(MAX_PAUSE_MS, 20L * attempt));
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying an edit", e);
         }
     }
 }

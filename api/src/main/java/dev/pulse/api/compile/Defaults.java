@@ -3,7 +3,6 @@ package dev.pulse.api.compile;
 /** Defaults for fields a resource leaves out; docs/plan.md lists them. */
 public final class Defaults {
     public static final int PARTITIONS = 6;
-    public static final int REPLICAS = 3;
     public static final String KAFKA_RETENTION = "7d";
     public static final String MAX_OUT_OF_ORDERNESS = "30s";
     public static final String IDLE_TIMEOUT = "1m";

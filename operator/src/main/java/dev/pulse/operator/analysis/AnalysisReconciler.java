@@ -179,7 +179,8 @@ public abstract class AnalysisReconciler<A extends CustomResource<?, AnalysisSta
             events.normal(analysis, Reasons.CUT_OVER, "the API now answers from version " + next.getServingVersion()
                     + " (was " + servedBefore + ")");
         }
-        metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(), next, health.allowedSeconds(), driftTolerance(analysis));
+        metrics.record(ns, analysis.getKind(), analysis.getMetadata().getName(),
+                analysis.getSpec() instanceof AnalysisSpec spec ? spec.getOwner() : null, next, health.allowedSeconds(), driftTolerance(analysis));
         UpdateControl<A> control = StatusPatch.ifChanged(analysis, next, context);
         Duration after = flink ? null : WAIT_FOR_FLINK;
         if (drift != null && drift.recheckAfter() != null && (after == null || drift.recheckAfter().compareTo(after) < 0)) {

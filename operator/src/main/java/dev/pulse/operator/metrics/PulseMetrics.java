@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The {@code pulse_*} gauges, one series per resource, labelled {@code namespace}, {@code kind} and
  * {@code name} only. They are set from the status the operator just computed, so Prometheus and
  * {@code kubectl get} agree; a figure the status does not hold has no series (absent, not 0).
- * Series of deleted resources are removed ({@link #retain}).
+ * Series of deleted resources are removed ({@link #retain}). {@link #INFO} alone also carries the
+ * analysis's {@code spec.owner}, so alert rules join it in and Alertmanager routes by team.
  */
 @ApplicationScoped
 public class PulseMetrics {
@@ -31,6 +32,8 @@ public class PulseMetrics {
     public static final String DRIFT_TOLERANCE_RATIO = "pulse_analysis_drift_tolerance_ratio";
     public static final String AUTHORITATIVE = "pulse_analysis_authoritative";
     public static final String READY = "pulse_analysis_ready";
+    /** Always 1, labelled {@code owner} too (empty when {@code spec.owner} is unset): joined into the alerts. */
+    public static final String INFO = "pulse_analysis_info";
     public static final String PIPELINE_UP = "pulse_pipeline_up";
     public static final String PIPELINE_SUSPENDED = "pulse_pipeline_suspended";
     public static final String ANOMALIES_ACTIVE = "pulse_anomalies_active";
@@ -48,6 +51,7 @@ public class PulseMetrics {
             Map.entry(DRIFT_TOLERANCE_RATIO, "spec.reconciliation.tolerance.relative (default 0.005)"),
             Map.entry(AUTHORITATIVE, "1 when the Authoritative condition is True, else 0 (Metrics with reconciliation)"),
             Map.entry(READY, "1 when the Ready condition is True, else 0"),
+            Map.entry(INFO, "Always 1; its owner label is the analysis's spec.owner, for routing alerts to the owning team"),
             Map.entry(PIPELINE_UP, "1 when PipelineRunning is True, 0 when False; absent while Unknown"),
             Map.entry(PIPELINE_SUSPENDED, "1 while the pipeline is suspended (spec.suspend), else 0"),
             Map.entry(ANOMALIES_ACTIVE, "Anomalies in the latest final window (status.anomalies.active)"));
@@ -57,6 +61,7 @@ public class PulseMetrics {
 
     private final MeterRegistry registry;
     private final Map<Id, Map<String, AtomicReference<Double>>> values = new ConcurrentHashMap<>();
+    private final Map<Id, String> owners = new ConcurrentHashMap<>();
 
     public PulseMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,11 +70,14 @@ public class PulseMetrics {
     /**
      * Sets every gauge of one analysis from its status.
      *
+     * @param owner {@code spec.owner}, or null
      * @param freshnessObjectiveSeconds the allowed freshness (objective plus lateness and out-of-orderness)
      * @param driftTolerance the relative drift tolerance, or null when the Metric is not reconciled
      */
-    public void record(String namespace, String kind, String name, AnalysisStatus status, Long freshnessObjectiveSeconds, Double driftTolerance) {
+    public void record(String namespace, String kind, String name, String owner, AnalysisStatus status, Long freshnessObjectiveSeconds,
+            Double driftTolerance) {
         Id id = new Id(namespace, kind, name);
+        owner(id, owner == null ? "" : owner);
         Condition running = status.condition(Condition.PIPELINE_RUNNING).orElse(null);
         set(id, READY, status.condition(Condition.READY).map(c -> Conditions.isTrue(c) ? 1.0 : 0.0).orElse(null));
         set(id, PIPELINE_UP, running == null || Conditions.UNKNOWN.equals(running.getStatus()) ? null : Conditions.isTrue(running) ? 1.0 : 0.0);
@@ -98,6 +106,10 @@ public class PulseMetrics {
             if (id.kind().equals(kind) && !namespacedNames.contains(id.namespace() + "/" + id.name())) {
                 Map<String, AtomicReference<Double>> gone = values.remove(id);
                 gone.keySet().forEach(metric -> remove(id, metric));
+                String owner = owners.remove(id);
+                if (owner != null) {
+                    removeInfo(id, owner);
+                }
                 var counter = registry.find(RECONCILE_ERRORS).tags(tags(id)).counter();
                 if (counter != null) {
                     registry.remove(counter);
@@ -134,6 +146,24 @@ public class PulseMetrics {
             }
         }
         ref.set(value);
+    }
+
+    private void owner(Id id, String owner) {
+        String before = owners.put(id, owner);
+        if (owner.equals(before)) {
+            return;
+        }
+        if (before != null) {
+            removeInfo(id, before);
+        }
+        Gauge.builder(INFO, () -> 1.0).description(HELP.get(INFO)).tags(tags(id).and("owner", owner)).strongReference(true).register(registry);
+    }
+
+    private void removeInfo(Id id, String owner) {
+        var gauge = registry.find(INFO).tags(tags(id).and("owner", owner)).gauge();
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
     }
 
     private void remove(Id id, String metric) {

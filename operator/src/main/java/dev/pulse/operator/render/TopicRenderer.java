@@ -88,7 +88,7 @@ public final class TopicRenderer {
         topic.setSpec(new KafkaTopicSpecBuilder()
                 .withTopicName(topicName)
                 .withPartitions(partitions == null ? Defaults.PARTITIONS : partitions)
-                .withReplicas(replicas == null ? Defaults.REPLICAS : replicas)
+                .withReplicas(replicas)
                 .withConfig(config)
                 .build());
         return topic;

@@ -33,7 +33,7 @@ class PulseMetricsTest {
         DriftStatus d = new DriftStatus();
         d.setRelativeError(0.01);
         s.setDrift(d);
-        metrics.record("growth", "Metric", "orders", s, 150L, 0.005);
+        metrics.record("growth", "Metric", "orders", "checkout-team", s, 150L, 0.005);
         metrics.reconcileError("growth", "Metric", "orders");
 
         String text = registry.scrape();
@@ -49,12 +49,14 @@ class PulseMetricsTest {
                 "pulse_analysis_ready{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 1.0",
                 "pulse_pipeline_up{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 1.0",
                 "pulse_pipeline_suspended{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 0.0",
-                "pulse_reconcile_errors_total{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 1.0");
+                "pulse_reconcile_errors_total{kind=\"Metric\",name=\"orders\",namespace=\"growth\",} 1.0",
+                "pulse_analysis_info{kind=\"Metric\",name=\"orders\",namespace=\"growth\",owner=\"checkout-team\",} 1.0");
         assertThat(text).doesNotContain("pulse_anomalies_active{"); // no anomaly detection: absent, not 0
 
         s.setLag(null);
-        metrics.record("growth", "Metric", "orders", s, 150L, 0.005);
-        assertThat(registry.scrape()).doesNotContain("pulse_analysis_lag_records{");
+        metrics.record("growth", "Metric", "orders", "payments-team", s, 150L, 0.005); // the owner changed: one info series, the new one
+        assertThat(registry.scrape()).doesNotContain("pulse_analysis_lag_records{", "owner=\"checkout-team\"")
+                .contains("pulse_analysis_info{kind=\"Metric\",name=\"orders\",namespace=\"growth\",owner=\"payments-team\",} 1.0");
 
         metrics.retain("Metric", Set.of());
         assertThat(registry.scrape()).doesNotContain("name=\"orders\"");

@@ -2,6 +2,7 @@ package dev.pulse.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import lombok.AllArgsConstructor;
 import lombok.Data;
 import lombok.NoArgsConstructor;
@@ -25,9 +26,11 @@ public class Condition {
     /** True while recent windows of the analysis have more dimension combinations than {@code spec.limits.maxGroups}. */
     public static final String CARDINALITY_CAPPED = "CardinalityCapped";
 
+    @Required
     @JsonPropertyDescription("Ready (summary), Valid, PipelineRunning, TopicReady, Fresh, DriftWithinTolerance, Authoritative, CardinalityCapped, or another a newer operator sets.")
     private String type;
 
+    @Required
     @JsonPropertyDescription("True, False or Unknown.")
     private String status;
 

@@ -31,7 +31,7 @@ public class KafkaTopicSpec {
 
     @Min(1)
     @Max(10)
-    @JsonPropertyDescription("Replication factor. Default 3.")
+    @JsonPropertyDescription("Replication factor. Default: the Kafka cluster's default.replication.factor (the KafkaTopic leaves it out).")
     private Integer replicas;
 
     @Pattern(Durations.PATTERN)
