@@ -45,16 +45,16 @@ helm repo add flink-operator "https://downloads.apache.org/flink/flink-kubernete
 helm upgrade --install flink-kubernetes-operator flink-operator/flink-kubernetes-operator -n flink --create-namespace \
   --set "watchNamespaces={$NS}" --wait
 
-step "PostgreSQL (the serving store) and the serving Secret in pulse-system and $NS"
+step "PostgreSQL (the serving store) and the owner's Secret in pulse-system only"
 kubectl create namespace pulse-system --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply -n pulse-system -f "$ROOT/e2e/kind/postgres.yaml"
 wait_for "PostgreSQL" 300 kubectl wait -n pulse-system deploy/postgres --for=condition=Available --timeout=5s
-for ns in pulse-system "$NS"; do
-  kubectl create secret generic pulse-serving-db -n "$ns" \
-    --from-literal=PULSE_JDBC_URL=jdbc:postgresql://postgres.pulse-system.svc:5432/pulse \
-    --from-literal=PULSE_JDBC_USER=pulse --from-literal=PULSE_JDBC_PASSWORD=pulse-e2e \
-    --dry-run=client -o yaml | kubectl apply -f -
-done
+# the operator creates the namespace's role (Secret pulse-pipeline-db in $NS) and the serving API's
+# read-only role (Secret pulse-serving-reader in pulse-system) itself
+kubectl create secret generic pulse-serving-db -n pulse-system \
+  --from-literal=PULSE_JDBC_URL=jdbc:postgresql://postgres.pulse-system.svc:5432/pulse \
+  --from-literal=PULSE_JDBC_USER=pulse --from-literal=PULSE_JDBC_PASSWORD=pulse-e2e \
+  --dry-run=client -o yaml | kubectl apply -f -
 
 step "Pulse from charts/pulse"
 # A throwaway cluster with no object storage: the local stack's default template, which allows the

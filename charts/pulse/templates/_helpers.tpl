@@ -97,6 +97,12 @@ readinessProbe:
 
 {{/* the RBAC rules the operator needs inside a namespace it watches (see docs/install.md, "RBAC") */}}
 {{- define "pulse.operatorNamespacedRules" -}}
+{{ include "pulse.operatorWatchRules" . }}
+{{ include "pulse.operatorWriteRules" . }}
+{{- end -}}
+
+{{/* watching: the Pulse resources and what the operator made from them; Events. No create, change or delete of anything but the Pulse resources' metadata and status. */}}
+{{- define "pulse.operatorWatchRules" -}}
 - apiGroups: [pulse.dev]
   resources: [eventstreams, metrics, funnels, retentions]
   verbs: [get, list, watch, patch, update]
@@ -108,16 +114,37 @@ readinessProbe:
   verbs: [update]
 - apiGroups: [kafka.strimzi.io]
   resources: [kafkatopics]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [get, list, watch]
 - apiGroups: [flink.apache.org]
   resources: [flinkdeployments]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [get, list, watch]
 - apiGroups: [""]
   resources: [configmaps]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [get, list, watch]
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+{{- end -}}
+
+{{/* writing a namespace's pipelines: granted per namespace only (a Role, or a RoleBinding of the onboarding chart to the ClusterRole <operator>-namespace) */}}
+{{- define "pulse.operatorWriteRules" -}}
+- apiGroups: [kafka.strimzi.io]
+  resources: [kafkatopics]
+  verbs: [create, update, patch, delete]
+- apiGroups: [flink.apache.org]
+  resources: [flinkdeployments]
+  verbs: [create, update, patch, delete]
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [create, update, patch, delete]
+# the namespace's database login, which the operator writes (creating cannot be limited by name)
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [create]
+- apiGroups: [""]
+  resources: [secrets]
+  resourceNames: [{{ .Values.serving.database.pipelineSecretName | default "pulse-pipeline-db" | quote }}]
+  verbs: [get, update, patch]
 {{- end -}}
 
 {{/* non-empty when the operator reads a properties file (batch sources, the pipelines' further Flink settings) */}}

@@ -45,8 +45,8 @@ final class CompileCommand implements Callable<Integer> {
             description = "Pipeline image, unless the template names one (default: ${DEFAULT-VALUE}).")
     String image;
 
-    @CommandLine.Option(names = "--database-secret", defaultValue = "pulse-serving-db",
-            description = "Secret with the serving database connection (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--database-secret", defaultValue = "pulse-pipeline-db",
+            description = "The namespace's Secret with its own serving database login, which the operator writes (default: ${DEFAULT-VALUE}).")
     String databaseSecret;
 
     @CommandLine.Option(names = "--templates", description = "Directory of FlinkDeployment templates (default: the built-in ones).")

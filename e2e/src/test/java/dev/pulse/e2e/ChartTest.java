@@ -15,6 +15,8 @@ class ChartTest {
         Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString()));
         Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString(),
                 "--values", Repo.root().resolve("e2e/src/test/resources/values-full.yaml").toString()));
+        Tools.runOk(Repo.root(), Tools.cmd(Tools.helm(), "lint", "--strict", Repo.root().resolve("charts/pulse-namespace").toString(),
+                "--namespace", "growth"));
     }
 
     @Test
@@ -25,9 +27,10 @@ class ChartTest {
                 "ServiceAccount pulse-system/pulse-operator",
                 "Deployment pulse-system/pulse-serving", "Service pulse-system/pulse-serving",
                 "ClusterRole pulse-operator", "ClusterRoleBinding pulse-operator", "ClusterRole pulse-operator-crd-reader",
+                "ClusterRole pulse-operator-namespace", "Role pulse-system/pulse-operator-reader-secret",
                 "ClusterRole pulse-admin", "ClusterRole pulse-edit", "ClusterRole pulse-view",
                 "ServiceMonitor pulse-system/pulse", "PrometheusRule pulse-system/pulse", "PodMonitor pulse-system/pulse-pipelines");
-        assertThat(r.ofKind("NetworkPolicy", "Role", "Lease")).isEmpty();
+        assertThat(r.ofKind("NetworkPolicy", "Lease")).isEmpty();
 
         Rendered full = Rendered.full();
         assertThat(full.objects).extracting(Rendered::id).contains(
@@ -41,7 +44,7 @@ class ChartTest {
         JsonNode container = Rendered.full().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
         List<String> env = names(container.path("env"));
         assertThat(env).contains("PULSE_KAFKA_BOOTSTRAP_SERVERS", "PULSE_KAFKA_DEFAULT_CLUSTER", "PULSE_FLINK_IMAGE",
-                "PULSE_SERVING_DATABASE_SECRET", "PULSE_TEMPLATES_DIRECTORY", "PULSE_WATCH_NAMESPACES",
+                "PULSE_SERVING_DATABASE_SECRET", "PULSE_SERVING_READER_SECRET", "PULSE_SERVING_PIPELINE_SECRET", "PULSE_TEMPLATES_DIRECTORY", "PULSE_WATCH_NAMESPACES",
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_EVENTSTREAM_NAMESPACES", "QUARKUS_OPERATOR_SDK_CONTROLLERS_METRIC_NAMESPACES",
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_FUNNEL_NAMESPACES", "QUARKUS_OPERATOR_SDK_CONTROLLERS_RETENTION_NAMESPACES",
                 "PULSE_LEADER_ELECTION_ENABLED", "QUARKUS_CONFIG_LOCATIONS");

@@ -26,7 +26,8 @@ class DocsTest {
         assertThat(doc).contains("Strimzi", "Flink Kubernetes Operator", "PostgreSQL", "helm install pulse charts/pulse",
                 "kubectl apply -f charts/pulse/crds/", "kubectl apply -n growth -f samples/", "PULSE_JDBC_PASSWORD",
                 "checkpointsDir: s3://", "savepointsDir: s3://", "s3.endpoint", "s3.path.style.access", "credentialsSecret:",
-                "AWS_SECRET_ACCESS_KEY", "allowNonRestoredState");
+                "AWS_SECRET_ACCESS_KEY", "allowNonRestoredState", "helm install pulse-growth charts/pulse-namespace -n growth", "CREATEROLE",
+                "pulse_writer_growth", "pod-security.kubernetes.io/enforce=restricted");
     }
 
     @Test

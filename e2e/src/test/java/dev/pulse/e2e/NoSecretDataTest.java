@@ -36,7 +36,12 @@ class NoSecretDataTest {
                     }
                 }
             }
+            // the serving API reads with the read-only role's login; only the operator gets the owner's
             assertThat(r.one("Deployment", "pulse-serving").at("/spec/template/spec/containers/0/envFrom/0/secretRef/name").asText())
+                    .isEqualTo("pulse-serving-reader");
+            assertThat(r.one("Deployment", "pulse-serving").at("/spec/template/spec/containers/0/envFrom").toString())
+                    .doesNotContain("pulse-serving-db");
+            assertThat(r.one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0/envFrom/0/secretRef/name").asText())
                     .isEqualTo("pulse-serving-db");
         }
     }

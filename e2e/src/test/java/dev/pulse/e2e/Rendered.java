@@ -53,6 +53,15 @@ final class Rendered {
         return new Rendered(name, result.stdout(), parse(result.stdout()));
     }
 
+    /** The onboarding chart (charts/pulse-namespace) installed into a team namespace, with extra helm arguments. */
+    static Rendered onboarding(String namespace, String... args) {
+        List<String> command = Tools.cmd(Tools.helm(), "template", namespace, Repo.root().resolve("charts/pulse-namespace").toString(),
+                "--namespace", namespace);
+        command.addAll(List.of(args));
+        Tools.Result result = Tools.runOk(Repo.root(), command);
+        return new Rendered("onboarding " + namespace, result.stdout(), parse(result.stdout()));
+    }
+
     static List<JsonNode> parse(String yaml) {
         try (var parser = YAML.getFactory().createParser(yaml)) {
             List<JsonNode> docs = new ArrayList<>();

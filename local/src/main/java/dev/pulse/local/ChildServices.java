@@ -26,7 +26,7 @@ final class ChildServices implements AutoCloseable {
     private final Map<String, String> jdbcEnvironment;
     private final List<ChildJvm> started = new ArrayList<>();
 
-    /** @param jdbcEnvironment the serving database as the {@code PULSE_JDBC_*} variables ({@link Postgres#jdbcEnvironment}) */
+    /** @param jdbcEnvironment the serving database's owner as the {@code PULSE_JDBC_*} variables ({@link Postgres#jdbcEnvironment}): the operator's only */
     ChildServices(Path home, Path logs, Map<String, String> jdbcEnvironment) {
         this.home = home;
         this.logs = logs;
@@ -64,20 +64,26 @@ final class ChildServices implements AutoCloseable {
         return home.resolve("serving/target/quarkus-app/quarkus-run.jar");
     }
 
-    /** The serving API (and dashboard) on {@code port}. */
-    ChildJvm startServing(String apiServer, String jdbcUrl, String user, int port) throws IOException {
+    /**
+     * The serving API (and dashboard) on {@code port}, logged in as the read-only role whose
+     * credentials the operator wrote ({@code PULSE_SERVING_JDBC_URL}, {@code PULSE_SERVING_USER},
+     * {@code PULSE_SERVING_PASSWORD}); it never gets the owner's.
+     */
+    ChildJvm startServing(String apiServer, Map<String, String> readerCredentials, int port) throws IOException {
         List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-                "-Dquarkus.datasource.username=" + user, "-Dquarkus.datasource.password=",
                 "-Dquarkus.kubernetes-client.api-server-url=" + apiServer,
                 "-Dquarkus.kubernetes-client.devservices.enabled=false",
                 "-Dquarkus.datasource.devservices.enabled=false");
-        return start("serving", jvm, servingJar());
+        return start("serving", jvm, servingJar(), readerCredentials);
     }
 
     private ChildJvm start(String name, List<String> jvm, Path jar) throws IOException {
-        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toString()), jdbcEnvironment, home, logs.resolve(name + ".log"));
+        return start(name, jvm, jar, jdbcEnvironment);
+    }
+
+    private ChildJvm start(String name, List<String> jvm, Path jar, Map<String, String> env) throws IOException {
+        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toString()), env, home, logs.resolve(name + ".log"));
         started.add(process);
         return process;
     }

@@ -7,7 +7,6 @@ import dev.pulse.testsupport.OwnerGarbageCollector;
 import dev.pulse.testsupport.TopicController;
 import dev.pulse.testsupport.WorkerThread;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalStack {
     static final String NAMESPACE = "default";
-    static final String SERVING_SECRET = "pulse-serving-db";
+    /** Where the operator puts the serving API's read-only database login (its pulse.serving.reader-secret). */
+    static final String READER_SECRET = "pulse-serving-reader";
 
     private final StackOptions options;
     private final DataDirectory data;
@@ -122,7 +122,6 @@ final class LocalStack {
         started.add(api);
         progress.step("k8s", "in-memory API server on " + api.url() + " (Pulse, KafkaTopic and FlinkDeployment CRDs installed)");
         ports.save(kafka.port(), kafka.controllerPort(), postgres.port(), api.port());
-        api.client().resource(servingSecret(postgres.jdbcEnvironment())).create();
 
         KafkaTopicJournal journal = new KafkaTopicJournal(api.client(), data.resolve("kafkatopics.json"), progress);
         int restored;
@@ -150,9 +149,9 @@ final class LocalStack {
         } catch (ExecutionException e) {
             throw new IllegalStateException("pipeline: " + e.getCause().getMessage());
         }
-        // the operator creates the serving tables (ServingTables) before it deploys a pipeline; with
-        // --create-tables the job also creates any that are missing (idempotent)
-        FlinkController.JobSetup jobs = new FlinkController.JobSetup(launcher, data.resolve("pipelines"), data.logs(), List.of("--create-tables"));
+        // the operator creates the serving tables (ServingTables) before it deploys a pipeline; the job
+        // logs in as the namespace's writer role (its FlinkDeployment's Secret), which may not create any
+        FlinkController.JobSetup jobs = new FlinkController.JobSetup(launcher, data.resolve("pipelines"), data.logs(), List.of());
         if (options.events().isEmpty()) {
             startFlink(jobs);
         }
@@ -192,16 +191,27 @@ final class LocalStack {
         progress.step("flink", "stand-in Flink operator watching FlinkDeployments (jobs run as child JVMs)");
     }
 
-    /** The serving database Secret the operator's FlinkDeployments take their JDBC settings from (envFrom). */
-    private static Secret servingSecret(Map<String, String> jdbcEnvironment) {
-        Map<String, String> values = new LinkedHashMap<>();
-        jdbcEnvironment.forEach((k, v) -> values.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-        return new SecretBuilder().withNewMetadata().withName(SERVING_SECRET).withNamespace(NAMESPACE).endMetadata()
-                .withData(values).build();
+    /**
+     * The serving API's read-only database login, as the operator writes it into the Secret
+     * {@value #READER_SECRET} of its namespace once it has set the role up (at its start).
+     */
+    private Map<String, String> readerCredentials() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!stopped && System.nanoTime() < deadline) {
+            Secret s = api.client().secrets().inNamespace(NAMESPACE).withName(READER_SECRET).get();
+            if (s != null && s.getData() != null) {
+                Map<String, String> values = new LinkedHashMap<>();
+                s.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+                return values;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the operator did not set up the serving API's database role (Secret " + NAMESPACE + "/"
+                + READER_SECRET + "); see " + data.logs().resolve("operator.log"));
     }
 
     /** The serving API as a child JVM when serving/ is built; its URL, or null. */
-    private String startServing() throws IOException {
+    private String startServing() throws IOException, InterruptedException {
         if (!Files.isDirectory(options.home().resolve("serving"))) {
             progress.step("serving", "skipped: this checkout has no serving/ module yet");
             return null;
@@ -211,7 +221,7 @@ final class LocalStack {
             return null;
         }
         int port = Ports.free();
-        ChildJvm serving = services.startServing(api.url(), postgres.jdbcUrl(), Postgres.USER, port);
+        ChildJvm serving = services.startServing(api.url(), readerCredentials(), port);
         progress.step("serving", "starting (pid " + serving.pid() + ", log " + serving.log() + ")");
         CompletableFuture.runAsync(() -> readiness.awaitListening("serving", serving, port, 120));
         return "http://localhost:" + port + "/";

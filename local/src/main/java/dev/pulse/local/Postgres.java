@@ -41,8 +41,9 @@ final class Postgres implements AutoCloseable {
     }
 
     /**
-     * The connection as the {@code PULSE_JDBC_*} variables the chart's Secret {@code pulse-serving-db}
-     * gives the operator, the serving API and the pipelines.
+     * The owner's connection as the {@code PULSE_JDBC_*} variables the chart's Secret
+     * {@code pulse-serving-db} gives the operator, and only the operator: the pipelines log in as
+     * their namespace's role and the serving API as the read-only role, both set up by the operator.
      */
     Map<String, String> jdbcEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();

@@ -402,7 +402,7 @@ final class AnalysisCompiler {
         }
         rollups.sort(Long::compare);
         List<String> columns = dimensions.stream().map(TableLayout::dimensionColumn).toList();
-        return new ServingPlan(Names.identifier("pulse", ns), Names.identifier(prefix, name, hash),
+        return new ServingPlan(Names.namespaceSchema(ns), Names.identifier(prefix, name, hash),
                 retention == null ? 0 : retention.toMillis(), List.copyOf(rollups), columns);
     }
 

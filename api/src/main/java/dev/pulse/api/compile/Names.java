@@ -33,6 +33,11 @@ public final class Names {
         return joined.substring(0, MAX_IDENTIFIER_BYTES - hash.length() - 1) + "_" + hash;
     }
 
+    /** The PostgreSQL schema that holds every serving table of one namespace's analyses. */
+    public static String namespaceSchema(String namespace) {
+        return identifier("pulse", namespace);
+    }
+
     /** A Kubernetes object name of at most 63 characters from parts, hashed when too long. */
     public static String objectName(String... parts) {
         String joined = String.join("-", parts);

@@ -109,9 +109,31 @@ public interface PulseConfig {
 
     /** The serving store the pipelines write to. */
     interface Serving {
-        /** Secret with the PostgreSQL connection (its keys become the job's environment). */
+        /**
+         * Secret in the operator's namespace with the owner's PostgreSQL connection (the chart gives
+         * its keys to the operator as {@code pulse.jdbc.*}); it never leaves that namespace.
+         */
         @WithDefault("pulse-serving-db")
         String databaseSecret();
+
+        /**
+         * Secret the operator writes in every namespace with EventStreams: the namespace's own
+         * PostgreSQL role ({@code pulse_writer_<namespace>}, may write only that namespace's schema),
+         * whose keys become its pipelines' environment.
+         */
+        @WithDefault("pulse-pipeline-db")
+        String pipelineSecret();
+
+        /**
+         * Secret the operator writes in its own namespace: the serving API's read-only PostgreSQL
+         * role ({@link #readerRole()}).
+         */
+        @WithDefault("pulse-serving-reader")
+        String readerSecret();
+
+        /** The serving API's PostgreSQL role: reads the catalog and every namespace's serving tables, writes nothing. */
+        @WithDefault("pulse_reader")
+        String readerRole();
 
         /**
          * How often {@code serving.retention} is enforced on the serving database: each pass deletes

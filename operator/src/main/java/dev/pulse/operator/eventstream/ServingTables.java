@@ -11,6 +11,7 @@ import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.v1alpha1.common.DeletionPolicy;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.operator.render.PipelineException;
+import dev.pulse.operator.serving.DatabaseCredentials;
 import dev.pulse.operator.serving.ServingDatabase;
 import dev.pulse.operator.serving.ServingStoreCheck;
 import dev.pulse.operator.status.Reasons;
@@ -40,6 +41,9 @@ import org.jboss.logging.Logger;
  * reached and every table the plans need already existed (the deployed plans, whose tables were
  * created before they were deployed, have them), the roll-out goes on and the catalog catches up
  * on a later reconcile; only a change that needs a new table waits ({@code ServingStoreUnavailable}).
+ *
+ * <p>Before a namespace's first tables it has {@link DatabaseCredentials} set up the namespace's own
+ * database role and the Secret its pipelines log in with.
  */
 @ApplicationScoped
 public class ServingTables {
@@ -53,21 +57,28 @@ public class ServingTables {
 
     private final Connector connector;
     private final ServingStoreCheck check;
+    private final DatabaseCredentials credentials;
     /** Per stream, the key of the analysis plans whose serving objects were last applied. */
     private final Map<String, String> applied = new ConcurrentHashMap<>();
 
     @Inject
-    public ServingTables(ServingDatabase database, ServingStoreCheck check) {
-        this(database.configured() ? database::connectForDdl : null, check);
+    public ServingTables(ServingDatabase database, ServingStoreCheck check, DatabaseCredentials credentials) {
+        this(database.configured() ? database::connectForDdl : null, check, credentials);
+    }
+
+    ServingTables(Connector connector, ServingStoreCheck check) {
+        this(connector, check, null);
     }
 
     /**
      * @param connector how to reach the serving database, or null when none is configured
      * @param check told of failed schema changes, or null
+     * @param credentials sets up the namespace's own database role and Secret, or null
      */
-    ServingTables(Connector connector, ServingStoreCheck check) {
+    ServingTables(Connector connector, ServingStoreCheck check, DatabaseCredentials credentials) {
         this.connector = connector;
         this.check = check;
+        this.credentials = credentials;
     }
 
     /**
@@ -83,6 +94,19 @@ public class ServingTables {
     public boolean apply(String stream, List<PipelinePlan> plans, Collection<PipelinePlan> deployed) {
         if (connector == null || plans.isEmpty()) {
             return true;
+        }
+        if (credentials != null) {
+            // the role the pipelines log in as, and its Secret, before their first deployment (once per namespace)
+            try {
+                credentials.ensureNamespace(stream.substring(0, stream.indexOf('/')));
+            } catch (PipelineException e) {
+                if (!tables(deployed).containsAll(tables(plans))) {
+                    throw e;
+                }
+                // deployed before: the role and its Secret exist already
+                LOG.warnf("stream %s: %s; its pipelines are deployed, they go on", stream, e.getMessage());
+                return false;
+            }
         }
         String key = key(plans);
         if (key.equals(applied.get(stream))) {

@@ -3,14 +3,18 @@ package dev.pulse.operator.render;
 import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -31,7 +35,8 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
  * A pipeline's FlinkDeployment: its template, plus what the operator owns — name, labels, the
  * job's entry point and arguments (the plan, the dead-letter topic), parallelism, suspend,
  * allowNonRestoredState, the durable state storage of the operator's configuration (when set), the
- * plan mounted from its ConfigMap, and the plan hash; Flink's Prometheus reporter on a port named
+ * plan mounted from its ConfigMap, the plan hash, the namespace's own database Secret and the
+ * restricted pod security context; Flink's Prometheus reporter on a port named
  * {@code metrics} unless the template configures it. The hash goes on the object (for people) and on the pod template (a spec
  * change, so the Flink operator upgrades the job through a savepoint when the plan changes).
  */
@@ -48,6 +53,8 @@ public final class FlinkDeploymentRenderer {
     /** The port of the job's Prometheus metrics, named {@link #METRICS_PORT_NAME} on the main container. */
     public static final int METRICS_PORT = 9249;
     public static final String METRICS_PORT_NAME = "metrics";
+    /** The uid and gid of the user {@code flink} in Flink's images. */
+    public static final long FLINK_UID = 9999L;
 
     private final RenderSettings settings;
     private final TopicRenderer topics;
@@ -182,7 +189,45 @@ public final class FlinkDeploymentRenderer {
         volumes.add(new VolumeBuilder().withName(PLAN_VOLUME).withNewConfigMap()
                 .withName(PlanConfigMapRenderer.name(plan.pipeline())).endConfigMap().build());
         spec.setVolumes(volumes);
+        restrict(spec);
         pod.setSpec(spec);
         return pod;
+    }
+
+    /**
+     * The restricted Pod Security Standard on the pod and every container of its template: never
+     * root (Flink's image user, uid and gid {@value #FLINK_UID}, unless the template names another
+     * non-root user), the runtime's default seccomp profile, no privilege escalation, no capabilities.
+     * A template may add settings but cannot loosen these.
+     */
+    static void restrict(PodSpec spec) {
+        PodSecurityContext pod = spec.getSecurityContext() == null ? new PodSecurityContext() : spec.getSecurityContext();
+        pod.setRunAsNonRoot(true);
+        if (pod.getRunAsUser() == null || pod.getRunAsUser() == 0) {
+            pod.setRunAsUser(FLINK_UID);
+        }
+        if (pod.getRunAsGroup() == null) {
+            pod.setRunAsGroup(FLINK_UID);
+        }
+        if (pod.getFsGroup() == null) {
+            pod.setFsGroup(FLINK_UID);
+        }
+        if (pod.getSeccompProfile() == null || !"Localhost".equals(pod.getSeccompProfile().getType())) {
+            pod.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
+        }
+        spec.setSecurityContext(pod);
+        List<Container> all = new ArrayList<>(spec.getContainers() == null ? List.of() : spec.getContainers());
+        all.addAll(spec.getInitContainers() == null ? List.of() : spec.getInitContainers());
+        for (Container c : all) {
+            SecurityContext sc = c.getSecurityContext() == null ? new SecurityContext() : c.getSecurityContext();
+            sc.setRunAsNonRoot(true);
+            if (sc.getRunAsUser() != null && sc.getRunAsUser() == 0) {
+                sc.setRunAsUser(null);
+            }
+            sc.setPrivileged(false);
+            sc.setAllowPrivilegeEscalation(false);
+            sc.setCapabilities(new CapabilitiesBuilder().withDrop("ALL").build());
+            c.setSecurityContext(sc);
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * @param defaultCluster Strimzi cluster of streams that name none
  * @param bootstrapServers bootstrap servers for pipelines; {@code {cluster}} is replaced by the stream's cluster
  * @param image pipeline image, unless the template names one
- * @param databaseSecret Secret with the serving store's connection, given to the job as environment
+ * @param databaseSecret the namespace's Secret with the serving store's connection as the namespace's own role, given to the job as environment
  * @param grafanaDatasourceUid uid of the Grafana PostgreSQL datasource the dashboards query
  * @param state the pipelines' durable state storage, over the template's settings
  */
@@ -33,7 +33,7 @@ public record RenderSettings(String defaultCluster, String bootstrapServers, Str
     public static RenderSettings from(PulseConfig config) {
         PulseConfig.State state = config.flink().state();
         return new RenderSettings(config.kafka().defaultCluster(), config.kafka().bootstrapServers(),
-                config.flink().image(), config.serving().databaseSecret(), config.grafana().datasourceUid(),
+                config.flink().image(), config.serving().pipelineSecret(), config.grafana().datasourceUid(),
                 StateStorage.of(state.checkpointsDir(), state.savepointsDir(), state.flinkConfiguration(), state.secret()));
     }
 

@@ -16,6 +16,7 @@ import dev.pulse.operator.InstalledPlatform;
 import dev.pulse.operator.health.KafkaAndPostgres;
 import dev.pulse.operator.render.Labels;
 import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.testsupport.ConflictRetry;
 import dev.pulse.testsupport.OwnerGarbageCollector;
 import dev.pulse.testsupport.PostgresExtension;
 import dev.pulse.testsupport.StandInReport;
@@ -23,6 +24,7 @@ import dev.pulse.testsupport.TopicController;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -37,8 +39,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,10 +181,8 @@ class DeletionPolicyTest {
 
         // a topic an earlier Pulse release made carries an owner reference: the operator takes it off
         EventStream stream = client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get();
-        client.resources(KafkaTopic.class).inNamespace(ns).withName(topic).edit(t -> {
-            t.addOwnerReference(stream);
-            return t;
-        });
+        // the Strimzi stand-in writes the topic's status meanwhile: retry on a conflict
+        ConflictRetry.edit(client.resources(KafkaTopic.class).inNamespace(ns).withName(topic), t -> t.addOwnerReference(stream));
         eventually().until(() -> topic(ns, topic).map(t -> t.getMetadata().getOwnerReferences() == null
                 || t.getMetadata().getOwnerReferences().isEmpty()).orElse(false));
 
@@ -335,6 +337,18 @@ class DeletionPolicyTest {
         assertThat(input.getMetadata().getLabels()).containsEntry(Labels.STREAM, "shop-events");
         EventStream s = client.resources(EventStream.class).inNamespace(ns).withName("shop-events").get();
         assertThat(s.getMetadata().getFinalizers()).as("JOSDK's finalizer").isNotEmpty();
+        // the pipelines log in as the namespace's own role, from the Secret the operator wrote there; the owner's stays out
+        Secret login = client.secrets().inNamespace(ns).withName("pulse-pipeline-db").get();
+        assertThat(login).as("the namespace's database Secret").isNotNull();
+        assertThat(new String(Base64.getDecoder().decode(login.getData().get("PULSE_JDBC_USER")), StandardCharsets.UTF_8))
+                .isEqualTo("pulse_writer_" + ns);
+        assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(x -> x.getMetadata().getName())
+                .containsExactly("pulse-pipeline-db");
+        eventually().until(() -> !client.resources(FlinkDeployment.class).inNamespace(ns).list().getItems().isEmpty());
+        for (FlinkDeployment fd : client.resources(FlinkDeployment.class).inNamespace(ns).list().getItems()) {
+            assertThat(fd.getSpec().getPodTemplate().getSpec().getContainers().get(0).getEnvFrom())
+                    .extracting(e -> e.getSecretRef().getName()).containsExactly("pulse-pipeline-db");
+        }
     }
 
     private void assertReleased(KafkaTopic t) {

@@ -36,7 +36,7 @@ class RenderedResourcesTest {
             "EventStream", EventStream.class, "Metric", Metric.class, "Funnel", Funnel.class, "Retention", Retention.class);
     /** As the chart with pipelines.state set: the built-in template's file:// directories alone are refused (EphemeralState). */
     private static final RenderSettings SETTINGS = new RenderSettings("analytics", "{cluster}-kafka-bootstrap.kafka:9092",
-            "ghcr.io/pulse-dev/pulse-pipeline:test", "pulse-serving-db", RenderSettings.DEFAULT_GRAFANA_DATASOURCE,
+            "ghcr.io/pulse-dev/pulse-pipeline:test", "pulse-pipeline-db", RenderSettings.DEFAULT_GRAFANA_DATASOURCE,
             RenderSettings.StateStorage.of(Optional.of("s3://pulse-test/checkpoints"), Optional.of("s3://pulse-test/savepoints"),
                     Map.of(), Optional.empty()));
 
