@@ -41,7 +41,7 @@ wait_for "Kafka analytics ready" 600 kubectl wait -n kafka kafka/analytics --for
 step "cert-manager and the Flink Kubernetes Operator $FLINK_OPERATOR_VERSION"
 kubectl apply -f "https://github.com/cert-manager/cert-manager/releases/download/$CERT_MANAGER_VERSION/cert-manager.yaml"
 wait_for "cert-manager webhook" 300 kubectl wait -n cert-manager deploy/cert-manager-webhook --for=condition=Available --timeout=5s
-helm repo add flink-operator "https://downloads.apache.org/flink/flink-kubernetes-operator-$FLINK_OPERATOR_VERSION/" --force-update
+helm repo add flink-operator "https://archive.apache.org/dist/flink/flink-kubernetes-operator-$FLINK_OPERATOR_VERSION/" --force-update
 helm upgrade --install flink-kubernetes-operator flink-operator/flink-kubernetes-operator -n flink --create-namespace \
   --set "watchNamespaces={$NS}" --wait
 
@@ -63,7 +63,6 @@ step "Pulse from charts/pulse"
 helm upgrade --install pulse "$ROOT/charts/pulse" -n pulse-system --wait \
   --set image.operator.tag="$TAG" --set image.serving.tag="$TAG" --set image.pipeline.tag="$TAG" \
   --set image.pullPolicy=Never --set "watchNamespaces={$NS}" \
-  --set kafka.bootstrapServers="{cluster}-kafka-bootstrap.kafka.svc:9092" \
   --set-file pipelineTemplates.default="$ROOT/local/pipeline-templates/default.yaml"
 
 step "samples into $NS"

@@ -29,14 +29,17 @@ final class Rendered {
         this.objects = objects;
     }
 
-    /** The default values. */
+    /** What a cluster with the Prometheus Operator serves: the monitoring objects render only then (or when forced). */
+    static final String PROMETHEUS_OPERATOR = "--api-versions=monitoring.coreos.com/v1";
+
+    /** The default values, in a cluster with the Prometheus Operator. */
     static Rendered defaults() {
-        return CACHE.computeIfAbsent("defaults", n -> render(n));
+        return CACHE.computeIfAbsent("defaults", n -> render(n, PROMETHEUS_OPERATOR));
     }
 
     /** values-full.yaml: namespaced watch, two replicas, batch sources, templates, NetworkPolicy, dashboard. */
     static Rendered full() {
-        return CACHE.computeIfAbsent("full", n -> render(n, "--values",
+        return CACHE.computeIfAbsent("full", n -> render(n, PROMETHEUS_OPERATOR, "--values",
                 Repo.root().resolve("e2e/src/test/resources/values-full.yaml").toString()));
     }
 
