@@ -57,24 +57,12 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Pod Security Standard "restricted": the pod part */}}
 {{- define "pulse.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 185
-runAsGroup: 185
-fsGroup: 185
-seccompProfile:
-  type: RuntimeDefault
+{{- toYaml .Values.podSecurityContext -}}
 {{- end -}}
 
 {{/* Pod Security Standard "restricted": the container part */}}
 {{- define "pulse.containerSecurityContext" -}}
-runAsNonRoot: true
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-privileged: false
-capabilities:
-  drop: [ALL]
-seccompProfile:
-  type: RuntimeDefault
+{{- toYaml .Values.securityContext -}}
 {{- end -}}
 
 {{/* Quarkus health probes on the http port */}}

@@ -40,6 +40,60 @@ class ChartTest {
     }
 
     @Test
+    void lintsStrictWithEachOptionalFeatureOn() {
+        for (List<String> feature : List.of(List.of("serving.ingress.enabled=true"),
+                List.of("serving.httpRoute.enabled=true", "serving.httpRoute.parentRefs[0].name=gw"),
+                List.of("metrics.serviceMonitor.force=true", "metrics.podMonitor.force=true", "metrics.prometheusRule.force=true"),
+                List.of("metrics.grafanaDashboard.enabled=true"), List.of("networkPolicy.enabled=true"), List.of("operator.replicas=2"))) {
+            List<String> command = Tools.cmd(Tools.helm(), "lint", "--strict", Repo.chart().toString());
+            feature.forEach(f -> command.addAll(List.of("--set", f)));
+            Tools.runOk(Repo.root(), command);
+        }
+    }
+
+    @Test
+    void servingGetsADisruptionBudgetWithTwoReplicasAndIsExposedOnlyWhenAsked() {
+        assertThat(Rendered.defaults().one("PodDisruptionBudget", "pulse-serving").at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(Rendered.render("one replica", "--set", "serving.replicas=1").ofKind("PodDisruptionBudget")).isEmpty();
+        assertThat(Rendered.defaults().ofKind("Ingress", "HTTPRoute")).isEmpty();
+        Rendered exposed = Rendered.render("exposed", "--set", "serving.ingress.enabled=true", "--set", "serving.ingress.host=pulse.acme.dev",
+                "--set", "serving.httpRoute.enabled=true", "--set", "serving.httpRoute.parentRefs[0].name=gw", "--set", "serving.httpRoute.hostnames[0]=pulse.acme.dev");
+        JsonNode ingress = exposed.one("Ingress", "pulse-serving");
+        assertThat(ingress.at("/spec/rules/0/host").asText()).isEqualTo("pulse.acme.dev");
+        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("pulse-serving");
+        JsonNode route = exposed.one("HTTPRoute", "pulse-serving");
+        assertThat(route.at("/spec/parentRefs/0/name").asText()).isEqualTo("gw");
+        assertThat(route.at("/spec/rules/0/backendRefs/0/name").asText()).isEqualTo("pulse-serving");
+        assertThat(route.at("/spec/rules/0/backendRefs/0/port").asInt()).isEqualTo(80);
+    }
+
+    @Test
+    void securityContextIsRestrictedByDefaultAndOverridable() {
+        JsonNode pod = Rendered.defaults().one("Deployment", "pulse-operator").at("/spec/template/spec/securityContext");
+        assertThat(pod.path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.path("runAsUser").asInt()).isEqualTo(185);
+        // OpenShift's restricted-v2 assigns the uid and fsGroup itself
+        Rendered openshift = Rendered.render("openshift", "--set", "podSecurityContext.runAsUser=null", "--set", "podSecurityContext.runAsGroup=null",
+                "--set", "podSecurityContext.fsGroup=null");
+        for (String d : List.of("pulse-operator", "pulse-serving")) {
+            JsonNode ctx = openshift.one("Deployment", d).at("/spec/template/spec/securityContext");
+            assertThat(ctx.has("runAsUser") || ctx.has("fsGroup") || ctx.has("runAsGroup")).as(d).isFalse();
+            assertThat(ctx.path("runAsNonRoot").asBoolean()).as(d).isTrue();
+            assertThat(openshift.one("Deployment", d).at("/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation").asBoolean())
+                    .as(d).isFalse();
+        }
+    }
+
+    @Test
+    void peopleRolesCarryTheReleaseNameAndTheSchemaTakesGlobal() {
+        Rendered other = Rendered.render("release analytics", "--set", "global.imageRegistry=registry.acme.dev");
+        assertThat(other.objects).extracting(Rendered::id).contains("ClusterRole pulse-view");
+        List<String> command = Tools.cmd(Tools.helm(), "template", "analytics", Repo.chart().toString(), "--namespace", "analytics-system");
+        assertThat(Rendered.parse(Tools.runOk(Repo.root(), command).stdout()).stream().map(o -> o.path("kind").asText() + " " + o.at("/metadata/name").asText()))
+                .contains("ClusterRole analytics-pulse-view", "ClusterRole analytics-pulse-edit", "ClusterRole analytics-pulse-admin");
+    }
+
+    @Test
     void operatorSettingsReachPulseConfigThroughItsEnvironment() {
         JsonNode container = Rendered.full().one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0");
         List<String> env = names(container.path("env"));
