@@ -48,7 +48,11 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* an image reference: (dict "ctx" . "image" .Values.image.operator) */}}
 {{- define "pulse.image" -}}
+{{- if .image.digest -}}
+{{- printf "%s/%s@%s" .ctx.Values.image.registry .image.repository .image.digest -}}
+{{- else -}}
 {{- printf "%s/%s:%s" .ctx.Values.image.registry .image.repository (default .ctx.Chart.AppVersion .image.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "pulse.leaderElection" -}}

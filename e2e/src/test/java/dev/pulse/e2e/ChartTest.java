@@ -85,6 +85,16 @@ class ChartTest {
     }
 
     @Test
+    void imagesCanBePinnedByDigest() {
+        String digest = "sha256:" + "ab".repeat(32);
+        Rendered pinned = Rendered.render("digest", "--set", "image.operator.digest=" + digest, "--set", "image.operator.tag=ignored");
+        assertThat(pinned.one("Deployment", "pulse-operator").at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("ghcr.io/pulse-dev/pulse-operator@" + digest);
+        assertThat(Tools.run(Repo.root(), Tools.cmd(Tools.helm(), "template", "pulse", Repo.chart().toString(), "--set", "image.operator.digest=latest"))
+                .exitCode()).as("a digest that is not sha256:<64 hex> is refused").isNotZero();
+    }
+
+    @Test
     void peopleRolesCarryTheReleaseNameAndTheSchemaTakesGlobal() {
         Rendered other = Rendered.render("release analytics", "--set", "global.imageRegistry=registry.acme.dev");
         assertThat(other.objects).extracting(Rendered::id).contains("ClusterRole pulse-view");
