@@ -22,6 +22,8 @@ import org.apache.flink.kubernetes.operator.api.utils.SpecUtils;
 final class FlinkDeploymentStatus {
     private static final ResourceDefinitionContext FLINK_DEPLOYMENTS = PulseKinds.FLINK_DEPLOYMENT.context();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes that lose a conflict with the operator's own writes are retried, with a growing pause. */
+    private static final int ATTEMPTS = 20;
 
     private final KubernetesClient client;
     private final Progress progress;
@@ -38,7 +40,7 @@ final class FlinkDeploymentStatus {
     void write(FlinkDeployment fd, String lifecycle, String jobState, String error, FlinkJob job) {
         String ns = fd.getMetadata().getNamespace();
         String name = fd.getMetadata().getName();
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             GenericKubernetesResource current = client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).withName(name).get();
             if (current == null) {
                 return;
@@ -81,10 +83,12 @@ final class FlinkDeploymentStatus {
                 client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).resource(current).updateStatus();
                 return;
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    progress.error("flink", "status of FlinkDeployment " + ns + "/" + name + ": " + e.getMessage());
+                if (e.getCode() != 409 || attempt == ATTEMPTS) {
+                    // never silently: a job whose status is not written would look not running forever
+                    progress.error("flink", "status of FlinkDeployment " + ns + "/" + name + " not written: " + e.getMessage());
                     return;
                 }
+                Readiness.pause(Math.min(500, 20L * attempt));
             }
         }
     }
