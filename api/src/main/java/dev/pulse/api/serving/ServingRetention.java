@@ -17,8 +17,8 @@ import java.util.List;
  * row in them would have expired. The operator calls {@link #enforce} periodically, and
  * {@link #dropNow} for an analysis deleted with {@code deletionPolicy: Delete}.
  *
- * <p>Deletes do not touch rollups (their trigger fires on insert and update only): a rollup
- * bucket keeps its full value until it expires itself.
+ * <p>Deletes do not touch rollups (only writers refresh them): a rollup bucket keeps its full
+ * value until it expires itself.
  */
 public final class ServingRetention {
     private ServingRetention() {
@@ -116,14 +116,12 @@ public final class ServingRetention {
         ServingSchema.inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
                 ServingSchema.lockDdl(s);
+                ServingSchema.dropRollupTriggers(c, s, e.detail());
                 List<TableLayout> tables = tables(e);
-                // rollups and anomalies first, the detail table (and with it the rollup triggers) last
+                // rollups and anomalies first, the detail table last
                 for (int i = tables.size() - 1; i >= 0; i--) {
                     s.execute("DROP TABLE IF EXISTS " + tables.get(i).qualifiedName());
                     dropped.add(tables.get(i).schema() + "." + tables.get(i).table());
-                }
-                for (RollupLayout r : e.rollups()) {
-                    s.execute("DROP FUNCTION IF EXISTS " + TableLayout.quote(r.table().schema()) + "." + TableLayout.quote(r.functionName()) + "()");
                 }
                 ServingSchema.setStatus(c, e, Catalog.DROPPED);
             }

@@ -99,21 +99,28 @@ public final class ServingSchema {
         for (String sql : detailIndexesSql(detail)) {
             s.execute(sql);
         }
+        dropRollupTriggers(c, s, detail);
         List<RollupLayout> rollups = RollupLayout.of(a);
+        List<String> maintained = maintainedRollups(c, a);
+        List<Long> grains = new ArrayList<>();
+        grains.add(a.window() == null ? 0L : a.window().sizeMs());
+        rollups.forEach(r -> grains.add(r.grainMs()));
+        boolean locked = false;
         for (RollupLayout r : rollups) {
-            boolean existed = exists(c, r.table());
             createTable(s, r.table());
             for (String sql : dimensionIndexSql(r.table())) {
                 s.execute(sql);
             }
-            s.execute(r.createFunctionSql());
-            if (!existed) {
-                // detail rows already there (a rollup added later): fill it while writes wait
-                s.execute("LOCK TABLE " + detail.qualifiedName() + " IN SHARE ROW EXCLUSIVE MODE");
-                s.execute(r.backfillSql());
-            }
-            for (String sql : r.createTriggerSql()) {
-                s.execute(sql);
+            if (!maintained.contains(r.table().table())) {
+                // new, or listed again after a removal (no writer kept it up to date meanwhile): refill it
+                // from the rows already there while writes wait; writers maintain it from the commit on
+                if (!locked) {
+                    s.execute("LOCK TABLE " + detail.qualifiedName() + " IN SHARE ROW EXCLUSIVE MODE");
+                    locked = true;
+                }
+                s.execute("DELETE FROM " + r.table().qualifiedName());
+                long source = RollupLayout.sourceGrain(grains, r.grainMs());
+                s.execute(r.refreshSql(source == grains.get(0) ? null : RollupLayout.of(detail, r.aggregation(), source), false));
             }
         }
         TableLayout anomalies = null;
@@ -125,6 +132,41 @@ public final class ServingSchema {
             }
         }
         record(c, a, rollups, anomalies);
+    }
+
+    /** The rollup tables the catalog lists for this version (its writers maintain them); empty for a new version. */
+    private static List<String> maintainedRollups(Connection c, AnalysisPlan a) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT rollup_tables FROM " + Catalog.QUALIFIED
+                + " WHERE namespace = ? AND kind = ? AND name = ? AND version = ? AND status <> ?")) {
+            int i = bindAnalysis(q, 1, a);
+            q.setString(i++, a.semanticHash());
+            q.setString(i, Catalog.DROPPED);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? List.of((String[]) r.getArray(1).getArray()) : List.of();
+            }
+        }
+    }
+
+    /**
+     * Drops the per-row rollup triggers (and their functions) that earlier versions of Pulse put on
+     * a detail table: writers maintain rollups now ({@link RollupMaintenance}).
+     */
+    static void dropRollupTriggers(Connection c, Statement s, TableLayout detail) throws SQLException {
+        List<String[]> triggers = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT t.tgname, n.nspname, p.proname FROM pg_trigger t "
+                + "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
+                + "WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal AND t.tgname LIKE 'pulse\\_rollup%'")) {
+            q.setString(1, detail.qualifiedName());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    triggers.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+                }
+            }
+        }
+        for (String[] t : triggers) {
+            s.execute("DROP TRIGGER IF EXISTS " + TableLayout.quote(t[0]) + " ON " + detail.qualifiedName());
+            s.execute("DROP FUNCTION IF EXISTS " + TableLayout.quote(t[1]) + "." + TableLayout.quote(t[2]) + "()");
+        }
     }
 
     /** Indexes of a detail table besides its primary key (window_start, window_end, dimensions). */

@@ -1,5 +1,6 @@
 package dev.pulse.pipeline.sink;
 
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
@@ -28,7 +31,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
  * never turned back into a provisional one nor replaced by another final one. A final row refused
  * because the table holds a final row with other values is counted in {@code refusedFinalWrites}
- * (group {@code pulse.table}): it means something tried to change a final number.
+ * (group {@code pulse.table}): it means something tried to change a final number. A Metric's
+ * sink also recomputes the rollup buckets a batch touched, in the batch's transaction
+ * ({@link RollupMaintenance}): no per-row trigger on the hot path.
  */
 public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -41,14 +46,21 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
     private final Target target;
     private final TableLayout layout;
     private final RowBinding<T> binding;
+    private final RollupMaintenance rollups;
 
     public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding) {
+        this(target, layout, binding, null);
+    }
+
+    /** A sink that also refreshes the Metric's rollups in each batch's transaction ({@link RollupMaintenance}). */
+    public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding, RollupMaintenance rollups) {
         if (!layout.valueColumns().equals(binding.valueColumns())) {
             throw new IllegalArgumentException("rows bound to " + binding.valueColumns() + " cannot fill " + layout.qualifiedName());
         }
         this.target = target;
         this.layout = layout;
         this.binding = binding;
+        this.rollups = rollups;
     }
 
     @Override
@@ -91,6 +103,8 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 // no operator created it (the embedded stack, tests): the one table, as the operator would
                 ServingSchema.createTable(connection, layout);
             }
+            // a batch, its refused-write checks and its rollup refresh commit together
+            connection.setAutoCommit(false);
             upsert = connection.prepareStatement(layout.upsertSql());
             finalDiffers = connection.prepareStatement(layout.finalDiffersSql());
         }
@@ -136,10 +150,39 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                     }
                     i++;
                 }
+                if (rollups != null) {
+                    refreshRollups();
+                }
+                connection.commit();
                 pending.clear();
             } catch (SQLException e) {
+                rollback();
                 SQLException cause = e.getNextException() != null ? e.getNextException() : e;
                 throw new IOException("upsert into " + layout.qualifiedName() + " failed: " + cause.getMessage(), e);
+            }
+        }
+
+        /** The rollup buckets of the batch's rows, recomputed in its transaction. */
+        private void refreshRollups() throws SQLException {
+            long[] starts = new long[pending.size()];
+            List<String[]> dims = new ArrayList<>(pending.size());
+            int i = 0;
+            for (T r : pending.values()) {
+                starts[i++] = r.windowStart;
+                String[] stored = new String[r.dimensions.length];
+                for (int d = 0; d < stored.length; d++) {
+                    stored[d] = TableLayout.storedDimension(r.dimensions[d]);
+                }
+                dims.add(stored);
+            }
+            rollups.afterUpsert(connection, starts, dims);
+        }
+
+        private void rollback() {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken: the job restarts from its checkpoint and writes the batch again
             }
         }
 
