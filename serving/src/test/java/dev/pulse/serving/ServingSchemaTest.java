@@ -142,6 +142,33 @@ class ServingSchemaTest {
     }
 
     @Test
+    void anUpgradeDropsTheOldRollupTriggersAndARollupListedAgainIsRefilled() throws SQLException {
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
+        ServingSchema.applyAnalyses(c, List.of(m));
+        // what an earlier Pulse left on the detail table: a per-row rollup trigger and its function
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION pulse_growth.pulse_rollup_mt_orders_aaaa000001_r1h() RETURNS trigger LANGUAGE plpgsql "
+                    + "AS $$ BEGIN UPDATE pulse_growth.mt_orders_aaaa000001_r1h SET value = value + 1000; RETURN NULL; END $$");
+            s.execute("CREATE TRIGGER pulse_rollup_1h AFTER INSERT OR UPDATE ON pulse_growth.mt_orders_aaaa000001 "
+                    + "FOR EACH ROW EXECUTE FUNCTION pulse_growth.pulse_rollup_mt_orders_aaaa000001_r1h()");
+        }
+        ServingSchema.applyAnalyses(c, List.of(m));
+        assertThat(rows("SELECT tgname FROM pg_trigger WHERE tgrelid = 'pulse_growth.mt_orders_aaaa000001'::regclass AND NOT tgisinternal"))
+                .isEmpty();
+        assertThat(rows("SELECT proname FROM pg_proc WHERE proname LIKE 'pulse_rollup%'")).isEmpty();
+        Rows.metric(c, m, "00:10", dims(), 2.0, null, null, true);
+        assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
+
+        // removed: no longer maintained; listed again: refilled from the detail rows
+        AnalysisPlan without = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
+        ServingSchema.applyAnalyses(c, List.of(without));
+        Rows.metric(c, without, "00:20", dims(), 3.0, null, null, true);
+        assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
+        ServingSchema.applyAnalyses(c, List.of(m));
+        assertThat(rows("SELECT value, row_count, final FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("5.0 2 true");
+    }
+
+    @Test
     void aSemanticChangeServesTheOldVersionUntilTheNewOneCatchesUp() throws SQLException {
         AnalysisPlan v1 = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(v1));

@@ -203,7 +203,11 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
         compared.add(FINAL);
         sql.append(FINAL).append(" = EXCLUDED.").append(FINAL).append(", ")
                 .append(TableLayout.quote(TableLayout.UPDATED_AT)).append(" = EXCLUDED.").append(TableLayout.quote(TableLayout.UPDATED_AT))
-                .append(" WHERE (").append(String.join(", ", compared.stream().map(c -> "r." + c).toList())).append(") IS DISTINCT FROM (")
+                // final detail rows never change: a final bucket over as many rows is the same bucket
+                // (recomputed, its double sums could differ in the last bit; it is not rewritten)
+                .append(" WHERE NOT (r.").append(FINAL).append(" AND EXCLUDED.").append(FINAL).append(" AND r.")
+                .append(ROW_COUNT.quoted()).append(" = EXCLUDED.").append(ROW_COUNT.quoted()).append(") AND (")
+                .append(String.join(", ", compared.stream().map(c -> "r." + c).toList())).append(") IS DISTINCT FROM (")
                 .append(String.join(", ", compared.stream().map(c -> "EXCLUDED." + c).toList())).append(")");
         return sql.toString();
     }
