@@ -94,6 +94,7 @@ class RollupRecountTest {
         List<Write> written = new ArrayList<>();
         TableLayout t = TableLayout.of(m);
         RollupMaintenance rollups = new RollupMaintenance(t, m.metric().aggregation());
+        ServingSchema.ensurePartitions(c, t, writes.stream().map(Write::startMs).toList());
         c.setAutoCommit(false);
         int i = 0;
         while (i < writes.size()) {

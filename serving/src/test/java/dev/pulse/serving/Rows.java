@@ -2,6 +2,7 @@ package dev.pulse.serving;
 
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.serving.RollupMaintenance;
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +35,7 @@ final class Rows {
     static void metric(Connection c, AnalysisPlan plan, Instant start, String[] dims, Double value, Long num, Long den, boolean fin)
             throws SQLException {
         TableLayout t = TableLayout.of(plan);
+        ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -52,8 +54,12 @@ final class Rows {
         }
     }
 
+    /** One upsert; outside a transaction, the day partition it needs first (inside one, the caller's business). */
     static void upsert(Connection c, TableLayout t, Instant start, Instant end, String[] dims, boolean fin, Object... values)
             throws SQLException {
+        if (c.getAutoCommit()) {
+            ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
+        }
         try (PreparedStatement s = c.prepareStatement(t.upsertSql())) {
             int i = 1;
             s.setObject(i++, OffsetDateTime.ofInstant(start, ZoneOffset.UTC));

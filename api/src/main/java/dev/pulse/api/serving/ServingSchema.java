@@ -12,9 +12,11 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Creates and migrates the serving objects of analyses, over plain JDBC (the operator calls it;
@@ -81,6 +83,58 @@ public final class ServingSchema {
                 createTable(s, t);
             }
         });
+    }
+
+    /**
+     * Makes sure the partitions of a partitioned detail table exist for these window starts and
+     * for the day after the latest of them (created ahead, so the next day's first write finds
+     * it). Missing ones are created in their own transaction under the DDL lock, so call it
+     * before a write's transaction begins: creating a partition locks the parent table, and a
+     * writer holding rows of that table while waiting for the DDL lock would deadlock with it.
+     * Nothing to do for a plain table (rollups, anomalies, detail tables made before partitioning).
+     *
+     * @return the partitions created ({@code schema.table})
+     */
+    public static List<String> ensurePartitions(Connection c, TableLayout t, Collection<Long> windowStartsMs) throws SQLException {
+        if (windowStartsMs.isEmpty() || !isPartitioned(c, t)) {
+            return List.of();
+        }
+        TreeSet<Long> days = new TreeSet<>();
+        windowStartsMs.forEach(ms -> days.add(TableLayout.partitionStart(ms)));
+        days.add(days.last() + TableLayout.PARTITION_MS);
+        List<Long> missing = new ArrayList<>();
+        for (long day : days) {
+            if (!exists(c, TableLayout.of(t.schema(), t.partitionTable(day), t.dimensionColumns(), t.valueColumns()))) {
+                missing.add(day);
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit(); // the existence checks opened a transaction: end it before taking locks
+        }
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        List<String> created = new ArrayList<>();
+        inTransaction(c, () -> {
+            try (Statement s = c.createStatement()) {
+                lockDdl(s);
+                for (long day : missing) {
+                    s.execute(t.createPartitionSql(day));
+                    created.add(t.schema() + "." + t.partitionTable(day));
+                }
+            }
+        });
+        return created;
+    }
+
+    /** Whether a table exists and is partitioned (relkind {@code p}). */
+    public static boolean isPartitioned(Connection c, TableLayout t) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
+            s.setString(1, t.qualifiedName());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        }
     }
 
     /** Takes the DDL lock until the end of the transaction. */

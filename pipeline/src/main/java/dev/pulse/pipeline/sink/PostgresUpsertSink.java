@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -33,7 +35,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * because the table holds a final row with other values is counted in {@code refusedFinalWrites}
  * (group {@code pulse.table}): it means something tried to change a final number. A Metric's
  * sink also recomputes the rollup buckets a batch touched, in the batch's transaction
- * ({@link RollupMaintenance}): no per-row trigger on the hot path.
+ * ({@link RollupMaintenance}): no per-row trigger on the hot path. Before a batch, the day
+ * partitions its rows need are created when missing ({@link ServingSchema#ensurePartitions}).
  */
 public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -81,6 +84,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
     private final class Writer implements SinkWriter<T> {
         private final ProcessingTimeService time;
         private final Map<String, T> pending = new LinkedHashMap<>();
+        private final Set<Long> knownPartitions = new HashSet<>();
         private Connection connection;
         private PreparedStatement upsert;
         private PreparedStatement finalDiffers;
@@ -138,6 +142,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 return;
             }
             try {
+                ensurePartitions();
                 for (T r : pending.values()) {
                     bind(r);
                     upsert.addBatch();
@@ -157,8 +162,33 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 pending.clear();
             } catch (SQLException e) {
                 rollback();
+                knownPartitions.clear(); // one may have been dropped by retention (an old window written again): look again
                 SQLException cause = e.getNextException() != null ? e.getNextException() : e;
                 throw new IOException("upsert into " + layout.qualifiedName() + " failed: " + cause.getMessage(), e);
+            }
+        }
+
+        /**
+         * The day partitions the batch's rows need (and the next day's), before its transaction:
+         * looked up once per day and writer, created when missing.
+         */
+        private void ensurePartitions() throws SQLException {
+            List<Long> days = null;
+            for (T r : pending.values()) {
+                long day = TableLayout.partitionStart(r.windowStart);
+                if (!knownPartitions.contains(day)) {
+                    if (days == null) {
+                        days = new ArrayList<>();
+                    }
+                    days.add(day);
+                }
+            }
+            if (days != null) {
+                ServingSchema.ensurePartitions(connection, layout, days);
+                for (long day : days) {
+                    knownPartitions.add(day);
+                    knownPartitions.add(day + TableLayout.PARTITION_MS);
+                }
             }
         }
 
