@@ -164,6 +164,14 @@ public final class ServingBenchmark {
         TableLayout metric = TableLayout.of(analysis(plan, AnalysisKind.Metric));
         List<RollupLayout> rollups = RollupLayout.of(analysis(plan, AnalysisKind.Metric));
         boolean direct = n > DIRECT_ABOVE;
+        // the day partitions the load and the writer need (the pipeline's sink creates its own)
+        List<Long> days = new ArrayList<>();
+        for (long d = start.getTime(); d <= end.toEpochMilli() + TableLayout.PARTITION_MS; d += TableLayout.PARTITION_MS) {
+            days.add(d);
+        }
+        for (AnalysisKind kind : List.of(AnalysisKind.Metric, AnalysisKind.Funnel, AnalysisKind.Retention)) {
+            ServingSchema.ensurePartitions(c, TableLayout.of(analysis(plan, kind)), days);
+        }
         long t0 = System.nanoTime();
         try (Statement s = c.createStatement()) {
             long chunk = 500_000;
