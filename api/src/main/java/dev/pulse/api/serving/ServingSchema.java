@@ -27,9 +27,11 @@ import java.util.TreeSet;
  * {@code active} and the old one {@code retired} (dropped by {@link ServingRetention} only once
  * its rows would have expired anyway).
  *
- * <p>Per analysis: the namespace's schema, the detail table ({@link TableLayout}) with its
- * indexes, a Metric's rollup tables and their triggers ({@link RollupLayout}), its anomalies
- * table when anomaly detection is on, and its catalog row ({@link Catalog}).
+ * <p>Per analysis: the namespace's schema, the detail table ({@link TableLayout}, partitioned by
+ * day; partitions come from {@link #ensurePartitions}) with its indexes, a Metric's rollup tables
+ * ({@link RollupLayout}; filled here when new, then refreshed by the writers,
+ * {@link RollupMaintenance}), its anomalies table when anomaly detection is on, and its catalog
+ * row ({@link Catalog}).
  *
  * <p>A {@link SQLException} (database down, say) leaves nothing half-done (one transaction) and is
  * the caller's to turn into a condition and a retry.
