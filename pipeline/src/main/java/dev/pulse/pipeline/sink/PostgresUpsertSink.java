@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,7 +157,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                     i++;
                 }
                 if (rollups != null) {
-                    refreshRollups();
+                    refreshRollups(counts);
                 }
                 connection.commit();
                 pending.clear();
@@ -192,12 +193,19 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
             }
         }
 
-        /** The rollup buckets of the batch's rows, recomputed in its transaction. */
-        private void refreshRollups() throws SQLException {
+        /**
+         * The rollup buckets of the batch's rows, recomputed in its transaction; a row the finality
+         * guard refused (update count 0: a replay of a final row) changed nothing and is left out.
+         */
+        private void refreshRollups(int[] counts) throws SQLException {
             long[] starts = new long[pending.size()];
             List<String[]> dims = new ArrayList<>(pending.size());
             int i = 0;
+            int k = 0;
             for (T r : pending.values()) {
+                if (k < counts.length && counts[k++] == 0) {
+                    continue;
+                }
                 starts[i++] = r.windowStart;
                 String[] stored = new String[r.dimensions.length];
                 for (int d = 0; d < stored.length; d++) {
@@ -205,7 +213,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 }
                 dims.add(stored);
             }
-            rollups.afterUpsert(connection, starts, dims);
+            rollups.afterUpsert(connection, Arrays.copyOf(starts, i), dims);
         }
 
         private void rollback() {
