@@ -166,33 +166,46 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
             b = TableLayout.bucket(grainMs, "s." + WINDOW_START);
             groupDims = dims.stream().map(d -> "s." + d).toList();
         }
+        // the bucket's values, in ROLLUP_VALUES order, then final
+        List<String> aggs = new ArrayList<>();
+        if (source == null) {
+            aggs.add(combinedValue(aggregation, false));
+            aggs.add("coalesce(sum(s." + NUMERATOR + "), 0)");
+            aggs.add("coalesce(sum(s." + DENOMINATOR + "), 0)");
+            aggs.add("count(*)");
+            aggs.add("count(*) FILTER (WHERE NOT s." + FINAL + ")");
+            aggs.add(aggregation == AggregationType.avg ? "coalesce(sum(s." + VALUE + " * s." + DENOMINATOR + "), 0)"
+                    : "coalesce(sum(s." + VALUE + "), 0)");
+            aggs.add("count(s." + VALUE + ")");
+            aggs.add("bool_and(s." + FINAL + ")");
+        } else {
+            aggs.add(combinedValue(aggregation, true));
+            for (TableLayout.Column c : ROLLUP_VALUES.subList(1, ROLLUP_VALUES.size())) {
+                aggs.add("sum(s." + c.quoted() + ")");
+            }
+            aggs.add("sum(s." + PROVISIONAL_COUNT.quoted() + ") = 0");
+        }
         sql.append("INSERT INTO ").append(table().qualifiedName()).append(" AS r (").append(allColumns()).append(") SELECT ")
                 .append(b).append(", ").append(b).append(" + ").append(interval);
         groupDims.forEach(d -> sql.append(", ").append(d));
-        // in ROLLUP_VALUES order, then final and updated_at
-        if (source == null) {
-            String sum = aggregation == AggregationType.avg ? "coalesce(sum(s." + VALUE + " * s." + DENOMINATOR + "), 0)"
-                    : "coalesce(sum(s." + VALUE + "), 0)";
-            sql.append(", ").append(combinedValue(aggregation, false))
-                    .append(", coalesce(sum(s.").append(NUMERATOR).append("), 0), coalesce(sum(s.").append(DENOMINATOR)
-                    .append("), 0), count(*), count(*) FILTER (WHERE NOT s.").append(FINAL).append("), ")
-                    .append(sum).append(", count(s.").append(VALUE).append("), bool_and(s.").append(FINAL).append("), now()");
-        } else {
-            sql.append(", ").append(combinedValue(aggregation, true));
-            for (TableLayout.Column c : ROLLUP_VALUES.subList(1, ROLLUP_VALUES.size())) {
-                sql.append(", sum(s.").append(c.quoted()).append(")");
-            }
-            sql.append(", sum(s.").append(PROVISIONAL_COUNT.quoted()).append(") = 0, now()");
-        }
-        sql.append(" FROM ");
         if (touchedOnly) {
-            sql.append("touched JOIN ").append(from).append(" AS s ON s.").append(WINDOW_START).append(" >= touched.b AND s.")
+            // one index range scan of the source per touched bucket (LATERAL), whatever the source's size
+            for (int i = 0; i < aggs.size(); i++) {
+                sql.append(", x.a").append(i);
+            }
+            sql.append(", now() FROM touched CROSS JOIN LATERAL (SELECT ");
+            for (int i = 0; i < aggs.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(aggs.get(i)).append(" AS a").append(i);
+            }
+            sql.append(" FROM ").append(from).append(" AS s WHERE s.").append(WINDOW_START).append(" >= touched.b AND s.")
                     .append(WINDOW_START).append(" < touched.b + ").append(interval);
             dims.forEach(d -> sql.append(" AND s.").append(d).append(" = touched.").append(d));
+            // a3 is the bucket's row count: none (null or 0) means nothing to write
+            sql.append(") AS x WHERE x.a3 > 0");
         } else {
-            sql.append(from).append(" AS s");
+            aggs.forEach(a -> sql.append(", ").append(a));
+            sql.append(", now() FROM ").append(from).append(" AS s GROUP BY ").append(String.join(", ", prepend(b, groupDims)));
         }
-        sql.append(" GROUP BY ").append(String.join(", ", prepend(b, groupDims)));
         sql.append(" ON CONFLICT (").append(String.join(", ", table().keyColumns().stream().map(TableLayout::quote).toList()))
                 .append(") DO UPDATE SET ");
         List<String> compared = new ArrayList<>();
