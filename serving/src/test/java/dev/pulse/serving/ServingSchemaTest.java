@@ -152,12 +152,17 @@ class ServingSchemaTest {
             s.execute("CREATE TRIGGER pulse_rollup_1h AFTER INSERT OR UPDATE ON pulse_growth.mt_orders_aaaa000001 "
                     + "FOR EACH ROW EXECUTE FUNCTION pulse_growth.pulse_rollup_mt_orders_aaaa000001_r1h()");
         }
+        // a job still on the earlier image writes a row that no writer refreshes
+        Rows.upsert(c, TableLayout.of(m), at("00:10"), at("00:11"), dims(), true, 2.0, null, null);
+        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("0");
         ServingSchema.applyAnalyses(c, List.of(m));
         assertThat(rows("SELECT tgname FROM pg_trigger WHERE tgrelid = 'pulse_growth.mt_orders_aaaa000001'::regclass AND NOT tgisinternal"))
                 .isEmpty();
         assertThat(rows("SELECT proname FROM pg_proc WHERE proname LIKE 'pulse_rollup%'")).isEmpty();
-        Rows.metric(c, m, "00:10", dims(), 2.0, null, null, true);
+        // the upgrade refilled the rollup, and writers keep it from then on
         assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
+        Rows.metric(c, m, "00:15", dims(), 0.0, null, null, true);
+        assertThat(rows("SELECT value, row_count FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0 2");
 
         // removed: no longer maintained; listed again: refilled from the detail rows
         AnalysisPlan without = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
@@ -165,7 +170,7 @@ class ServingSchemaTest {
         Rows.metric(c, without, "00:20", dims(), 3.0, null, null, true);
         assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
         ServingSchema.applyAnalyses(c, List.of(m));
-        assertThat(rows("SELECT value, row_count, final FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("5.0 2 true");
+        assertThat(rows("SELECT value, row_count, final FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("5.0 3 true");
     }
 
     @Test

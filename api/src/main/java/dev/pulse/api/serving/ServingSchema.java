@@ -155,9 +155,11 @@ public final class ServingSchema {
         for (String sql : detailIndexesSql(detail)) {
             s.execute(sql);
         }
-        dropRollupTriggers(c, s, detail);
+        // a table of an earlier Pulse: its triggers go, and its rollups are refilled below (a job still
+        // running the earlier image until it is rolled would otherwise leave buckets behind)
+        boolean hadTriggers = dropRollupTriggers(c, s, detail) > 0;
         List<RollupLayout> rollups = RollupLayout.of(a);
-        List<String> maintained = maintainedRollups(c, a);
+        List<String> maintained = hadTriggers ? List.of() : maintainedRollups(c, a);
         List<Long> grains = new ArrayList<>();
         grains.add(a.window() == null ? 0L : a.window().sizeMs());
         rollups.forEach(r -> grains.add(r.grainMs()));
@@ -206,8 +208,10 @@ public final class ServingSchema {
     /**
      * Drops the per-row rollup triggers (and their functions) that earlier versions of Pulse put on
      * a detail table: writers maintain rollups now ({@link RollupMaintenance}).
+     *
+     * @return how many there were
      */
-    static void dropRollupTriggers(Connection c, Statement s, TableLayout detail) throws SQLException {
+    static int dropRollupTriggers(Connection c, Statement s, TableLayout detail) throws SQLException {
         List<String[]> triggers = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT t.tgname, n.nspname, p.proname FROM pg_trigger t "
                 + "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
@@ -223,6 +227,7 @@ public final class ServingSchema {
             s.execute("DROP TRIGGER IF EXISTS " + TableLayout.quote(t[0]) + " ON " + detail.qualifiedName());
             s.execute("DROP FUNCTION IF EXISTS " + TableLayout.quote(t[1]) + "." + TableLayout.quote(t[2]) + "()");
         }
+        return triggers.size();
     }
 
     /** Indexes of a detail table besides its primary key (window_start, window_end, dimensions). */
