@@ -141,7 +141,7 @@ class LocalStackEndToEndTest {
         await("first_metric_row_seconds in " + measurements, Duration.ofSeconds(30), () -> Files.exists(measurements)
                 && Files.readString(measurements).contains("first_metric_row_seconds=") ? null : "not measured");
 
-        // the hourly rollup of the totals (a trigger-maintained table) holds the same purchases
+        // the hourly rollup of the totals (kept by the sink in its batch transactions) holds the same purchases
         JsonNode total = stack.points("orders-per-minute?from=" + hour + "&to=" + hour.plus(1, ChronoUnit.HOURS) + "&grain=1h&groupBy=");
         assertThat(total).hasSize(1);
         assertThat(total.get(0).get("value").asDouble()).isEqualTo(orders.values().stream().mapToDouble(Double::doubleValue).sum());

@@ -3,6 +3,7 @@ package dev.pulse.pipeline;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
 import dev.pulse.api.plan.StreamPlan;
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.pipeline.event.Event;
 import dev.pulse.pipeline.event.EventLayout;
@@ -187,7 +188,11 @@ public final class PipelineJob {
     private static void addSinks(PipelineGraph.MetricOutput m, PipelineSettings settings) {
         DataStream<dev.pulse.pipeline.metric.MetricRow> rows = m.rows();
         if (settings.jdbcUrl() != null) {
-            rows.sinkTo(new PostgresUpsertSink<>(target(settings), TableLayout.of(m.plan()), RowBindings.METRICS))
+            // the windows are keyed by the dimension values and the sink follows them: one rollup
+            // bucket is refreshed by one writer, so two transactions never recompute it at once
+            TableLayout detail = TableLayout.of(m.plan());
+            rows.sinkTo(new PostgresUpsertSink<>(target(settings), detail, RowBindings.METRICS,
+                            new RollupMaintenance(detail, m.plan().metric().aggregation())))
                     .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
         }
         if (m.plan().outputTopic() != null) {

@@ -84,11 +84,25 @@ final class ExpectedMetrics {
      * {@link ShopEvents#DEFINITIONS}: metric name → its dimension fields, in order.
      */
     static Map<String, Row> compute(Collection<ShopEvent> events, Map<String, List<String>> dimensions) {
+        List<Spec> specs = SPECS.stream().map(declared -> dimensions.containsKey(declared.name())
+                ? declared.withDimensions(dimensions.get(declared.name()).stream().map(ExpectedMetrics::field).toList())
+                : declared).toList();
+        return compute(events, specs);
+    }
+
+    /**
+     * The tumbling metrics recounted from the events over windows of {@code grainMs} (an hour's
+     * count is the number of events in the hour, its average the mean of all its values): what
+     * their rollups at that grain must hold.
+     */
+    static Map<String, Row> computeAt(Collection<ShopEvent> events, long grainMs) {
+        return compute(events, SPECS.stream().filter(s -> s.window().equals("tumbling")).map(s -> new Spec(s.name(), s.filter(),
+                s.aggregation(), s.dims(), s.window(), grainMs, s.every(), s.numerator(), s.denominator())).toList());
+    }
+
+    private static Map<String, Row> compute(Collection<ShopEvent> events, List<Spec> specs) {
         Map<String, Row> rows = new TreeMap<>();
-        for (Spec declared : SPECS) {
-            Spec spec = dimensions.containsKey(declared.name())
-                    ? declared.withDimensions(dimensions.get(declared.name()).stream().map(ExpectedMetrics::field).toList())
-                    : declared;
+        for (Spec spec : specs) {
             Map<String, List<ShopEvent>> members = new TreeMap<>();
             Map<String, long[]> windowOf = new TreeMap<>();
             Map<String, List<String>> dimsOf = new TreeMap<>();

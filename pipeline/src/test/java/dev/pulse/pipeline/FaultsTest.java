@@ -278,14 +278,15 @@ class FaultsTest {
                 s.execute("""
                         CREATE FUNCTION log_final_write() RETURNS trigger LANGUAGE plpgsql AS $$
                         BEGIN
-                          INSERT INTO public.final_writes VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, to_jsonb(NEW) - '%s');
+                          INSERT INTO public.final_writes VALUES (TG_ARGV[0], to_jsonb(NEW) - '%s');
                           RETURN NEW;
                         END $$""".formatted(TableLayout.UPDATED_AT));
                 for (AnalysisPlan a : plan.analyses()) {
                     TableLayout layout = TableLayout.of(a);
                     tables.put(layout.schema() + "." + layout.table(), layout);
                     s.execute("CREATE TRIGGER log_final_write BEFORE INSERT ON " + layout.qualifiedName() + " FOR EACH ROW WHEN (NEW."
-                            + TableLayout.quote(TableLayout.FINAL) + ") EXECUTE FUNCTION log_final_write()");
+                            + TableLayout.quote(TableLayout.FINAL) + ") EXECUTE FUNCTION log_final_write('" + layout.schema() + "." + layout.table()
+                            + "')"); // the table's name, not its day partition's (TG_TABLE_NAME)
                 }
             }
             return new FinalWrites(jdbc, tables);

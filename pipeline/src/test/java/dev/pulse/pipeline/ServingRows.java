@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.TableLayout;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,31 +38,58 @@ final class ServingRows {
     /** The rows of the plan's Metrics (its Funnels and Retentions: {@link #analysisRows}). */
     static Map<String, Stored> read(String jdbcUrl, PipelinePlan plan) throws SQLException {
         Map<String, Stored> rows = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             for (AnalysisPlan a : plan.analyses()) {
-                TableLayout layout = TableLayout.of(a);
-                if (a.metric() == null || !exists(c, layout)) {
-                    continue;
+                if (a.metric() != null) {
+                    rows.putAll(read(c, a, TableLayout.of(a)));
                 }
-                List<String> columns = new ArrayList<>(layout.keyColumns());
-                columns.addAll(List.of("value", "numerator", "denominator", "final"));
-                String sql = "SELECT " + String.join(", ", columns.stream().map(TableLayout::quote).toList()) + " FROM " + layout.qualifiedName();
-                try (ResultSet rs = s.executeQuery(sql)) {
-                    while (rs.next()) {
-                        List<String> dims = new ArrayList<>();
-                        for (int i = 0; i < layout.dimensionColumns().size(); i++) {
-                            dims.add(TableLayout.dimensionValue(rs.getString(3 + i)));
-                        }
-                        int v = 3 + dims.size();
-                        Double value = rs.getObject(v) == null ? null : rs.getDouble(v);
-                        Long num = rs.getObject(v + 1) == null ? null : rs.getLong(v + 1);
-                        Long den = rs.getObject(v + 2) == null ? null : rs.getLong(v + 2);
-                        ExpectedMetrics.Row r = new ExpectedMetrics.Row(a.name(),
-                                rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
-                                rs.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli(), dims, value, num, den);
-                        rows.put(r.key(), new Stored(r, rs.getBoolean(v + 3)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The rows of the plan's rollups at a grain, as rows of their Metric (numerator and
+     * denominator only where a ratio or an avg carries them).
+     */
+    static Map<String, Stored> readRollups(String jdbcUrl, PipelinePlan plan, long grainMs) throws SQLException {
+        Map<String, Stored> rows = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            for (AnalysisPlan a : plan.analyses()) {
+                for (RollupLayout r : RollupLayout.of(a)) {
+                    if (r.grainMs() == grainMs) {
+                        rows.putAll(read(c, a, r.table()));
                     }
                 }
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Stored> read(Connection c, AnalysisPlan a, TableLayout layout) throws SQLException {
+        Map<String, Stored> rows = new HashMap<>();
+        if (!exists(c, layout)) {
+            return rows;
+        }
+        boolean ratio = a.metric().aggregation() == AggregationType.ratio;
+        boolean weighted = ratio || a.metric().aggregation() == AggregationType.avg;
+        List<String> columns = new ArrayList<>(layout.keyColumns());
+        columns.addAll(List.of("value", "numerator", "denominator", "final"));
+        String sql = "SELECT " + String.join(", ", columns.stream().map(TableLayout::quote).toList()) + " FROM " + layout.qualifiedName();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> dims = new ArrayList<>();
+                for (int i = 0; i < layout.dimensionColumns().size(); i++) {
+                    dims.add(TableLayout.dimensionValue(rs.getString(3 + i)));
+                }
+                int v = 3 + dims.size();
+                Double value = rs.getObject(v) == null ? null : rs.getDouble(v);
+                Long num = rs.getObject(v + 1) == null || !ratio ? null : rs.getLong(v + 1);
+                Long den = rs.getObject(v + 2) == null || !weighted ? null : rs.getLong(v + 2);
+                ExpectedMetrics.Row r = new ExpectedMetrics.Row(a.name(),
+                        rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli(),
+                        rs.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli(), dims, value, num, den);
+                rows.put(r.key(), new Stored(r, rs.getBoolean(v + 3)));
             }
         }
         return rows;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.serving.RollupLayout;
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.pipeline.ShopEvents.ShopEvent;
 import dev.pulse.pipeline.replay.Replay;
 import java.io.PrintStream;
@@ -135,6 +137,9 @@ class StreamingPipelineTest {
 
         List<ShopEvent> events = ShopEvents.generate(23, 3000, 120, 4000);
         ENGINES.produce(topic, events.subList(0, 1500), false);
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            ServingSchema.apply(c, List.of(plan)); // as the operator does: tables, rollups, catalog
+        }
 
         StreamExecutionEnvironment env = StreamingEngines.environment(true);
         PipelineJob.define(env, plan, ENGINES.settings(jdbc, null));
@@ -156,6 +161,21 @@ class StreamingPipelineTest {
             Map<String, ServingRows.Stored> stored = ServingRows.read(jdbc, plan);
             ExpectedMetrics.assertSameRows(expected, ServingRows.rowsOf(stored));
             assertThat(stored.values()).allMatch(ServingRows.Stored::isFinal);
+            // the rollups, kept by the sink through the failure and the rewrites after the restore: a recount of the events
+            List<Long> grains = plan.analyses().stream().flatMap(a -> RollupLayout.of(a).stream()).map(RollupLayout::grainMs).distinct().toList();
+            assertThat(grains).containsExactlyInAnyOrder(5 * 60_000L, HOUR, 24 * HOUR);
+            for (long grain : grains) {
+                Map<String, ServingRows.Stored> rollups = ServingRows.readRollups(jdbc, plan, grain);
+                Map<String, ExpectedMetrics.Row> recount = new HashMap<>();
+                ExpectedMetrics.computeAt(events, grain).forEach((k, r) -> {
+                    if (plan.analyses().stream().anyMatch(a -> a.name().equals(r.name()) && !RollupLayout.of(a).isEmpty())) {
+                        recount.put(k, r);
+                    }
+                });
+                assertThat(recount).as("rollups at " + grain).isNotEmpty();
+                ExpectedMetrics.assertSameRows(recount, ServingRows.rowsOf(rollups));
+                assertThat(rollups.values()).allMatch(ServingRows.Stored::isFinal);
+            }
             try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = 'failure' AND backend_start > to_timestamp("
                             + killedAt / 1000.0 + ") AND pid <> pg_backend_pid()")) {

@@ -1,6 +1,8 @@
 package dev.pulse.serving;
 
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.RollupMaintenance;
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +11,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /** Writes rows the way the pipeline does: TableLayout's upsert, values bound. */
 final class Rows {
@@ -19,14 +22,44 @@ final class Rows {
         return Instant.parse("2026-01-01T" + hhmm + ":00Z");
     }
 
-    /** A metric row: window [start, start + window size), one value per dimension, value/numerator/denominator, final. */
+    /**
+     * A metric row: window [start, start + window size), one value per dimension, value/numerator/denominator, final;
+     * in one transaction with the refresh of its rollup buckets, as the pipeline's sink writes a batch.
+     */
     static void metric(Connection c, AnalysisPlan plan, String start, String[] dims, Double value, Long num, Long den, boolean fin)
             throws SQLException {
-        upsert(c, TableLayout.of(plan), at(start), at(start).plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
+        metric(c, plan, at(start), dims, value, num, den, fin);
     }
 
+    /** {@link #metric(Connection, AnalysisPlan, String, String[], Double, Long, Long, boolean)} at any instant. */
+    static void metric(Connection c, AnalysisPlan plan, Instant start, String[] dims, Double value, Long num, Long den, boolean fin)
+            throws SQLException {
+        TableLayout t = TableLayout.of(plan);
+        ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
+            String[] stored = new String[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                stored[i] = TableLayout.storedDimension(dims[i]);
+            }
+            new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** One upsert; outside a transaction, the day partition it needs first (inside one, the caller's business). */
     static void upsert(Connection c, TableLayout t, Instant start, Instant end, String[] dims, boolean fin, Object... values)
             throws SQLException {
+        if (c.getAutoCommit()) {
+            ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
+        }
         try (PreparedStatement s = c.prepareStatement(t.upsertSql())) {
             int i = 1;
             s.setObject(i++, OffsetDateTime.ofInstant(start, ZoneOffset.UTC));

@@ -142,6 +142,38 @@ class ServingSchemaTest {
     }
 
     @Test
+    void anUpgradeDropsTheOldRollupTriggersAndARollupListedAgainIsRefilled() throws SQLException {
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(HOUR), false, 30 * DAY);
+        ServingSchema.applyAnalyses(c, List.of(m));
+        // what an earlier Pulse left on the detail table: a per-row rollup trigger and its function
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION pulse_growth.pulse_rollup_mt_orders_aaaa000001_r1h() RETURNS trigger LANGUAGE plpgsql "
+                    + "AS $$ BEGIN UPDATE pulse_growth.mt_orders_aaaa000001_r1h SET value = value + 1000; RETURN NULL; END $$");
+            s.execute("CREATE TRIGGER pulse_rollup_1h AFTER INSERT OR UPDATE ON pulse_growth.mt_orders_aaaa000001 "
+                    + "FOR EACH ROW EXECUTE FUNCTION pulse_growth.pulse_rollup_mt_orders_aaaa000001_r1h()");
+        }
+        // a job still on the earlier image writes a row that no writer refreshes
+        Rows.upsert(c, TableLayout.of(m), at("00:10"), at("00:11"), dims(), true, 2.0, null, null);
+        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("0");
+        ServingSchema.applyAnalyses(c, List.of(m));
+        assertThat(rows("SELECT tgname FROM pg_trigger WHERE tgrelid = 'pulse_growth.mt_orders_aaaa000001'::regclass AND NOT tgisinternal"))
+                .isEmpty();
+        assertThat(rows("SELECT proname FROM pg_proc WHERE proname LIKE 'pulse_rollup%'")).isEmpty();
+        // the upgrade refilled the rollup, and writers keep it from then on
+        assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
+        Rows.metric(c, m, "00:15", dims(), 0.0, null, null, true);
+        assertThat(rows("SELECT value, row_count FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0 2");
+
+        // removed: no longer maintained; listed again: refilled from the detail rows
+        AnalysisPlan without = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
+        ServingSchema.applyAnalyses(c, List.of(without));
+        Rows.metric(c, without, "00:20", dims(), 3.0, null, null, true);
+        assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2.0");
+        ServingSchema.applyAnalyses(c, List.of(m));
+        assertThat(rows("SELECT value, row_count, final FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("5.0 3 true");
+    }
+
+    @Test
     void aSemanticChangeServesTheOldVersionUntilTheNewOneCatchesUp() throws SQLException {
         AnalysisPlan v1 = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of(), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(v1));
@@ -169,29 +201,70 @@ class ServingSchemaTest {
     }
 
     @Test
-    void retentionDeletesExpiredWindowsInBatchesAndDropsRetiredVersions() throws SQLException {
+    void retentionDropsExpiredDayPartitionsDeletesExpiredRollupRowsAndDropsRetiredVersions() throws SQLException {
         AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR), true, 2 * HOUR);
         ServingSchema.applyAnalyses(c, List.of(m));
         for (int k = 0; k < 7; k++) {
             Rows.metric(c, m, String.format("00:%02d", k), dims("ios"), 1.0, null, null, true);
         }
         Rows.metric(c, m, "01:30", dims("ios"), 1.0, null, null, true);
+        Rows.metric(c, m, java.time.Instant.parse("2026-01-02T00:10:00Z"), dims("ios"), 1.0, null, null, true);
         Rows.upsert(c, TableLayout.anomalies(m), at("00:03"), at("00:04"), dims("ios"), true, 9.0, 1.0, 0.0, 2.0, 8.0);
-        // at 02:30 the retention of 2h expires windows ending at or before 00:30, and the 00:00 hour bucket is not whole yet
+        String partitions = "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'pulse_growth.mt_orders_aaaa000001'::regclass ORDER BY 1";
+        // the writes made their days' partitions and the next day's
+        assertThat(rows(partitions)).containsExactly("mt_orders_aaaa000001_p20260101", "mt_orders_aaaa000001_p20260102",
+                "mt_orders_aaaa000001_p20260103");
+
+        // at 02:30 a retention of 2h expires windows ending at or before 00:30: the anomaly and no rollup
+        // bucket (00:00 is not whole yet); the day of 2026-01-01 is not over, its partition stays whole
         ServingRetention.Result r = ServingRetention.enforce(c, at("02:30"), 3);
-        assertThat(r.deletedRows()).isEqualTo(8);
-        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_orders_aaaa000001")).containsExactly("1");
-        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2");
-        r = ServingRetention.enforce(c, at("03:00"), 3);
         assertThat(r.deletedRows()).isEqualTo(1);
-        assertThat(rows("SELECT value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("1.0");
+        assertThat(r.droppedPartitions()).isEmpty();
+        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_orders_aaaa000001")).containsExactly("9");
+
+        // two hours after the day ended: its partition goes whole, with the rollup buckets that ended
+        r = ServingRetention.enforce(c, java.time.Instant.parse("2026-01-02T02:00:00Z"), 3);
+        assertThat(r.droppedPartitions()).containsExactly("pulse_growth.mt_orders_aaaa000001_p20260101");
+        assertThat(r.deletedRows()).isEqualTo(2);
+        assertThat(rows("SELECT window_start FROM pulse_growth.mt_orders_aaaa000001")).containsExactly("2026-01-02 00:10:00.0");
+        assertThat(rows("SELECT window_start, value FROM pulse_growth.mt_orders_aaaa000001_r1h")).containsExactly("2026-01-02 00:00:00.0 1.0");
+        assertThat(rows(partitions)).containsExactly("mt_orders_aaaa000001_p20260102", "mt_orders_aaaa000001_p20260103");
 
         ServingSchema.retire(c, "growth", "Metric", "orders");
         assertThat(ServingRetention.enforce(c, java.time.Instant.now().plusMillis(HOUR), 100).droppedTables()).isEmpty();
         assertThat(ServingRetention.enforce(c, java.time.Instant.now().plusMillis(3 * HOUR), 100).droppedTables()).containsExactly(
                 "pulse_growth.mt_orders_aaaa000001_anomalies", "pulse_growth.mt_orders_aaaa000001_r1h", "pulse_growth.mt_orders_aaaa000001");
         assertThat(rows("SELECT status FROM pulse_catalog.analyses")).containsExactly("dropped");
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname LIKE 'mt_orders_aaaa000001%'")).containsExactly("0");
         assertThat(Catalog.read(c)).isEmpty();
+    }
+
+    @Test
+    void aWindowThatEndsAfterTheCutoffKeepsItsPartitionAndATableMadeBeforePartitioningIsDeletedRowByRow() throws SQLException {
+        // a 7-hour window started late in a day ends in the next one
+        AnalysisPlan m = Plans.metric("growth", "slow", "abcd000001", AggregationType.sum, List.of(), 7 * HOUR, List.of(), false, HOUR);
+        ServingSchema.applyAnalyses(c, List.of(m));
+        Rows.metric(c, m, "21:00", dims(), 5.0, null, null, true); // [21:00, 04:00 the next day)
+        assertThat(ServingRetention.enforce(c, java.time.Instant.parse("2026-01-02T04:30:00Z"), 10).droppedPartitions()).isEmpty();
+        assertThat(rows("SELECT count(*) FROM pulse_growth.mt_slow_abcd000001")).containsExactly("1");
+        assertThat(ServingRetention.enforce(c, java.time.Instant.parse("2026-01-02T05:00:00Z"), 10).droppedPartitions())
+                .containsExactly("pulse_growth.mt_slow_abcd000001_p20260101");
+
+        // a plain detail table, as earlier versions made them: kept plain, its expired rows deleted
+        AnalysisPlan old = Plans.metric("growth", "legacy", "abcd000002", AggregationType.count, List.of(), MINUTE, List.of(), false, HOUR);
+        TableLayout t = TableLayout.of(old);
+        try (Statement s = c.createStatement()) {
+            s.execute(t.createSchemaSql());
+            s.execute(TableLayout.of(t.schema(), t.table(), t.dimensionColumns(), t.valueColumns()).createTableSql());
+        }
+        ServingSchema.applyAnalyses(c, List.of(old));
+        assertThat(ServingSchema.isPartitioned(c, t)).isFalse();
+        Rows.metric(c, old, "00:00", dims(), 1.0, null, null, true);
+        Rows.metric(c, old, "02:00", dims(), 1.0, null, null, true);
+        ServingRetention.Result r = ServingRetention.enforce(c, at("02:30"), 10);
+        assertThat(r.deletedRows()).isEqualTo(1);
+        assertThat(rows("SELECT window_start FROM pulse_growth.mt_legacy_abcd000002")).containsExactly("2026-01-01 02:00:00.0");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.pulse.api.plan.RetentionPlan;
 import dev.pulse.api.plan.ServingPlan;
 import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.plan.WindowPlan;
+import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
@@ -338,7 +339,8 @@ final class AnalysisCompiler {
         String name = a.getMetadata().getName();
         String prefix = kind.prefix();
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
-        ServingPlan servingPlan = serving(serving, window, ns, prefix, name, hash, dimensions);
+        boolean rollupsByDefault = metric != null && RollupLayout.reaggregates(metric.aggregation());
+        ServingPlan servingPlan = serving(serving, window, rollupsByDefault, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
                 metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()),
                 // absent at the default, so plans (and their hashes) of definitions that never set it stay as they were
@@ -378,7 +380,8 @@ final class AnalysisCompiler {
         }
     }
 
-    private ServingPlan serving(Serving serving, WindowPlan window, String ns, String prefix, String name, String hash, List<String> dimensions) {
+    private ServingPlan serving(Serving serving, WindowPlan window, boolean rollupsByDefault, String ns, String prefix, String name,
+            String hash, List<String> dimensions) {
         String retentionText = serving == null || serving.getRetention() == null ? Defaults.SERVING_RETENTION : serving.getRetention();
         Duration retention = StreamChecks.positive(retentionText, "spec.serving.retention", p);
         List<Long> rollups = new ArrayList<>();
@@ -399,6 +402,8 @@ final class AnalysisCompiler {
                     rollups.add(d.toMillis());
                 }
             }
+        } else if (rollupsByDefault && window != null && window.type() == WindowType.tumbling) {
+            rollups.addAll(Defaults.rollupsMs(window.sizeMs()));
         }
         rollups.sort(Long::compare);
         List<String> columns = dimensions.stream().map(TableLayout::dimensionColumn).toList();

@@ -1,5 +1,7 @@
 package dev.pulse.api.compile;
 
+import java.util.List;
+
 /** Defaults for fields a resource leaves out; docs/plan.md lists them. */
 public final class Defaults {
     public static final int PARTITIONS = 6;
@@ -17,6 +19,18 @@ public final class Defaults {
     public static final double DEVIATIONS = 3.0;
     public static final String MIN_HISTORY = "1d";
     public static final String TEMPLATE = "default";
+    /** The grains a tumbling Metric's rollups default to ({@link #rollupsMs}): 5m, 1h, 1d. */
+    public static final List<Long> ROLLUP_GRAINS_MS = List.of(300_000L, 3_600_000L, 86_400_000L);
+
+    /**
+     * {@code serving.rollups} when left out, for a tumbling Metric whose aggregation has rollups:
+     * each of 5m, 1h and 1d that is coarser than the window and a multiple of its size (for
+     * 1-minute windows 5m, 1h and 1d; for 10-minute windows 1h and 1d; for 1-hour windows 1d; for
+     * 7-minute or 1-day windows none).
+     */
+    public static List<Long> rollupsMs(long windowMs) {
+        return ROLLUP_GRAINS_MS.stream().filter(g -> g > windowMs && g % windowMs == 0).toList();
+    }
 
     private Defaults() {
     }

@@ -62,7 +62,7 @@ public final class Catalog {
 
         /** The detail table's layout. */
         public TableLayout detail() {
-            return TableLayout.of(schema, table, dimensionColumns, kind.valueColumns());
+            return TableLayout.detail(schema, table, dimensionColumns, kind.valueColumns());
         }
 
         /** The rollups, finest first. */

@@ -5,20 +5,21 @@ import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A Metric's rollup table for one coarse grain ({@code serving.rollups}), kept up to date by a
- * row trigger on the detail table: each insert or update of a detail row adds its difference to
- * the rollup row of its bucket, so the rollup is incremental, transactional with the detail write
- * and idempotent under replay (re-upserting an identical row adds zero).
+ * A Metric's rollup table for one coarse grain ({@code serving.rollups}), kept up to date by the
+ * writer of the detail table ({@link RollupMaintenance}): in the transaction that upserts a batch
+ * of detail rows, one set-based statement per rollup ({@link #refreshSql}) recomputes the buckets
+ * the batch touched, finest grain first, each from the next finer table. No per-row trigger; a
+ * bucket is a whole recount, so a replayed or restored write cannot count twice.
  *
  * <p>Only aggregations whose coarse value follows exactly from the detail rows get rollups
- * ({@link #reaggregates}): count and sum (sums), min and max (min/max; a detail update that moves
- * a bucket's extreme the other way recomputes that bucket), ratio (sums of numerator and
+ * ({@link #reaggregates}): count and sum (sums), min and max (min/max), ratio (sums of numerator and
  * denominator), avg (the detail row's {@code denominator} carries its weight, the number of values
  * averaged; the rollup keeps the weighted sum). countDistinct and percentile cannot be combined
  * from per-window results: they have no rollups and are served at their window grain only.
@@ -27,11 +28,11 @@ import java.util.Set;
  * same reader serves both), {@code final} (every detail row in it is final), and helpers
  * {@code row_count}, {@code provisional_count}, {@code value_sum}, {@code value_count}.
  *
- * @param detail the Metric's detail table, whose trigger maintains the rollup
+ * @param detail the Metric's detail table
  * @param aggregation the Metric's aggregation; one that {@link #reaggregates}
  * @param grainMs the rollup's bucket size
  */
-public record RollupLayout(TableLayout detail, AggregationType aggregation, long grainMs) {
+public record RollupLayout(TableLayout detail, AggregationType aggregation, long grainMs) implements Serializable {
     private static final Set<AggregationType> REAGGREGATES = EnumSet.of(AggregationType.count, AggregationType.sum,
             AggregationType.min, AggregationType.max, AggregationType.ratio, AggregationType.avg);
 
@@ -41,7 +42,7 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
     public static final TableLayout.Column VALUE_SUM = new TableLayout.Column("value_sum", "double precision");
     public static final TableLayout.Column VALUE_COUNT = new TableLayout.Column("value_count", "bigint");
 
-    /** Rollup value columns: the Metric ones, then the helpers, in the order the trigger and backfill write them. */
+    /** Rollup value columns: the Metric ones, then the helpers, in the order {@link #refreshSql} writes them. */
     public static final List<TableLayout.Column> ROLLUP_VALUES = List.of(TableLayout.VALUE, TableLayout.NUMERATOR,
             TableLayout.DENOMINATOR, ROW_COUNT, PROVISIONAL_COUNT, VALUE_SUM, VALUE_COUNT);
 
@@ -50,7 +51,6 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
     private static final String DENOMINATOR = TableLayout.DENOMINATOR.quoted();
     private static final String FINAL = TableLayout.quote(TableLayout.FINAL);
     private static final String WINDOW_START = TableLayout.quote(TableLayout.WINDOW_START);
-    private static final String WINDOW_END = TableLayout.quote(TableLayout.WINDOW_END);
 
     /** A rollup of {@code detail} at {@code grainMs}; its table is {@link #table()}. */
     public RollupLayout {
@@ -109,93 +109,128 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
         };
     }
 
-    /** The trigger function's name, in the detail table's schema. */
-    public String functionName() {
-        return Names.identifier("pulse_rollup", table().table());
-    }
-
-    /** The trigger's name on the detail table. */
-    public String triggerName() {
-        return Names.identifier("pulse_rollup", Durations.format(grainMs));
+    /**
+     * The table a rollup at {@code grainMs} is computed from: the coarsest of the window grain and
+     * the finer rollup grains that divides it (5 m from the 1-minute detail rows, 1 h from the
+     * 5 m rollup, 1 d from the 1 h rollup), so a bucket is recomputed from a few rows whatever its grain.
+     *
+     * @param grainsMs the window size, then the rollup grains finest first (the catalog's {@code grains_ms})
+     * @return the source grain; the window size means the detail table
+     */
+    public static long sourceGrain(List<Long> grainsMs, long grainMs) {
+        long best = grainsMs.get(0);
+        for (long g : grainsMs.subList(1, grainsMs.size())) {
+            if (g < grainMs && grainMs % g == 0 && g > best) {
+                best = g;
+            }
+        }
+        return best;
     }
 
     /**
-     * {@code CREATE OR REPLACE FUNCTION}: the plpgsql row trigger that maintains this rollup. It
-     * computes the row's differences (delta_*: rows, provisional rows, value sum, value count,
-     * numerator, denominator) and adds them to the bucket's rollup row.
+     * The set-based statement that recomputes buckets of this rollup from its source and upserts
+     * them (a bucket that did not change is not written again). With {@code touchedOnly}, only the
+     * buckets of the rows a writer just upserted: parameters are a {@code bigint[]} of their window
+     * starts in epoch milliseconds, then one {@code text[]} per dimension column (stored values),
+     * element i of each array describing row i. Without it, every bucket (the backfill of a new rollup).
+     * Recomputing whole buckets makes it idempotent: a replayed or restored write yields the same rows.
+     *
+     * @param source the finer rollup to compute from, or null for the detail table
      */
-    public String createFunctionSql() {
-        TableLayout rollup = table();
-        boolean avg = aggregation == AggregationType.avg;
-        String contribution = avg ? "coalesce(%1$s." + VALUE + " * %1$s." + DENOMINATOR + ", 0)" : "coalesce(%1$s." + VALUE + ", 0)";
+    public String refreshSql(RollupLayout source, boolean touchedOnly) {
+        if (source != null && (source.grainMs >= grainMs || grainMs % source.grainMs != 0 || !source.detail.qualifiedName().equals(detail.qualifiedName()))) {
+            throw new IllegalArgumentException("a " + grainMs + " ms rollup cannot be computed from the " + source.grainMs + " ms one");
+        }
+        String from = source == null ? detail.qualifiedName() : source.table().qualifiedName();
         String interval = TableLayout.interval(grainMs);
-        List<String> dims = detail.dimensionColumns();
-        StringBuilder f = new StringBuilder();
-        f.append("CREATE OR REPLACE FUNCTION ").append(TableLayout.quote(rollup.schema())).append('.')
-                .append(TableLayout.quote(functionName())).append("() RETURNS trigger LANGUAGE plpgsql AS $pulse$\n")
-                .append("DECLARE\n  b timestamptz := ").append(TableLayout.bucket(grainMs, "NEW." + WINDOW_START)).append(";\n")
-                .append("  delta_rows bigint := 1;\n  delta_prov bigint := (NOT NEW.").append(FINAL).append(")::int;\n")
-                .append("  delta_sum double precision := ").append(String.format(contribution, "NEW")).append(";\n")
-                .append("  delta_cnt bigint := (NEW.").append(VALUE).append(" IS NOT NULL)::int;\n")
-                .append("  delta_num bigint := coalesce(NEW.").append(NUMERATOR).append(", 0);\n")
-                .append("  delta_den bigint := coalesce(NEW.").append(DENOMINATOR).append(", 0);\n")
-                .append("BEGIN\n  IF TG_OP = 'UPDATE' THEN\n    delta_rows := 0;\n")
-                .append("    delta_prov := delta_prov - (NOT OLD.").append(FINAL).append(")::int;\n")
-                .append("    delta_sum := delta_sum - ").append(String.format(contribution, "OLD")).append(";\n")
-                .append("    delta_cnt := delta_cnt - (OLD.").append(VALUE).append(" IS NOT NULL)::int;\n")
-                .append("    delta_num := delta_num - coalesce(OLD.").append(NUMERATOR).append(", 0);\n")
-                .append("    delta_den := delta_den - coalesce(OLD.").append(DENOMINATOR).append(", 0);\n")
-                .append("  END IF;\n");
-        List<String> values = new ArrayList<>(List.of("b", "b + " + interval));
-        dims.forEach(d -> values.add("NEW." + TableLayout.quote(d)));
-        // in ROLLUP_VALUES order, then final and updated_at
-        values.addAll(List.of(switch (aggregation) {
-            case min, max -> "NEW." + VALUE;
-            case count, sum -> "CASE WHEN delta_cnt = 0 THEN NULL ELSE delta_sum END";
-            case avg -> "delta_sum / nullif(delta_den, 0)";
-            default -> "delta_num::double precision / nullif(delta_den, 0)";
-        }, "delta_num", "delta_den", "delta_rows", "delta_prov", "delta_sum", "delta_cnt", "delta_prov = 0", "now()"));
-        f.append("  INSERT INTO ").append(rollup.qualifiedName()).append(" AS r (").append(allColumns())
-                .append(")\n  VALUES (").append(String.join(", ", values)).append(")\n  ON CONFLICT (")
-                .append(String.join(", ", rollup.keyColumns().stream().map(TableLayout::quote).toList()))
-                .append(") DO UPDATE SET\n");
-        // every column but value adds up
-        for (TableLayout.Column c : ROLLUP_VALUES.subList(1, ROLLUP_VALUES.size())) {
-            f.append("    ").append(c.quoted()).append(" = r.").append(c.quoted()).append(" + EXCLUDED.").append(c.quoted()).append(",\n");
+        List<String> dims = detail.dimensionColumns().stream().map(TableLayout::quote).toList();
+        StringBuilder sql = new StringBuilder();
+        String b;
+        List<String> groupDims;
+        if (touchedOnly) {
+            List<String> unnestArgs = new ArrayList<>(List.of("?::bigint[]"));
+            List<String> aliases = new ArrayList<>(List.of("ms"));
+            dims.forEach(d -> {
+                unnestArgs.add("?::text[]");
+                aliases.add(d);
+            });
+            sql.append("WITH touched AS (SELECT DISTINCT ")
+                    .append(TableLayout.bucket(grainMs, "timestamptz '1970-01-01 00:00:00+00' + t.ms * interval '1 millisecond'"))
+                    .append(" AS b");
+            dims.forEach(d -> sql.append(", t.").append(d));
+            sql.append(" FROM unnest(").append(String.join(", ", unnestArgs)).append(") AS t(")
+                    .append(String.join(", ", aliases)).append(")) ");
+            b = "touched.b";
+            groupDims = dims.stream().map(d -> "touched." + d).toList();
+        } else {
+            b = TableLayout.bucket(grainMs, "s." + WINDOW_START);
+            groupDims = dims.stream().map(d -> "s." + d).toList();
         }
-        String valueSum = VALUE_SUM.quoted();
-        String valueCount = VALUE_COUNT.quoted();
-        f.append("    ").append(VALUE).append(" = ").append(switch (aggregation) {
-            case min -> "least(r." + VALUE + ", EXCLUDED." + VALUE + ")";
-            case max -> "greatest(r." + VALUE + ", EXCLUDED." + VALUE + ")";
-            case count, sum -> "CASE WHEN r." + valueCount + " + EXCLUDED." + valueCount + " = 0 THEN NULL "
-                    + "ELSE r." + valueSum + " + EXCLUDED." + valueSum + " END";
-            case avg -> "(r." + valueSum + " + EXCLUDED." + valueSum + ") / nullif(r." + DENOMINATOR + " + EXCLUDED." + DENOMINATOR + ", 0)";
-            default -> "(r." + NUMERATOR + " + EXCLUDED." + NUMERATOR + ")::double precision / nullif(r." + DENOMINATOR
-                    + " + EXCLUDED." + DENOMINATOR + ", 0)";
-        }).append(",\n");
-        f.append("    ").append(FINAL).append(" = r.").append(PROVISIONAL_COUNT.quoted()).append(" + EXCLUDED.")
-                .append(PROVISIONAL_COUNT.quoted()).append(" = 0,\n")
-                .append("    ").append(TableLayout.quote(TableLayout.UPDATED_AT)).append(" = now();\n");
-        if (aggregation == AggregationType.min || aggregation == AggregationType.max) {
-            // the extreme may have moved away: recompute this bucket from the detail rows
-            String worse = aggregation == AggregationType.max ? "NEW." + VALUE + " < OLD." + VALUE : "NEW." + VALUE + " > OLD." + VALUE;
-            f.append("  IF TG_OP = 'UPDATE' AND (").append(worse)
-                    .append(" OR (NEW.").append(VALUE).append(" IS NULL AND OLD.").append(VALUE).append(" IS NOT NULL)) THEN\n")
-                    .append("    UPDATE ").append(rollup.qualifiedName()).append(" AS r SET ").append(VALUE).append(" = (SELECT ")
-                    .append(aggregation).append("(x.").append(VALUE).append(") FROM ").append(detail.qualifiedName())
-                    .append(" AS x WHERE x.").append(WINDOW_START).append(" >= b AND x.").append(WINDOW_START).append(" < b + ").append(interval);
-            for (String d : dims) {
-                f.append(" AND x.").append(TableLayout.quote(d)).append(" = NEW.").append(TableLayout.quote(d));
+        // the bucket's values, in ROLLUP_VALUES order, then final
+        List<String> aggs = new ArrayList<>();
+        if (source == null) {
+            aggs.add(combinedValue(aggregation, false));
+            aggs.add("coalesce(sum(s." + NUMERATOR + "), 0)");
+            aggs.add("coalesce(sum(s." + DENOMINATOR + "), 0)");
+            aggs.add("count(*)");
+            aggs.add("count(*) FILTER (WHERE NOT s." + FINAL + ")");
+            aggs.add(aggregation == AggregationType.avg ? "coalesce(sum(s." + VALUE + " * s." + DENOMINATOR + "), 0)"
+                    : "coalesce(sum(s." + VALUE + "), 0)");
+            aggs.add("count(s." + VALUE + ")");
+            aggs.add("bool_and(s." + FINAL + ")");
+        } else {
+            aggs.add(combinedValue(aggregation, true));
+            for (TableLayout.Column c : ROLLUP_VALUES.subList(1, ROLLUP_VALUES.size())) {
+                aggs.add("sum(s." + c.quoted() + ")");
             }
-            f.append(")\n    WHERE r.").append(WINDOW_START).append(" = b AND r.").append(WINDOW_END).append(" = b + ").append(interval);
-            for (String d : dims) {
-                f.append(" AND r.").append(TableLayout.quote(d)).append(" = NEW.").append(TableLayout.quote(d));
-            }
-            f.append(";\n  END IF;\n");
+            aggs.add("sum(s." + PROVISIONAL_COUNT.quoted() + ") = 0");
         }
-        f.append("  RETURN NULL;\nEND\n$pulse$");
-        return f.toString();
+        sql.append("INSERT INTO ").append(table().qualifiedName()).append(" AS r (").append(allColumns()).append(") SELECT ")
+                .append(b).append(", ").append(b).append(" + ").append(interval);
+        groupDims.forEach(d -> sql.append(", ").append(d));
+        if (touchedOnly) {
+            // one index range scan of the source per touched bucket (LATERAL), whatever the source's size
+            for (int i = 0; i < aggs.size(); i++) {
+                sql.append(", x.a").append(i);
+            }
+            sql.append(", now() FROM touched CROSS JOIN LATERAL (SELECT ");
+            for (int i = 0; i < aggs.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(aggs.get(i)).append(" AS a").append(i);
+            }
+            sql.append(" FROM ").append(from).append(" AS s WHERE s.").append(WINDOW_START).append(" >= touched.b AND s.")
+                    .append(WINDOW_START).append(" < touched.b + ").append(interval);
+            dims.forEach(d -> sql.append(" AND s.").append(d).append(" = touched.").append(d));
+            // a3 is the bucket's row count: none (null or 0) means nothing to write
+            sql.append(") AS x WHERE x.a3 > 0");
+        } else {
+            aggs.forEach(a -> sql.append(", ").append(a));
+            sql.append(", now() FROM ").append(from).append(" AS s GROUP BY ").append(String.join(", ", prepend(b, groupDims)));
+        }
+        sql.append(" ON CONFLICT (").append(String.join(", ", table().keyColumns().stream().map(TableLayout::quote).toList()))
+                .append(") DO UPDATE SET ");
+        List<String> compared = new ArrayList<>();
+        for (TableLayout.Column c : ROLLUP_VALUES) {
+            sql.append(c.quoted()).append(" = EXCLUDED.").append(c.quoted()).append(", ");
+            compared.add(c.quoted());
+        }
+        compared.add(FINAL);
+        sql.append(FINAL).append(" = EXCLUDED.").append(FINAL).append(", ")
+                .append(TableLayout.quote(TableLayout.UPDATED_AT)).append(" = EXCLUDED.").append(TableLayout.quote(TableLayout.UPDATED_AT))
+                // final detail rows never change: a final bucket over as many rows is the same bucket
+                // (recomputed, its double sums could differ in the last bit; it is not rewritten)
+                .append(" WHERE NOT (r.").append(FINAL).append(" AND EXCLUDED.").append(FINAL).append(" AND r.")
+                .append(ROW_COUNT.quoted()).append(" = EXCLUDED.").append(ROW_COUNT.quoted()).append(") AND (")
+                .append(String.join(", ", compared.stream().map(c -> "r." + c).toList())).append(") IS DISTINCT FROM (")
+                .append(String.join(", ", compared.stream().map(c -> "EXCLUDED." + c).toList())).append(")");
+        return sql.toString();
+    }
+
+    /**
+     * Fills or refreshes every bucket of this rollup from the detail rows (a bulk load that wrote
+     * the detail table directly, as the serving benchmark's does): {@link #refreshSql} over all rows.
+     */
+    public String backfillSql() {
+        return refreshSql(null, false);
     }
 
     /** Every column of a rollup row, quoted: key, {@link #ROLLUP_VALUES}, final, updated_at. */
@@ -205,36 +240,6 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
         cols.add(TableLayout.FINAL);
         cols.add(TableLayout.UPDATED_AT);
         return String.join(", ", cols.stream().map(TableLayout::quote).toList());
-    }
-
-    /** Drops and creates the trigger on the detail table (idempotent). */
-    public List<String> createTriggerSql() {
-        return List.of(
-                "DROP TRIGGER IF EXISTS " + TableLayout.quote(triggerName()) + " ON " + detail.qualifiedName(),
-                "CREATE TRIGGER " + TableLayout.quote(triggerName()) + " AFTER INSERT OR UPDATE ON " + detail.qualifiedName()
-                        + " FOR EACH ROW EXECUTE FUNCTION " + TableLayout.quote(detail.schema()) + "." + TableLayout.quote(functionName()) + "()");
-    }
-
-    /**
-     * Fills an empty rollup from the detail rows already present (a rollup added to a running
-     * Metric). Run under a lock that blocks detail writes, in the transaction that creates the trigger.
-     */
-    public String backfillSql() {
-        String b = TableLayout.bucket(grainMs, WINDOW_START);
-        List<String> dims = detail.dimensionColumns().stream().map(TableLayout::quote).toList();
-        String sum = aggregation == AggregationType.avg ? "coalesce(sum(" + VALUE + " * " + DENOMINATOR + "), 0)" : "coalesce(sum(" + VALUE + "), 0)";
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table().qualifiedName()).append(" (")
-                .append(allColumns()).append(") SELECT ").append(b).append(", ").append(b).append(" + ").append(TableLayout.interval(grainMs));
-        dims.forEach(d -> sql.append(", ").append(d));
-        // in ROLLUP_VALUES order, then final and updated_at
-        sql.append(", ").append(combinedValue(aggregation, false))
-                .append(", coalesce(sum(").append(NUMERATOR).append("), 0), coalesce(sum(").append(DENOMINATOR)
-                .append("), 0), count(*), count(*) FILTER (WHERE NOT ").append(FINAL).append("), ")
-                .append(sum).append(", count(").append(VALUE).append("), bool_and(").append(FINAL).append("), now() FROM ")
-                .append(detail.qualifiedName())
-                .append(" GROUP BY ").append(String.join(", ", prepend(b, dims)))
-                .append(" ON CONFLICT DO NOTHING");
-        return sql.toString();
     }
 
     private static List<String> prepend(String first, List<String> rest) {

@@ -2,30 +2,42 @@ package dev.pulse.api.serving;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Time retention per {@code serving.retention}: rows whose window ended at least the retention
- * ago are deleted in batches (each its own short transaction, so writers never wait long and the
+ * Time retention per {@code serving.retention}: a detail table's day partitions whose every
+ * window ended at least the retention ago are dropped whole (no DELETE on the big tables); rows
+ * of rollup and anomalies tables (and of detail tables made before partitioning) whose window
+ * ended at least the retention ago are deleted in batches (each its own short transaction, so writers never wait long and the
  * work resumes where it stopped), from the detail, rollup and anomalies tables alike. Retired
  * versions are dropped once their retention has passed since they were retired: by then every
  * row in them would have expired. The operator calls {@link #enforce} periodically, and
  * {@link #dropNow} for an analysis deleted with {@code deletionPolicy: Delete}.
  *
- * <p>Deletes do not touch rollups (their trigger fires on insert and update only): a rollup
- * bucket keeps its full value until it expires itself.
+ * <p>Deletes do not touch rollups (only writers refresh them): a rollup bucket keeps its full
+ * value until it expires itself.
  */
 public final class ServingRetention {
     private ServingRetention() {
     }
 
-    /** What a pass did. */
-    public record Result(long deletedRows, List<String> droppedTables) {
+    /**
+     * What a pass did.
+     *
+     * @param deletedRows rows deleted (rollups, anomalies, detail tables made before partitioning)
+     * @param droppedTables tables of retired versions dropped
+     * @param droppedPartitions expired day partitions of detail tables dropped ({@code schema.table})
+     */
+    public record Result(long deletedRows, List<String> droppedTables, List<String> droppedPartitions) {
     }
 
     /**
@@ -39,6 +51,7 @@ public final class ServingRetention {
         c.setAutoCommit(true);
         long deleted = 0;
         List<String> dropped = new ArrayList<>();
+        List<String> droppedPartitions = new ArrayList<>();
         try {
             for (Catalog.Entry e : Catalog.read(c)) {
                 if (e.retentionMs() <= 0) {
@@ -51,14 +64,22 @@ public final class ServingRetention {
                     continue;
                 }
                 Instant cutoff = now.minusMillis(e.retentionMs());
-                for (TableLayout t : tables(e)) {
+                TableLayout detail = e.detail();
+                if (ServingSchema.isPartitioned(c, detail)) {
+                    // today's and tomorrow's partitions exist before the first write of the day needs them
+                    ServingSchema.ensurePartitions(c, detail, List.of(now.toEpochMilli()));
+                    droppedPartitions.addAll(dropExpiredPartitions(c, detail, cutoff));
+                } else {
+                    deleted += deleteBefore(c, detail, cutoff, batchSize);
+                }
+                for (TableLayout t : tables(e).subList(1, tables(e).size())) {
                     deleted += deleteBefore(c, t, cutoff, batchSize);
                 }
             }
         } finally {
             c.setAutoCommit(autoCommit);
         }
-        return new Result(deleted, dropped);
+        return new Result(deleted, dropped, droppedPartitions);
     }
 
     /**
@@ -88,6 +109,64 @@ public final class ServingRetention {
         return out;
     }
 
+    /**
+     * Drops the partitions of a partitioned detail table whose every row has expired: the day
+     * ended at or before the cutoff and no window in it ends after the cutoff (a window longer
+     * than the rest of its day). Each drop is its own transaction under the DDL lock.
+     *
+     * @return the partitions dropped ({@code schema.table})
+     */
+    public static List<String> dropExpiredPartitions(Connection c, TableLayout detail, Instant cutoff) throws SQLException {
+        List<String[]> expired = new ArrayList<>();
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // bounds printed in UTC, as the partitions were made
+            s.execute("SET LOCAL TimeZone = 'UTC'");
+            try (PreparedStatement q = c.prepareStatement("SELECT n.nspname, p.relname, pg_get_expr(p.relpartbound, p.oid) "
+                    + "FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid JOIN pg_namespace n ON n.oid = p.relnamespace "
+                    + "WHERE i.inhparent = to_regclass(?)")) {
+                q.setString(1, detail.qualifiedName());
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        Matcher m = RANGE.matcher(r.getString(3));
+                        if (m.find() && !OffsetDateTime.parse(m.group(2).replace(' ', 'T') + ":00").toInstant().isAfter(cutoff)) {
+                            expired.add(new String[] {r.getString(1), r.getString(2)});
+                        }
+                    }
+                }
+            }
+            c.commit();
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        List<String> dropped = new ArrayList<>();
+        for (String[] p : expired) {
+            String partition = TableLayout.quote(p[0]) + "." + TableLayout.quote(p[1]);
+            ServingSchema.inTransaction(c, () -> {
+                try (Statement s = c.createStatement()) {
+                    ServingSchema.lockDdl(s);
+                    try (PreparedStatement q = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM " + partition + " WHERE "
+                            + TableLayout.quote(TableLayout.WINDOW_END) + " > ?)")) {
+                        q.setTimestamp(1, Timestamp.from(cutoff));
+                        try (ResultSet r = q.executeQuery()) {
+                            r.next();
+                            if (!r.getBoolean(1)) {
+                                return;
+                            }
+                        }
+                    }
+                    s.execute("DROP TABLE " + partition);
+                    dropped.add(p[0] + "." + p[1]);
+                }
+            });
+        }
+        return dropped;
+    }
+
+    /** A range partition's bound as PostgreSQL prints it: FOR VALUES FROM ('…') TO ('…'). */
+    private static final Pattern RANGE = Pattern.compile("FROM \\('([^']+)'\\) TO \\('([^']+)'\\)");
+
     /** Deletes, batch by batch, the rows of a table whose window ended at or before the cutoff. */
     public static long deleteBefore(Connection c, TableLayout t, Instant cutoff, int batchSize) throws SQLException {
         if (!ServingSchema.exists(c, t)) {
@@ -116,14 +195,12 @@ public final class ServingRetention {
         ServingSchema.inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
                 ServingSchema.lockDdl(s);
+                ServingSchema.dropRollupTriggers(c, s, e.detail());
                 List<TableLayout> tables = tables(e);
-                // rollups and anomalies first, the detail table (and with it the rollup triggers) last
+                // rollups and anomalies first, the detail table last
                 for (int i = tables.size() - 1; i >= 0; i--) {
                     s.execute("DROP TABLE IF EXISTS " + tables.get(i).qualifiedName());
                     dropped.add(tables.get(i).schema() + "." + tables.get(i).table());
-                }
-                for (RollupLayout r : e.rollups()) {
-                    s.execute("DROP FUNCTION IF EXISTS " + TableLayout.quote(r.table().schema()) + "." + TableLayout.quote(r.functionName()) + "()");
                 }
                 ServingSchema.setStatus(c, e, Catalog.DROPPED);
             }

@@ -12,9 +12,11 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Creates and migrates the serving objects of analyses, over plain JDBC (the operator calls it;
@@ -25,9 +27,11 @@ import java.util.Map;
  * {@code active} and the old one {@code retired} (dropped by {@link ServingRetention} only once
  * its rows would have expired anyway).
  *
- * <p>Per analysis: the namespace's schema, the detail table ({@link TableLayout}) with its
- * indexes, a Metric's rollup tables and their triggers ({@link RollupLayout}), its anomalies
- * table when anomaly detection is on, and its catalog row ({@link Catalog}).
+ * <p>Per analysis: the namespace's schema, the detail table ({@link TableLayout}, partitioned by
+ * day; partitions come from {@link #ensurePartitions}) with its indexes, a Metric's rollup tables
+ * ({@link RollupLayout}; filled here when new, then refreshed by the writers,
+ * {@link RollupMaintenance}), its anomalies table when anomaly detection is on, and its catalog
+ * row ({@link Catalog}).
  *
  * <p>A {@link SQLException} (database down, say) leaves nothing half-done (one transaction) and is
  * the caller's to turn into a condition and a retry.
@@ -83,6 +87,58 @@ public final class ServingSchema {
         });
     }
 
+    /**
+     * Makes sure the partitions of a partitioned detail table exist for these window starts and
+     * for the day after the latest of them (created ahead, so the next day's first write finds
+     * it). Missing ones are created in their own transaction under the DDL lock, so call it
+     * before a write's transaction begins: creating a partition locks the parent table, and a
+     * writer holding rows of that table while waiting for the DDL lock would deadlock with it.
+     * Nothing to do for a plain table (rollups, anomalies, detail tables made before partitioning).
+     *
+     * @return the partitions created ({@code schema.table})
+     */
+    public static List<String> ensurePartitions(Connection c, TableLayout t, Collection<Long> windowStartsMs) throws SQLException {
+        if (windowStartsMs.isEmpty() || !isPartitioned(c, t)) {
+            return List.of();
+        }
+        TreeSet<Long> days = new TreeSet<>();
+        windowStartsMs.forEach(ms -> days.add(TableLayout.partitionStart(ms)));
+        days.add(days.last() + TableLayout.PARTITION_MS);
+        List<Long> missing = new ArrayList<>();
+        for (long day : days) {
+            if (!exists(c, TableLayout.of(t.schema(), t.partitionTable(day), t.dimensionColumns(), t.valueColumns()))) {
+                missing.add(day);
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit(); // the existence checks opened a transaction: end it before taking locks
+        }
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        List<String> created = new ArrayList<>();
+        inTransaction(c, () -> {
+            try (Statement s = c.createStatement()) {
+                lockDdl(s);
+                for (long day : missing) {
+                    s.execute(t.createPartitionSql(day));
+                    created.add(t.schema() + "." + t.partitionTable(day));
+                }
+            }
+        });
+        return created;
+    }
+
+    /** Whether a table exists and is partitioned (relkind {@code p}). */
+    public static boolean isPartitioned(Connection c, TableLayout t) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
+            s.setString(1, t.qualifiedName());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        }
+    }
+
     /** Takes the DDL lock until the end of the transaction. */
     static void lockDdl(Statement s) throws SQLException {
         s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
@@ -99,21 +155,30 @@ public final class ServingSchema {
         for (String sql : detailIndexesSql(detail)) {
             s.execute(sql);
         }
+        // a table of an earlier Pulse: its triggers go, and its rollups are refilled below (a job still
+        // running the earlier image until it is rolled would otherwise leave buckets behind)
+        boolean hadTriggers = dropRollupTriggers(c, s, detail) > 0;
         List<RollupLayout> rollups = RollupLayout.of(a);
+        List<String> maintained = hadTriggers ? List.of() : maintainedRollups(c, a);
+        List<Long> grains = new ArrayList<>();
+        grains.add(a.window() == null ? 0L : a.window().sizeMs());
+        rollups.forEach(r -> grains.add(r.grainMs()));
+        boolean locked = false;
         for (RollupLayout r : rollups) {
-            boolean existed = exists(c, r.table());
             createTable(s, r.table());
             for (String sql : dimensionIndexSql(r.table())) {
                 s.execute(sql);
             }
-            s.execute(r.createFunctionSql());
-            if (!existed) {
-                // detail rows already there (a rollup added later): fill it while writes wait
-                s.execute("LOCK TABLE " + detail.qualifiedName() + " IN SHARE ROW EXCLUSIVE MODE");
-                s.execute(r.backfillSql());
-            }
-            for (String sql : r.createTriggerSql()) {
-                s.execute(sql);
+            if (!maintained.contains(r.table().table())) {
+                // new, or listed again after a removal (no writer kept it up to date meanwhile): refill it
+                // from the rows already there while writes wait; writers maintain it from the commit on
+                if (!locked) {
+                    s.execute("LOCK TABLE " + detail.qualifiedName() + " IN SHARE ROW EXCLUSIVE MODE");
+                    locked = true;
+                }
+                s.execute("DELETE FROM " + r.table().qualifiedName());
+                long source = RollupLayout.sourceGrain(grains, r.grainMs());
+                s.execute(r.refreshSql(source == grains.get(0) ? null : RollupLayout.of(detail, r.aggregation(), source), false));
             }
         }
         TableLayout anomalies = null;
@@ -125,6 +190,44 @@ public final class ServingSchema {
             }
         }
         record(c, a, rollups, anomalies);
+    }
+
+    /** The rollup tables the catalog lists for this version (its writers maintain them); empty for a new version. */
+    private static List<String> maintainedRollups(Connection c, AnalysisPlan a) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT rollup_tables FROM " + Catalog.QUALIFIED
+                + " WHERE namespace = ? AND kind = ? AND name = ? AND version = ? AND status <> ?")) {
+            int i = bindAnalysis(q, 1, a);
+            q.setString(i++, a.semanticHash());
+            q.setString(i, Catalog.DROPPED);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? List.of((String[]) r.getArray(1).getArray()) : List.of();
+            }
+        }
+    }
+
+    /**
+     * Drops the per-row rollup triggers (and their functions) that earlier versions of Pulse put on
+     * a detail table: writers maintain rollups now ({@link RollupMaintenance}).
+     *
+     * @return how many there were
+     */
+    static int dropRollupTriggers(Connection c, Statement s, TableLayout detail) throws SQLException {
+        List<String[]> triggers = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT t.tgname, n.nspname, p.proname FROM pg_trigger t "
+                + "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
+                + "WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal AND t.tgname LIKE 'pulse\\_rollup%'")) {
+            q.setString(1, detail.qualifiedName());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    triggers.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+                }
+            }
+        }
+        for (String[] t : triggers) {
+            s.execute("DROP TRIGGER IF EXISTS " + TableLayout.quote(t[0]) + " ON " + detail.qualifiedName());
+            s.execute("DROP FUNCTION IF EXISTS " + TableLayout.quote(t[1]) + "." + TableLayout.quote(t[2]) + "()");
+        }
+        return triggers.size();
     }
 
     /** Indexes of a detail table besides its primary key (window_start, window_end, dimensions). */

@@ -4,6 +4,9 @@ import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,6 +28,10 @@ import java.util.regex.Pattern;
  * because cumulative windows share their start ({@code [start, start+j·step)} for every j);
  * for tumbling and hopping windows the end follows from the start.
  *
+ * <p>A detail table ({@link #detail}) is partitioned by range of {@code window_start}, one
+ * partition per UTC day, created ahead by its writers and the retention schedule
+ * ({@code ServingSchema.ensurePartitions}) and dropped whole by retention.
+ *
  * <p>A missing dimension value must be a valid key, and PostgreSQL 14 (the embedded one) has no
  * {@code NULLS NOT DISTINCT}. So dimension columns are {@code NOT NULL} and a missing value is
  * stored as {@link #NULL_DIMENSION}; readers map it back to JSON null with {@link #dimensionValue}.
@@ -32,11 +39,12 @@ import java.util.regex.Pattern;
  * picture character (U+2400) no product event is expected to carry.
  */
 public final class TableLayout implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     /** What a missing (or JSON null) dimension value is stored as. */
     public static final String NULL_DIMENSION = "\u2400";
     /** Identifiers this class accepts: what the compiler derives (lowercase, digits, '_'). */
     private static final Pattern IDENTIFIER = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     public static final String WINDOW_START = "window_start";
     public static final String WINDOW_END = "window_end";
@@ -94,12 +102,24 @@ public final class TableLayout implements Serializable {
     /** Anomaly value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> ANOMALY_VALUES = List.of(OBSERVED, EXPECTED, LOWER, UPPER, SCORE);
 
+    /**
+     * The range of one partition of a detail table: a UTC day of {@code window_start}. Retention
+     * drops whole partitions, so a row outlives its retention by at most about a day.
+     */
+    public static final long PARTITION_MS = 86_400_000L;
+
     private final String schema;
     private final String table;
     private final List<String> dimensionColumns;
     private final List<Column> valueColumns;
+    private final boolean partitioned;
 
     private TableLayout(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
+        this(schema, table, dimensionColumns, valueColumns, false);
+    }
+
+    private TableLayout(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns, boolean partitioned) {
+        this.partitioned = partitioned;
         this.schema = identifier(schema, "schema");
         this.table = identifier(table, "table");
         this.dimensionColumns = List.copyOf(dimensionColumns);
@@ -114,7 +134,16 @@ public final class TableLayout implements Serializable {
      * @throws IllegalArgumentException when the plan's identifiers are not valid
      */
     public static TableLayout of(AnalysisPlan plan) {
-        return new TableLayout(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan.kind().valueColumns());
+        return detail(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan.kind().valueColumns());
+    }
+
+    /**
+     * A detail table from its parts: created partitioned by range of {@code window_start}, one
+     * partition per UTC day ({@link #PARTITION_MS}; {@link #createPartitionSql}). Tables created
+     * before partitioning existed stay plain; writers and retention look at what the table is.
+     */
+    public static TableLayout detail(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
+        return new TableLayout(schema, table, dimensionColumns, valueColumns, true);
     }
 
     /**
@@ -130,7 +159,7 @@ public final class TableLayout implements Serializable {
         return Names.identifier(detailTable, "anomalies");
     }
 
-    /** A layout from its parts (tests, rollup tables). */
+    /** An unpartitioned layout from its parts (rollup and anomalies tables, tests). */
     public static TableLayout of(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
         return new TableLayout(schema, table, dimensionColumns, valueColumns);
     }
@@ -150,6 +179,36 @@ public final class TableLayout implements Serializable {
 
     public List<String> dimensionColumns() {
         return dimensionColumns;
+    }
+
+    /** Whether {@link #createTableSql()} makes a table partitioned by day ({@link #PARTITION_MS}). */
+    public boolean partitioned() {
+        return partitioned;
+    }
+
+    /** The start of the partition holding a window start: its UTC day, epoch milliseconds. */
+    public static long partitionStart(long windowStartMs) {
+        return Math.floorDiv(windowStartMs, PARTITION_MS) * PARTITION_MS;
+    }
+
+    /** The partition of the day starting at {@code dayStartMs}: {@code <table>_p<yyyymmdd>}, hashed when too long. */
+    public String partitionTable(long dayStartMs) {
+        return Names.identifier(table, "p" + DAY.format(Instant.ofEpochMilli(dayStartMs)));
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS ... PARTITION OF} for the day starting at {@code dayStartMs}. */
+    public String createPartitionSql(long dayStartMs) {
+        if (!partitioned || dayStartMs != partitionStart(dayStartMs)) {
+            throw new IllegalArgumentException("no partition of " + qualifiedName() + " starts at " + dayStartMs);
+        }
+        return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(partitionTable(dayStartMs)) + " PARTITION OF "
+                + qualifiedName() + " FOR VALUES FROM (" + timestampLiteral(dayStartMs) + ") TO ("
+                + timestampLiteral(dayStartMs + PARTITION_MS) + ")";
+    }
+
+    private static String timestampLiteral(long ms) {
+        // generated from a number, never from input
+        return "timestamptz '" + Instant.ofEpochMilli(ms) + "'";
     }
 
     public List<Column> valueColumns() {
@@ -224,6 +283,10 @@ public final class TableLayout implements Serializable {
         sql.append(quote(FINAL)).append(" boolean NOT NULL, ");
         sql.append(quote(UPDATED_AT)).append(" timestamptz NOT NULL DEFAULT now(), ");
         sql.append("PRIMARY KEY (").append(quotedList(keyColumns())).append("))");
+        if (partitioned) {
+            // the primary key starts with window_start, as a partitioned table's must include it
+            sql.append(" PARTITION BY RANGE (").append(quote(WINDOW_START)).append(")");
+        }
         return sql.toString();
     }
 

@@ -58,9 +58,9 @@ public class RetentionSchedule {
     private void passSafely() {
         try (Connection c = database.connectForDdl()) {
             ServingRetention.Result r = ServingRetention.enforce(c, clock.instant(), config.retentionBatchSize());
-            if (r.deletedRows() > 0 || !r.droppedTables().isEmpty()) {
-                LOG.infof("serving retention: deleted %d expired rows, dropped %d tables of retired versions %s", r.deletedRows(),
-                        r.droppedTables().size(), r.droppedTables());
+            if (r.deletedRows() > 0 || !r.droppedTables().isEmpty() || !r.droppedPartitions().isEmpty()) {
+                LOG.infof("serving retention: dropped %d expired partitions %s, deleted %d expired rows, dropped %d tables of retired versions %s",
+                        r.droppedPartitions().size(), r.droppedPartitions(), r.deletedRows(), r.droppedTables().size(), r.droppedTables());
             }
         } catch (SQLException e) {
             LOG.warnf("serving retention pass failed (%s); the next pass resumes", ServingDatabase.describe(e));

@@ -6,6 +6,7 @@ import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Drift against a batch table on a real PostgreSQL. Raw events live in the "warehouse" database;
  * the batch tables are filled from them by an independent daily SQL (what the old batch job
  * does). The streaming side is what the pipeline writes into the serving store: final per-minute
- * rows, whose 1d rollup the serving triggers maintain.
+ * rows and their 1d rollup, refreshed in the same transaction as the sink does.
  */
 class DriftReconciliationTest {
     @RegisterExtension
@@ -262,9 +263,16 @@ class DriftReconciliationTest {
 
     private static void upsert(AnalysisPlan plan, Map<List<Object>, Long> rows, long sizeMs) throws SQLException {
         TableLayout t = TableLayout.of(plan);
+        // as the sink writes: the day partitions first, then the batch and the refresh of its rollup buckets in one transaction
+        ServingSchema.ensurePartitions(serving, t, rows.keySet().stream().map(k -> ((Instant) k.get(0)).toEpochMilli()).toList());
+        serving.setAutoCommit(false);
         try (PreparedStatement p = serving.prepareStatement(t.upsertSql())) {
+            long[] starts = new long[rows.size()];
+            List<String[]> dims = new ArrayList<>();
             for (Map.Entry<List<Object>, Long> row : rows.entrySet()) {
                 Instant start = (Instant) row.getKey().get(0);
+                starts[dims.size()] = start.toEpochMilli();
+                dims.add(new String[] {TableLayout.storedDimension((String) row.getKey().get(1))});
                 int i = 1;
                 p.setTimestamp(i++, Timestamp.from(start));
                 p.setTimestamp(i++, Timestamp.from(start.plusMillis(sizeMs)));
@@ -276,6 +284,10 @@ class DriftReconciliationTest {
                 p.addBatch();
             }
             p.executeBatch();
+            new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(serving, starts, dims);
+            serving.commit();
+        } finally {
+            serving.setAutoCommit(true);
         }
     }
 

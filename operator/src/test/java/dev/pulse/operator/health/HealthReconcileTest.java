@@ -8,6 +8,7 @@ import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.DeadLetters;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.plan.PlanJson;
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
@@ -319,6 +320,7 @@ class HealthReconcileTest {
 
     private static void upsert(Connection c, AnalysisPlan plan, Instant end, String platform, double value) throws Exception {
         TableLayout t = TableLayout.of(plan);
+        ServingSchema.ensurePartitions(c, t, List.of(end.minusSeconds(60).toEpochMilli()));
         try (PreparedStatement p = c.prepareStatement(t.upsertSql())) {
             int i = 1;
             p.setTimestamp(i++, Timestamp.from(end.minusSeconds(60)));
@@ -333,6 +335,13 @@ class HealthReconcileTest {
             p.setBoolean(i, true);
             p.executeUpdate();
         }
+        // as the sink does after its upserts: the rollup buckets of the row (autocommit: its own transaction)
+        String[] dims = new String[plan.dimensions().size()];
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = TableLayout.storedDimension(d == 0 ? platform : null);
+        }
+        new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {end.minusSeconds(60).toEpochMilli()},
+                List.<String[]>of(dims));
     }
 
     private static void produce(int n) {

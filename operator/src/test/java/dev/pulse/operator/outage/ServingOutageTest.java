@@ -267,7 +267,10 @@ class ServingOutageTest {
         eventually().until(() -> catalogStatuses(ns), s -> s.equals(List.of("retired")));
     }
 
-    /** The operator enforces serving.retention by itself, on its schedule (here every second): expired rows go, the others stay. */
+    /**
+     * The operator enforces serving.retention by itself, on its schedule (here every second): the expired day's partition
+     * goes, the other rows stay.
+     */
     @Test
     void expiredRowsAreDeletedOnTheRetentionSchedule() throws Exception {
         String ns = namespace("expiry");
@@ -284,6 +287,7 @@ class ServingOutageTest {
         Instant kept = now.minus(1, ChronoUnit.HOURS);
         try (Connection c = serving.connect()) {
             for (Instant end : List.of(expired, kept)) {
+                dev.pulse.api.serving.ServingSchema.ensurePartitions(c, table, List.of(end.minusSeconds(60).toEpochMilli()));
                 try (PreparedStatement p = c.prepareStatement(table.upsertSql())) {
                     p.setTimestamp(1, Timestamp.from(end.minusSeconds(60)));
                     p.setTimestamp(2, Timestamp.from(end));

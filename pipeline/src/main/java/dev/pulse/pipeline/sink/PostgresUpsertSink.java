@@ -1,5 +1,6 @@
 package dev.pulse.pipeline.sink;
 
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import java.io.IOException;
@@ -11,8 +12,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -28,7 +34,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
  * never turned back into a provisional one nor replaced by another final one. A final row refused
  * because the table holds a final row with other values is counted in {@code refusedFinalWrites}
- * (group {@code pulse.table}): it means something tried to change a final number.
+ * (group {@code pulse.table}): it means something tried to change a final number. A Metric's
+ * sink also recomputes the rollup buckets a batch touched, in the batch's transaction
+ * ({@link RollupMaintenance}): no per-row trigger on the hot path. Before a batch, the day
+ * partitions its rows need are created when missing ({@link ServingSchema#ensurePartitions}).
  */
 public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -41,14 +50,21 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
     private final Target target;
     private final TableLayout layout;
     private final RowBinding<T> binding;
+    private final RollupMaintenance rollups;
 
     public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding) {
+        this(target, layout, binding, null);
+    }
+
+    /** A sink that also refreshes the Metric's rollups in each batch's transaction ({@link RollupMaintenance}). */
+    public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding, RollupMaintenance rollups) {
         if (!layout.valueColumns().equals(binding.valueColumns())) {
             throw new IllegalArgumentException("rows bound to " + binding.valueColumns() + " cannot fill " + layout.qualifiedName());
         }
         this.target = target;
         this.layout = layout;
         this.binding = binding;
+        this.rollups = rollups;
     }
 
     @Override
@@ -69,6 +85,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
     private final class Writer implements SinkWriter<T> {
         private final ProcessingTimeService time;
         private final Map<String, T> pending = new LinkedHashMap<>();
+        private final Set<Long> knownPartitions = new HashSet<>();
         private Connection connection;
         private PreparedStatement upsert;
         private PreparedStatement finalDiffers;
@@ -91,6 +108,8 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 // no operator created it (the embedded stack, tests): the one table, as the operator would
                 ServingSchema.createTable(connection, layout);
             }
+            // a batch, its refused-write checks and its rollup refresh commit together
+            connection.setAutoCommit(false);
             upsert = connection.prepareStatement(layout.upsertSql());
             finalDiffers = connection.prepareStatement(layout.finalDiffersSql());
         }
@@ -124,6 +143,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 return;
             }
             try {
+                ensurePartitions();
                 for (T r : pending.values()) {
                     bind(r);
                     upsert.addBatch();
@@ -136,10 +156,71 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                     }
                     i++;
                 }
+                if (rollups != null) {
+                    refreshRollups(counts);
+                }
+                connection.commit();
                 pending.clear();
             } catch (SQLException e) {
+                rollback();
+                knownPartitions.clear(); // one may have been dropped by retention (an old window written again): look again
                 SQLException cause = e.getNextException() != null ? e.getNextException() : e;
                 throw new IOException("upsert into " + layout.qualifiedName() + " failed: " + cause.getMessage(), e);
+            }
+        }
+
+        /**
+         * The day partitions the batch's rows need (and the next day's), before its transaction:
+         * looked up once per day and writer, created when missing.
+         */
+        private void ensurePartitions() throws SQLException {
+            List<Long> days = null;
+            for (T r : pending.values()) {
+                long day = TableLayout.partitionStart(r.windowStart);
+                if (!knownPartitions.contains(day)) {
+                    if (days == null) {
+                        days = new ArrayList<>();
+                    }
+                    days.add(day);
+                }
+            }
+            if (days != null) {
+                ServingSchema.ensurePartitions(connection, layout, days);
+                for (long day : days) {
+                    knownPartitions.add(day);
+                    knownPartitions.add(day + TableLayout.PARTITION_MS);
+                }
+            }
+        }
+
+        /**
+         * The rollup buckets of the batch's rows, recomputed in its transaction; a row the finality
+         * guard refused (update count 0: a replay of a final row) changed nothing and is left out.
+         */
+        private void refreshRollups(int[] counts) throws SQLException {
+            long[] starts = new long[pending.size()];
+            List<String[]> dims = new ArrayList<>(pending.size());
+            int i = 0;
+            int k = 0;
+            for (T r : pending.values()) {
+                if (k < counts.length && counts[k++] == 0) {
+                    continue;
+                }
+                starts[i++] = r.windowStart;
+                String[] stored = new String[r.dimensions.length];
+                for (int d = 0; d < stored.length; d++) {
+                    stored[d] = TableLayout.storedDimension(r.dimensions[d]);
+                }
+                dims.add(stored);
+            }
+            rollups.afterUpsert(connection, Arrays.copyOf(starts, i), dims);
+        }
+
+        private void rollback() {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken: the job restarts from its checkpoint and writes the batch again
             }
         }
 

@@ -18,6 +18,8 @@ public class Serving {
     private String retention;
 
     @Size(max = 4)
-    @JsonPropertyDescription("Coarser grains kept as rollup tables, e.g. [1h, 1d]; each a multiple of the window size.")
+    @JsonPropertyDescription("Coarser grains kept as rollup tables, e.g. [1h, 1d]; each a multiple of the window size and larger "
+            + "than it; tumbling windows only. Left out: each of 5m, 1h and 1d that is a multiple of the window size and larger "
+            + "than it (1m windows: [5m, 1h, 1d]; 1h windows: [1d]), for count, sum, min, max, avg and ratio. [] keeps none.")
     private List<String> rollups;
 }
