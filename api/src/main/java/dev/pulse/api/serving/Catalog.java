@@ -81,9 +81,21 @@ public final class Catalog {
         }
     }
 
+    /**
+     * What a pipeline's own database role (which may write only its namespace's tables) needs from
+     * the owner, as two functions that run with the owner's rights and check the caller's: a detail
+     * table's rollup grains from the catalog (which it may not read), and a new day partition of a
+     * table it may write (which only the table's owner may create). Anyone may call them; each
+     * answers only about a table the calling login ({@code session_user}) may insert into.
+     */
+    public static final String ROLLUP_GRAINS = TableLayout.quote(SCHEMA) + ".rollup_grains";
+    public static final String CREATE_DAY_PARTITION = TableLayout.quote(SCHEMA) + ".create_day_partition";
+
     static List<String> createSql() {
         return List.of(
                 "CREATE SCHEMA IF NOT EXISTS " + TableLayout.quote(SCHEMA),
+                // the schema's tables stay private (no table grants); its two functions are for every writer
+                "GRANT USAGE ON SCHEMA " + TableLayout.quote(SCHEMA) + " TO PUBLIC",
                 "CREATE TABLE IF NOT EXISTS " + QUALIFIED + " ("
                         + "namespace text NOT NULL, kind text NOT NULL, name text NOT NULL, version text NOT NULL, "
                         + "schema_name text NOT NULL, table_name text NOT NULL, "
@@ -92,7 +104,27 @@ public final class Catalog {
                         + "rollup_tables text[] NOT NULL, anomalies_table text, retention_ms bigint NOT NULL, "
                         + "status text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), retired_at timestamptz, "
                         + "latest_final_window_end timestamptz, latest_update timestamptz, plan jsonb NOT NULL, "
-                        + "PRIMARY KEY (namespace, kind, name, version))");
+                        + "PRIMARY KEY (namespace, kind, name, version))",
+                "CREATE OR REPLACE FUNCTION " + ROLLUP_GRAINS + "(p_schema text, p_table text) RETURNS bigint[] "
+                        + "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ "
+                        + "SELECT grains_ms FROM " + QUALIFIED + " WHERE schema_name = p_schema AND table_name = p_table "
+                        + "AND status <> '" + DROPPED + "' "
+                        + "AND coalesce(has_table_privilege(session_user, to_regclass(format('%I.%I', p_schema, p_table)), 'INSERT'), false) "
+                        + "LIMIT 1 $$",
+                "CREATE OR REPLACE FUNCTION " + CREATE_DAY_PARTITION + "(p_schema text, p_table text, p_partition text, p_from timestamptz) "
+                        + "RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ "
+                        + "DECLARE parent regclass := to_regclass(format('%I.%I', p_schema, p_table)); "
+                        + "BEGIN "
+                        + "IF parent IS NULL OR NOT has_table_privilege(session_user, parent, 'INSERT') THEN "
+                        + "RAISE EXCEPTION 'no table %.% that % may write', p_schema, p_table, session_user USING ERRCODE = '42501'; END IF; "
+                        + "IF p_from <> date_trunc('day', p_from, 'UTC') THEN "
+                        + "RAISE EXCEPTION 'a day partition starts at midnight UTC, not at %', p_from USING ERRCODE = '22023'; END IF; "
+                        + "PERFORM pg_advisory_xact_lock(" + ServingSchema.DDL_LOCK + "); "
+                        + "EXECUTE format('CREATE TABLE IF NOT EXISTS %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', "
+                        + "p_schema, p_partition, parent, p_from, p_from + interval '1 day'); "
+                        + "END $$",
+                "GRANT EXECUTE ON FUNCTION " + ROLLUP_GRAINS + "(text, text) TO PUBLIC",
+                "GRANT EXECUTE ON FUNCTION " + CREATE_DAY_PARTITION + "(text, text, text, timestamptz) TO PUBLIC");
     }
 
     private static final String SELECT = "SELECT namespace, kind, name, version, schema_name, table_name, dimensions, "
@@ -117,6 +149,17 @@ public final class Catalog {
     }
 
     /** Whether the catalog table exists. */
+    /** Whether the catalog's {@link #ROLLUP_GRAINS} function exists (created with the catalog since rollups are kept by writers). */
+    public static boolean grainsFunctionExists(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regprocedure(?) IS NOT NULL")) {
+            s.setString(1, SCHEMA + ".rollup_grains(text,text)");
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
+            }
+        }
+    }
+
     public static boolean exists(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             s.setString(1, SCHEMA + "." + TABLE);

@@ -42,7 +42,7 @@ public final class ServingSchema {
      * {@code CREATE ... IF NOT EXISTS} (parallel sink writers, the operator) can still collide in
      * PostgreSQL's catalog.
      */
-    private static final long DDL_LOCK = 0x70756c7365L;
+    static final long DDL_LOCK = 0x70756c7365L;
 
     private ServingSchema() {
     }

@@ -196,14 +196,24 @@ public final class TableLayout implements Serializable {
         return Names.identifier(table, "p" + DAY.format(Instant.ofEpochMilli(dayStartMs)));
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS ... PARTITION OF} for the day starting at {@code dayStartMs}. */
+    /**
+     * Creates, if missing, the partition of the day starting at {@code dayStartMs} ({@link
+     * #partitionTable}): through the catalog's {@code create_day_partition}, which runs with the
+     * owner's rights (only a table's owner may add a partition to it) for a caller that may write
+     * the table, such as a pipeline's own role ({@code CREATE TABLE IF NOT EXISTS ... PARTITION OF
+     * ... FOR VALUES FROM (day) TO (day + 1 day)}).
+     */
     public String createPartitionSql(long dayStartMs) {
         if (!partitioned || dayStartMs != partitionStart(dayStartMs)) {
             throw new IllegalArgumentException("no partition of " + qualifiedName() + " starts at " + dayStartMs);
         }
-        return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(partitionTable(dayStartMs)) + " PARTITION OF "
-                + qualifiedName() + " FOR VALUES FROM (" + timestampLiteral(dayStartMs) + ") TO ("
-                + timestampLiteral(dayStartMs + PARTITION_MS) + ")";
+        return "SELECT " + Catalog.CREATE_DAY_PARTITION + "(" + literal(schema) + ", " + literal(table) + ", "
+                + literal(partitionTable(dayStartMs)) + ", " + timestampLiteral(dayStartMs) + ")";
+    }
+
+    /** A string literal of a name this layout made (identifiers: letters, digits and underscores). */
+    private static String literal(String name) {
+        return "'" + name.replace("'", "''") + "'";
     }
 
     private static String timestampLiteral(long ms) {

@@ -9,9 +9,11 @@ import dev.pulse.api.plan.AnalysisPlan;
 import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.Catalog;
 import dev.pulse.api.serving.RollupLayout;
+import dev.pulse.api.serving.RollupMaintenance;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.testsupport.PostgresExtension;
@@ -154,12 +156,35 @@ class DatabaseRolesTest {
         return plan.analyses().get(0);
     }
 
-    /** One row written as the pipeline's sink writes it (the rollup trigger runs as the same role). */
+    /**
+     * One row written as the pipeline's sink writes it, as the same role: its day partition made
+     * when missing, the upsert, and the rollups refreshed in the same transaction.
+     */
     private static void write(Connection c, TableLayout t, double value) throws SQLException {
+        write(c, t, value, Instant.parse("2026-12-01T10:00:00Z"));
+    }
+
+    private static void write(Connection c, TableLayout t, double value, Instant windowStart) throws SQLException {
+        ServingSchema.ensurePartitions(c, t, List.of(windowStart.toEpochMilli()));
+        c.setAutoCommit(false);
+        try {
+            upsert(c, t, value, windowStart);
+            new RollupMaintenance(t, AggregationType.count).afterUpsert(c, new long[] {windowStart.toEpochMilli()},
+                    List.<String[]>of(new String[] {"ios"}));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void upsert(Connection c, TableLayout t, double value, Instant windowStart) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(t.upsertSql())) {
             int i = 1;
-            p.setTimestamp(i++, Timestamp.from(Instant.parse("2026-12-01T10:00:00Z")));
-            p.setTimestamp(i++, Timestamp.from(Instant.parse("2026-12-01T10:01:00Z")));
+            p.setTimestamp(i++, Timestamp.from(windowStart));
+            p.setTimestamp(i++, Timestamp.from(windowStart.plusSeconds(60)));
             p.setString(i++, "ios");
             for (TableLayout.Column col : TableLayout.METRIC_VALUES) {
                 if (col.equals(TableLayout.VALUE)) {
@@ -230,6 +255,18 @@ class DatabaseRolesTest {
             refused(writerA, "SELECT count(*) FROM " + Catalog.QUALIFIED);
             refused(writerA, "CREATE TABLE " + TableLayout.quote(aTable.schema()) + ".extra (x int)");
             refused(writerA, "DROP TABLE " + aTable.qualifiedName());
+            // what it needs of the owner, through the catalog's functions, for its own tables only:
+            // a day partition of history (a backfill), and its rollup grains
+            write(writerA, aTable, 2, Instant.parse("2026-11-20T08:00:00Z"));
+            assertThat(count(writerA, "SELECT count(*) FROM " + aTable.qualifiedName())).isEqualTo(2);
+            try (Statement s = writerA.createStatement();
+                    ResultSet r = s.executeQuery("SELECT " + Catalog.ROLLUP_GRAINS + "('" + aTable.schema() + "', '" + aTable.table() + "'), "
+                            + Catalog.ROLLUP_GRAINS + "('" + bTable.schema() + "', '" + bTable.table() + "')")) {
+                r.next();
+                assertThat((Long[]) r.getArray(1).getArray()).containsExactly(60_000L, 3_600_000L);
+                assertThat(r.getArray(2)).as("another namespace's grains").isNull();
+            }
+            refused(writerA, bTable.createPartitionSql(TableLayout.partitionStart(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli())));
         }
         try (Connection writerB = login("pulse_writer_team_b", bPassword)) {
             write(writerB, bTable, 7);
@@ -237,15 +274,15 @@ class DatabaseRolesTest {
             refused(writerB, "UPDATE " + aTable.qualifiedName() + " SET " + TableLayout.quote(TableLayout.FINAL) + " = true");
         }
         try (Connection o = owner()) {
-            // the writer's rows, and the rollup the trigger maintained as the writer
+            // the writer's rows, and the rollup buckets it refreshed
             assertThat(count(o, "SELECT count(*) FROM " + aTable.qualifiedName() + " WHERE value = 5")).isEqualTo(1);
-            assertThat(count(o, "SELECT count(*) FROM " + aRollup.qualifiedName())).isEqualTo(1);
+            assertThat(count(o, "SELECT count(*) FROM " + aRollup.qualifiedName())).isEqualTo(2);
             assertThat(count(o, "SELECT count(*) FROM " + bTable.qualifiedName() + " WHERE value = 7")).isEqualTo(1);
         }
         try (Connection reader = login("pulse_reader", readerPassword)) {
-            assertThat(count(reader, "SELECT count(*) FROM " + aTable.qualifiedName())).isEqualTo(1);
+            assertThat(count(reader, "SELECT count(*) FROM " + aTable.qualifiedName())).isEqualTo(2);
             assertThat(count(reader, "SELECT count(*) FROM " + bTable.qualifiedName())).isEqualTo(1);
-            assertThat(count(reader, "SELECT count(*) FROM " + aRollup.qualifiedName())).isEqualTo(1);
+            assertThat(count(reader, "SELECT count(*) FROM " + aRollup.qualifiedName())).isEqualTo(2);
             assertThat(count(reader, "SELECT count(*) FROM " + Catalog.QUALIFIED)).isEqualTo(2);
             assertThatThrownBy(() -> write(reader, aTable, 1)).isInstanceOfSatisfying(SQLException.class,
                     e -> assertThat(e.getSQLState()).isEqualTo(PERMISSION_DENIED));
