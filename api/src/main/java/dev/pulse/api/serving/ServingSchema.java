@@ -116,12 +116,18 @@ public final class ServingSchema {
         if (missing.isEmpty()) {
             return List.of();
         }
+        // with a catalog, through its function (a pipeline's own role may not add partitions itself);
+        // without one (a job that made its own tables) the writer owns the table
+        boolean viaCatalog = Catalog.partitionFunctionExists(c);
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
         List<String> created = new ArrayList<>();
         inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
                 lockDdl(s);
                 for (long day : missing) {
-                    s.execute(t.createPartitionSql(day));
+                    s.execute(viaCatalog ? t.createPartitionCallSql(day) : t.createPartitionSql(day));
                     created.add(t.schema() + "." + t.partitionTable(day));
                 }
             }

@@ -197,18 +197,31 @@ public final class TableLayout implements Serializable {
     }
 
     /**
-     * Creates, if missing, the partition of the day starting at {@code dayStartMs} ({@link
-     * #partitionTable}): through the catalog's {@code create_day_partition}, which runs with the
-     * owner's rights (only a table's owner may add a partition to it) for a caller that may write
-     * the table, such as a pipeline's own role ({@code CREATE TABLE IF NOT EXISTS ... PARTITION OF
-     * ... FOR VALUES FROM (day) TO (day + 1 day)}).
+     * {@code CREATE TABLE IF NOT EXISTS ... PARTITION OF ... FOR VALUES FROM (day) TO (day + 1 day)}
+     * for the day starting at {@code dayStartMs} ({@link #partitionTable}): for the table's owner.
      */
     public String createPartitionSql(long dayStartMs) {
+        checkPartitionStart(dayStartMs);
+        return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(partitionTable(dayStartMs)) + " PARTITION OF "
+                + qualifiedName() + " FOR VALUES FROM (" + timestampLiteral(dayStartMs) + ") TO ("
+                + timestampLiteral(dayStartMs + PARTITION_MS) + ")";
+    }
+
+    /**
+     * The same partition through the catalog's {@code create_day_partition}, which runs with the
+     * owner's rights (only a table's owner may add a partition to it) for a caller that may write
+     * the table, such as a pipeline's own role.
+     */
+    public String createPartitionCallSql(long dayStartMs) {
+        checkPartitionStart(dayStartMs);
+        return "SELECT " + Catalog.CREATE_DAY_PARTITION + "(" + literal(schema) + ", " + literal(table) + ", "
+                + literal(partitionTable(dayStartMs)) + ", " + timestampLiteral(dayStartMs) + ")";
+    }
+
+    private void checkPartitionStart(long dayStartMs) {
         if (!partitioned || dayStartMs != partitionStart(dayStartMs)) {
             throw new IllegalArgumentException("no partition of " + qualifiedName() + " starts at " + dayStartMs);
         }
-        return "SELECT " + Catalog.CREATE_DAY_PARTITION + "(" + literal(schema) + ", " + literal(table) + ", "
-                + literal(partitionTable(dayStartMs)) + ", " + timestampLiteral(dayStartMs) + ")";
     }
 
     /** A string literal of a name this layout made (identifiers: letters, digits and underscores). */

@@ -266,7 +266,9 @@ class DatabaseRolesTest {
                 assertThat((Long[]) r.getArray(1).getArray()).containsExactly(60_000L, 3_600_000L);
                 assertThat(r.getArray(2)).as("another namespace's grains").isNull();
             }
-            refused(writerA, bTable.createPartitionSql(TableLayout.partitionStart(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli())));
+            long day = TableLayout.partitionStart(Instant.parse("2026-11-21T00:00:00Z").toEpochMilli());
+            refused(writerA, bTable.createPartitionCallSql(day));
+            refused(writerA, aTable.createPartitionSql(day)); // itself, even its own table: only the owner adds partitions
         }
         try (Connection writerB = login("pulse_writer_team_b", bPassword)) {
             write(writerB, bTable, 7);
