@@ -35,15 +35,21 @@ final class Rows {
     static void metric(Connection c, AnalysisPlan plan, Instant start, String[] dims, Double value, Long num, Long den, boolean fin)
             throws SQLException {
         TableLayout t = TableLayout.of(plan);
+        String[] stored = new String[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            stored[i] = TableLayout.storedDimension(dims[i]);
+        }
+        if (!c.getAutoCommit()) {
+            // inside the caller's transaction: its partitions and its commit are the caller's business
+            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
+            new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
+            return;
+        }
         ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
-            String[] stored = new String[dims.length];
-            for (int i = 0; i < dims.length; i++) {
-                stored[i] = TableLayout.storedDimension(dims[i]);
-            }
             new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
             c.commit();
         } catch (SQLException | RuntimeException e) {
