@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the event-to-dashboard latency benchmark: ./bench/run-latency.sh [probe seconds] [traffic events/s]
+# (default 120 20; see bench/README.md). Builds what pulse local runs, then compiles the benchmark
+# (bench/local-stack/, package dev.pulse.local) against local/'s classpath and runs it.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+"$root/mvnw" -q -f "$root/pom.xml" install -DskipTests -pl api,test-support,pipeline,serving,operator,cli,local
+cp="$root/local/target/pulse-local.jar:$root/local/target/lib/*"
+out="$here/target/local-stack-classes"
+rm -rf "$out" && mkdir -p "$out"
+javac -nowarn -d "$out" -cp "$cp" "$here"/local-stack/dev/pulse/local/*.java
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dbench.root="$root" -Dpulse.home="$root" -cp "$out:$cp" dev.pulse.local.LatencyBenchmark "$@"
