@@ -93,7 +93,7 @@ public final class OperatorScaleBenchmark {
         awaitReady(client, metrics, lastApply, "all Metrics Ready");
         long rssBusy = ChildJvm.peakRssMb(operator.pid());
         Thread.sleep(60_000);
-        System.out.printf("operator resident memory after 60 s idle: %d MiB (VmRSS; peak so far %d MiB)%n", rssMb(operator.pid()), rssBusy);
+        System.out.printf("operator resident memory after 60 s idle: %d MiB (VmRSS; peak so far %d MiB)%n", ChildJvm.rssMb(operator.pid()), rssBusy);
 
         Map<String, Integer> before = flink.restarts();
         long changeStart = System.nanoTime();
@@ -146,31 +146,32 @@ public final class OperatorScaleBenchmark {
         throw new IllegalStateException(what + ": not within " + Long.getLong("bench.readyTimeoutSeconds", 900) + " s");
     }
 
-    /** The Ready reason, or "generation" while the status describes an older generation. */
+    /** The Ready condition's reason, "generation" while the status describes an older generation, "none" without one. */
     private static String readyReason(GenericKubernetesResource r) {
+        Map<?, ?> ready = readyCondition(r);
+        return ready == null ? "none" : String.valueOf(ready.get("reason"));
+    }
+
+    private static boolean readyForGeneration(GenericKubernetesResource r) {
+        Map<?, ?> ready = readyCondition(r);
+        return ready != null && "True".equals(ready.get("status"));
+    }
+
+    /** The Ready condition when the status describes the current generation, else a stand-in reason "generation". */
+    private static Map<?, ?> readyCondition(GenericKubernetesResource r) {
         Object observed = PulseKinds.path(r.getAdditionalProperties().get("status"), "observedGeneration");
         if (!(observed instanceof Number n) || n.longValue() != r.getMetadata().getGeneration()) {
-            return "generation";
+            return Map.of("reason", "generation", "status", "Unknown");
         }
         Object conditions = PulseKinds.path(r.getAdditionalProperties().get("status"), "conditions");
         if (conditions instanceof List<?> list) {
             for (Object c : list) {
                 if (c instanceof Map<?, ?> m && "Ready".equals(m.get("type"))) {
-                    return String.valueOf(m.get("reason"));
+                    return m;
                 }
             }
         }
-        return "none";
-    }
-
-    private static boolean readyForGeneration(GenericKubernetesResource r) {
-        Object observed = PulseKinds.path(r.getAdditionalProperties().get("status"), "observedGeneration");
-        if (!(observed instanceof Number n) || n.longValue() != r.getMetadata().getGeneration()) {
-            return false;
-        }
-        Object conditions = PulseKinds.path(r.getAdditionalProperties().get("status"), "conditions");
-        return conditions instanceof List<?> list && list.stream().anyMatch(c -> c instanceof Map<?, ?> m
-                && "Ready".equals(m.get("type")) && "True".equals(m.get("status")));
+        return null;
     }
 
     private static String streamYaml(int s) {
@@ -215,19 +216,6 @@ public final class OperatorScaleBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static long rssMb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (java.io.IOException e) {
-            return -1;
-        }
-        return -1;
     }
 
     /**

@@ -79,9 +79,18 @@ public final class ChildJvm {
     }
 
     public static long peakRssMb(long pid) {
+        return statusMb(pid, "VmHWM:");
+    }
+
+    /** Resident memory of a process now in MB (Linux VmRSS), or -1 when unknown. */
+    public static long rssMb(long pid) {
+        return statusMb(pid, "VmRSS:");
+    }
+
+    private static long statusMb(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }

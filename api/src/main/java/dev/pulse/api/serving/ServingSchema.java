@@ -110,17 +110,14 @@ public final class ServingSchema {
                 missing.add(day);
             }
         }
+        // with a catalog, through its function (a pipeline's own role may not add partitions itself);
+        // without one (a job that made its own tables) the writer owns the table
+        boolean viaCatalog = !missing.isEmpty() && Catalog.partitionFunctionExists(c);
         if (!c.getAutoCommit()) {
-            c.commit(); // the existence checks opened a transaction: end it before taking locks
+            c.commit(); // the checks opened a transaction: end it before taking locks
         }
         if (missing.isEmpty()) {
             return List.of();
-        }
-        // with a catalog, through its function (a pipeline's own role may not add partitions itself);
-        // without one (a job that made its own tables) the writer owns the table
-        boolean viaCatalog = Catalog.partitionFunctionExists(c);
-        if (!c.getAutoCommit()) {
-            c.commit();
         }
         List<String> created = new ArrayList<>();
         inTransaction(c, () -> {
