@@ -201,6 +201,19 @@ class ServingSchemaTest {
     }
 
     @Test
+    void partitionsAreMadeForTheDaysAskedAndTheDayAfterTheLatestAndOnlyThoseAreReported() throws SQLException {
+        AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000002", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR), true, 30 * 24 * HOUR);
+        ServingSchema.applyAnalyses(c, List.of(m));
+        long d = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        // rows on the 1st and the 3rd: a writer may take the 1st, 3rd and 4th without asking again, not the 2nd
+        java.util.Set<Long> ready = ServingSchema.ensurePartitions(c, TableLayout.of(m), List.of(d + HOUR, d + 2 * DAY + MINUTE));
+        assertThat(ready).containsExactlyInAnyOrder(d, d + 2 * DAY, d + 3 * DAY);
+        assertThat(rows("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'pulse_growth.mt_orders_aaaa000002'::regclass ORDER BY 1"))
+                .containsExactly("mt_orders_aaaa000002_p20260101", "mt_orders_aaaa000002_p20260103", "mt_orders_aaaa000002_p20260104");
+    }
+
+    @Test
     void retentionDropsExpiredDayPartitionsDeletesExpiredRollupRowsAndDropsRetiredVersions() throws SQLException {
         AnalysisPlan m = Plans.metric("growth", "orders", "aaaa000001", AggregationType.count, List.of("platform"), MINUTE, List.of(HOUR), true, 2 * HOUR);
         ServingSchema.applyAnalyses(c, List.of(m));

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -95,15 +96,22 @@ public final class ServingSchema {
      * writer holding rows of that table while waiting for the DDL lock would deadlock with it.
      * Nothing to do for a plain table (rollups, anomalies, detail tables made before partitioning).
      *
-     * @return the partitions created ({@code schema.table})
+     * @return the day starts (epoch millis) whose rows the table takes now: those of the window
+     *     starts and the day after the latest (every day, for a plain table); a writer need not ask again
      */
-    public static List<String> ensurePartitions(Connection c, TableLayout t, Collection<Long> windowStartsMs) throws SQLException {
-        if (windowStartsMs.isEmpty() || !isPartitioned(c, t)) {
-            return List.of();
-        }
+    public static Set<Long> ensurePartitions(Connection c, TableLayout t, Collection<Long> windowStartsMs) throws SQLException {
         TreeSet<Long> days = new TreeSet<>();
         windowStartsMs.forEach(ms -> days.add(TableLayout.partitionStart(ms)));
+        if (days.isEmpty()) {
+            return days;
+        }
         days.add(days.last() + TableLayout.PARTITION_MS);
+        if (!isPartitioned(c, t)) {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return days;
+        }
         List<Long> missing = new ArrayList<>();
         for (long day : days) {
             if (!exists(c, TableLayout.of(t.schema(), t.partitionTable(day), t.dimensionColumns(), t.valueColumns()))) {
@@ -117,19 +125,17 @@ public final class ServingSchema {
             c.commit(); // the checks opened a transaction: end it before taking locks
         }
         if (missing.isEmpty()) {
-            return List.of();
+            return days;
         }
-        List<String> created = new ArrayList<>();
         inTransaction(c, () -> {
             try (Statement s = c.createStatement()) {
                 lockDdl(s);
                 for (long day : missing) {
                     s.execute(viaCatalog ? t.createPartitionCallSql(day) : t.createPartitionSql(day));
-                    created.add(t.schema() + "." + t.partitionTable(day));
                 }
             }
         });
-        return created;
+        return days;
     }
 
     /** Whether a table exists and is partitioned (relkind {@code p}). */

@@ -185,11 +185,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 }
             }
             if (days != null) {
-                ServingSchema.ensurePartitions(connection, layout, days);
-                for (long day : days) {
-                    knownPartitions.add(day);
-                    knownPartitions.add(day + TableLayout.PARTITION_MS);
-                }
+                knownPartitions.addAll(ServingSchema.ensurePartitions(connection, layout, days));
             }
         }
 
