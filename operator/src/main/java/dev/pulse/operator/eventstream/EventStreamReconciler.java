@@ -170,10 +170,11 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
         boolean flink = CrdPresence.shared().installed(FlinkDeployment.class, context.getClient());
         StreamObservation observation = observe(stream, state, strimzi, flink, context);
         if (observation.validity() == Validity.VALID) {
+            Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
             observation = new StreamObservation(observation.validity(), observation.validityMessage(), observation.blockedReason(),
                     observation.blockedMessage(), observation.desiredPlanHash(), observation.pipeline(),
-                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state),
-                    pipelineLags(stream, state));
+                    strimzi ? topics(state, context) : List.of(), servingStore.unavailable().orElse(null), health(stream, state, round),
+                    pipelineLags(state, round));
         }
         if (observation.validity() != Validity.VALID && InvalidSpec.isNews(stream.getStatus(), observation.validityMessage())) {
             events.warning(stream, Reasons.INVALID_SPEC, observation.validityMessage());
@@ -258,9 +259,8 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
      * What the stream's latest probe round saw of its shared pipeline (its consumer group's lag,
      * whether Kafka and the catalog answered, how old the round is), or null when not probed yet.
      */
-    private HealthObservation health(EventStream stream, StreamState state) {
+    private HealthObservation health(EventStream stream, StreamState state, Optional<StreamHealth> round) {
         Optional<PipelinePlan> plan = state.plan(PlanCompiler.pipelineName(stream));
-        Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
         if (plan.isEmpty() || round.isEmpty()) {
             return null;
         }
@@ -270,8 +270,7 @@ public class EventStreamReconciler implements Reconciler<EventStream>, Cleaner<E
     }
 
     /** What the stream's latest probe round saw of each of its pipelines' consumer groups (empty when not probed yet). */
-    private List<PipelineLags.Reading> pipelineLags(EventStream stream, StreamState state) {
-        Optional<StreamHealth> round = probes.latest(stream.getMetadata().getNamespace(), stream.getMetadata().getName());
+    private static List<PipelineLags.Reading> pipelineLags(StreamState state, Optional<StreamHealth> round) {
         if (round.isEmpty()) {
             return List.of();
         }

@@ -50,7 +50,7 @@ public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Conditi
         Condition probing = probing(h, stalled, lagError, freshnessError, prevLag, prevFreshness);
         if (stalled || lagError != null || freshnessError != null) {
             // the figures stay the last good ones, marked stale; Fresh stays what the last good round said
-            LagStatus lag = stalled || lagError != null ? stale(prevLag) : lag(prevLag, h.lag());
+            LagStatus lag = lagFigures(prevLag, h.lag(), stalled);
             FreshnessStatus freshness = stalled || freshnessError != null ? stale(prevFreshness) : prevFreshness;
             Condition fresh = stalled && prevFresh != null ? copyOf(prevFresh) : fresh(prevFresh, prevLag, running, h, behind(h));
             if (!stalled && freshnessError == null) {
@@ -109,6 +109,15 @@ public record HealthAssessment(LagStatus lag, FreshnessStatus freshness, Conditi
         FreshnessStatus next = copy(previous);
         next.setStale(true);
         return next;
+    }
+
+    /**
+     * The lag figures after a round: the round's reading when it has one; the last good ones,
+     * marked stale, when the round stalled or could not read the lag; else the last ones as they
+     * are. The rule of {@code status.lag} and of each of {@code status.pipelineLags}.
+     */
+    static LagStatus lagFigures(LagStatus previous, LagReading reading, boolean stalled) {
+        return stalled || reading != null && reading.error() != null ? stale(previous) : lag(previous, reading);
     }
 
     private static LagStatus stale(LagStatus previous) {

@@ -1,8 +1,8 @@
 package dev.pulse.operator.status;
 
+import dev.pulse.api.v1alpha1.common.LagStatus;
 import dev.pulse.api.v1alpha1.eventstream.PipelineLag;
 import dev.pulse.operator.health.LagReading;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,9 +10,10 @@ import java.util.Objects;
 
 /**
  * An EventStream's {@code status.pipelineLags}: the lag of each pipeline reading the stream, from one
- * probe round; pure. A pipeline whose lag the round could not measure (or a round that stalled)
- * keeps its last good figures, marked stale, as {@code status.lag} does; a pipeline no longer in
- * the plans is dropped.
+ * probe round; pure. Each entry follows the rule of {@code status.lag}
+ * ({@link HealthAssessment#lagFigures}): a pipeline whose lag the round could not measure (or a
+ * round that stalled) keeps its last good figures, marked stale; a pipeline no longer in the plans
+ * is dropped.
  */
 public final class PipelineLags {
     private PipelineLags() {
@@ -40,33 +41,23 @@ public final class PipelineLags {
             PipelineLag before = previous == null ? null : previous.stream()
                     .filter(p -> r.pipeline().equals(p.getPipeline()) && Objects.equals(r.consumerGroup(), p.getConsumerGroup()))
                     .findFirst().orElse(null);
-            PipelineLag next;
-            if (!stalled && r.lag() != null && r.lag().known()) {
-                next = entry(r);
-                next.setRecords(r.lag().records());
-                next.setSeconds(r.lag().seconds());
-                next.setAsOf(r.lag().asOf() == null ? null : r.lag().asOf().truncatedTo(ChronoUnit.SECONDS).toString());
-            } else if (before != null && (stalled || r.lag() != null && r.lag().error() != null)) {
-                next = entry(r);
-                next.setRecords(before.getRecords());
-                next.setSeconds(before.getSeconds());
-                next.setAsOf(before.getAsOf());
-                next.setStale(true);
-            } else if (before != null) {
-                next = before;
-            } else {
-                continue;
+            LagStatus figures = HealthAssessment.lagFigures(before, r.lag(), stalled);
+            if (figures != null) {
+                out.add(entry(r, figures));
             }
-            out.add(next);
         }
         out.sort(Comparator.comparing(PipelineLag::getPipeline));
         return out.isEmpty() ? null : out;
     }
 
-    private static PipelineLag entry(Reading r) {
+    private static PipelineLag entry(Reading r, LagStatus figures) {
         PipelineLag e = new PipelineLag();
         e.setPipeline(r.pipeline());
         e.setConsumerGroup(r.consumerGroup());
+        e.setRecords(figures.getRecords());
+        e.setSeconds(figures.getSeconds());
+        e.setAsOf(figures.getAsOf());
+        e.setStale(figures.getStale());
         return e;
     }
 }
