@@ -2,6 +2,7 @@ package dev.pulse.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import dev.pulse.testsupport.ConflictRetry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -22,8 +23,6 @@ import org.apache.flink.kubernetes.operator.api.utils.SpecUtils;
 final class FlinkDeploymentStatus {
     private static final ResourceDefinitionContext FLINK_DEPLOYMENTS = PulseKinds.FLINK_DEPLOYMENT.context();
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Writes that lose a conflict with the operator's own writes are retried, with a growing pause. */
-    private static final int ATTEMPTS = 20;
 
     private final KubernetesClient client;
     private final Progress progress;
@@ -40,57 +39,60 @@ final class FlinkDeploymentStatus {
     void write(FlinkDeployment fd, String lifecycle, String jobState, String error, FlinkJob job) {
         String ns = fd.getMetadata().getNamespace();
         String name = fd.getMetadata().getName();
-        for (int attempt = 1; ; attempt++) {
-            GenericKubernetesResource current = client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).withName(name).get();
-            if (current == null) {
-                return;
-            }
-            Map<String, Object> previous = status(current);
-            Map<String, Object> jobStatus = new LinkedHashMap<>();
-            jobStatus.put("jobName", "pulse " + name);
-            if (job.jobId != null) {
-                jobStatus.put("jobId", job.jobId);
-            }
-            jobStatus.put("state", jobState);
-            if (job.startedAt > 0) {
-                jobStatus.put("startTime", Long.toString(job.startedAt));
-            }
-            Map<String, Object> status = new LinkedHashMap<>();
-            status.put("lifecycleState", lifecycle);
-            status.put("jobManagerDeploymentStatus", switch (lifecycle) {
-                case "SUSPENDED" -> "MISSING";
-                case "FAILED" -> "ERROR";
-                case "DEPLOYED" -> "DEPLOYING";
-                default -> "READY";
+        try {
+            // a write that loses a conflict with the operator's own writes is read and made again
+            ConflictRetry.retry(() -> {
+                writeOnce(fd, lifecycle, jobState, error, job);
+                return null;
             });
-            status.put("jobStatus", jobStatus);
-            if (error != null) {
-                status.put("error", error);
-            }
-            status.put("observedGeneration", fd.getMetadata().getGeneration());
-            Map<String, Object> reconciliation = new LinkedHashMap<>();
-            reconciliation.put("state", "DEPLOYED");
-            reconciliation.put("lastReconciledSpec", SpecUtils.writeSpecWithMeta(fd.getSpec(), fd));
-            status.put("reconciliationStatus", reconciliation);
-            Map<String, Object> withoutTimes = new LinkedHashMap<>(status);
-            if (previous != null && sameStatus(previous, withoutTimes)) {
-                return;
-            }
-            jobStatus.put("updateTime", Long.toString(System.currentTimeMillis()));
-            reconciliation.put("reconciliationTimestamp", System.currentTimeMillis());
-            current.setAdditionalProperty("status", status);
-            try {
-                client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).resource(current).updateStatus();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == ATTEMPTS) {
-                    // never silently: a job whose status is not written would look not running forever
-                    progress.error("flink", "status of FlinkDeployment " + ns + "/" + name + " not written: " + e.getMessage());
-                    return;
-                }
-                Readiness.pause(Math.min(500, 20L * attempt));
-            }
+        } catch (KubernetesClientException e) {
+            // never silently: a job whose status is not written would look not running forever
+            progress.error("flink", "status of FlinkDeployment " + ns + "/" + name + " not written: " + e.getMessage());
         }
+    }
+
+    private void writeOnce(FlinkDeployment fd, String lifecycle, String jobState, String error, FlinkJob job) {
+        String ns = fd.getMetadata().getNamespace();
+        String name = fd.getMetadata().getName();
+        GenericKubernetesResource current = client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).withName(name).get();
+        if (current == null) {
+            return;
+        }
+        Map<String, Object> previous = status(current);
+        Map<String, Object> jobStatus = new LinkedHashMap<>();
+        jobStatus.put("jobName", "pulse " + name);
+        if (job.jobId != null) {
+            jobStatus.put("jobId", job.jobId);
+        }
+        jobStatus.put("state", jobState);
+        if (job.startedAt > 0) {
+            jobStatus.put("startTime", Long.toString(job.startedAt));
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("lifecycleState", lifecycle);
+        status.put("jobManagerDeploymentStatus", switch (lifecycle) {
+            case "SUSPENDED" -> "MISSING";
+            case "FAILED" -> "ERROR";
+            case "DEPLOYED" -> "DEPLOYING";
+            default -> "READY";
+        });
+        status.put("jobStatus", jobStatus);
+        if (error != null) {
+            status.put("error", error);
+        }
+        status.put("observedGeneration", fd.getMetadata().getGeneration());
+        Map<String, Object> reconciliation = new LinkedHashMap<>();
+        reconciliation.put("state", "DEPLOYED");
+        reconciliation.put("lastReconciledSpec", SpecUtils.writeSpecWithMeta(fd.getSpec(), fd));
+        status.put("reconciliationStatus", reconciliation);
+        Map<String, Object> withoutTimes = new LinkedHashMap<>(status);
+        if (previous != null && sameStatus(previous, withoutTimes)) {
+            return;
+        }
+        jobStatus.put("updateTime", Long.toString(System.currentTimeMillis()));
+        reconciliation.put("reconciliationTimestamp", System.currentTimeMillis());
+        current.setAdditionalProperty("status", status);
+        client.genericKubernetesResources(FLINK_DEPLOYMENTS).inNamespace(ns).resource(current).updateStatus();
     }
 
     @SuppressWarnings("unchecked")
