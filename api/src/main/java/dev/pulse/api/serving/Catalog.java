@@ -148,30 +148,24 @@ public final class Catalog {
         }
     }
 
-    /** Whether the catalog table exists. */
     /** Whether the catalog's {@link #ROLLUP_GRAINS} function exists (created with the catalog since rollups are kept by writers). */
     public static boolean grainsFunctionExists(Connection c) throws SQLException {
-        return functionExists(c, SCHEMA + ".rollup_grains(text,text)");
+        return isTrue(c, "SELECT to_regprocedure(?) IS NOT NULL", SCHEMA + ".rollup_grains(text,text)");
     }
 
     /** Whether the catalog's {@link #CREATE_DAY_PARTITION} function exists. */
     public static boolean partitionFunctionExists(Connection c) throws SQLException {
-        return functionExists(c, SCHEMA + ".create_day_partition(text,text,text,timestamptz)");
+        return isTrue(c, "SELECT to_regprocedure(?) IS NOT NULL", SCHEMA + ".create_day_partition(text,text,text,timestamptz)");
     }
 
-    private static boolean functionExists(Connection c, String signature) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regprocedure(?) IS NOT NULL")) {
-            s.setString(1, signature);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getBoolean(1);
-            }
-        }
-    }
-
+    /** Whether the catalog table exists. */
     public static boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            s.setString(1, SCHEMA + "." + TABLE);
+        return isTrue(c, "SELECT to_regclass(?) IS NOT NULL", SCHEMA + "." + TABLE);
+    }
+
+    private static boolean isTrue(Connection c, String sql, String argument) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, argument);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getBoolean(1);

@@ -72,7 +72,8 @@ public final class ServingRetention {
                 } else {
                     deleted += deleteBefore(c, detail, cutoff, batchSize);
                 }
-                for (TableLayout t : tables(e).subList(1, tables(e).size())) {
+                List<TableLayout> others = tables(e);
+                for (TableLayout t : others.subList(1, others.size())) {
                     deleted += deleteBefore(c, t, cutoff, batchSize);
                 }
             }

@@ -181,11 +181,6 @@ public final class TableLayout implements Serializable {
         return dimensionColumns;
     }
 
-    /** Whether {@link #createTableSql()} makes a table partitioned by day ({@link #PARTITION_MS}). */
-    public boolean partitioned() {
-        return partitioned;
-    }
-
     /** The start of the partition holding a window start: its UTC day, epoch milliseconds. */
     public static long partitionStart(long windowStartMs) {
         return Math.floorDiv(windowStartMs, PARTITION_MS) * PARTITION_MS;
