@@ -2,7 +2,9 @@ package dev.pulse.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -11,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,13 +42,51 @@ class ChartReadmeTest {
         String expected = text.substring(0, begin) + BEGIN + "\n" + table + END + text.substring(end + END.length());
         if (Boolean.getBoolean("readme.update")) {
             Files.writeString(readme, expected);
+            return;
         }
         assertThat(text).as("%s is not what values.yaml says: run ./mvnw -pl e2e test -Dtest=ChartReadmeTest -Dreadme.update=true", readme)
                 .isEqualTo(expected);
     }
 
-    /** The markdown table of a values.yaml: key path, default, description. */
+    @Test
+    void aTableHasEveryLeafItsDefaultAsWrittenAListAsItsItemsAndTheCommentsAboveAndBeside() {
+        List<String> values = List.of(
+                "# The images.",
+                "image:",
+                "  registry: ghcr.io/acme   # where from",
+                "  tag: \"a # b\"",
+                "",
+                "# not about replicas: a blank line ends a comment",
+                "",
+                "replicas: 2",
+                "peers:",
+                "  # who may call",
+                "  from:",
+                "    - namespaceSelector:",
+                "        matchLabels: {team: a}",
+                "  enabled: false");
+        assertThat(table(values)).isEqualTo("""
+
+                | value | default | description |
+                |---|---|---|
+                | `image` | | The images. |
+                | `image.registry` | `ghcr.io/acme` | where from |
+                | `image.tag` | `"a # b"` |  |
+                | `replicas` | `2` |  |
+                | `peers.from` | `[{"namespaceSelector":{"matchLabels":{"team":"a"}}}]` | who may call |
+                | `peers.enabled` | `false` |  |
+
+                """);
+    }
+
+    /** The markdown table of a values.yaml: key path, default (a list as its items, in JSON), description. */
     static String table(List<String> lines) {
+        JsonNode tree;
+        try {
+            tree = Rendered.YAML.readTree(String.join("\n", lines));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         StringBuilder out = new StringBuilder("\n| value | default | description |\n|---|---|---|\n");
         Deque<int[]> indents = new ArrayDeque<>();
         Deque<String> path = new ArrayDeque<>();
@@ -92,6 +133,13 @@ class ChartReadmeTest {
                 description.add(inline);
             }
             comments.clear();
+            JsonNode node = tree.at("/" + (path.isEmpty() ? "" : String.join("/", path) + "/") + key);
+            if (value.isEmpty() && node.isArray()) {
+                // a list written as a block: its items follow, skipped above
+                out.append("| `").append(full).append("` | `").append(node.toString().replace("|", "\\|")).append("` | ")
+                        .append(cell(String.join(" ", description))).append(" |\n");
+                continue;
+            }
             if (value.isEmpty()) {
                 indents.push(new int[] {indent});
                 path.addLast(key);

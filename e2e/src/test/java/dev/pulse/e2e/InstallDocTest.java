@@ -30,6 +30,8 @@ class InstallDocTest {
         List<List<String>> commands = helmCommands();
         List<List<String>> ours = commands.stream().filter(c -> c.size() > 3 && c.get(3).startsWith("charts/")).toList();
         assertThat(ours).as("docs/install.md installs the chart, upgrades it and onboards a namespace").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(ours).as("the install and the upgrade of charts/pulse, whose monitoring objects are checked below")
+                .filteredOn(c -> c.get(3).equals("charts/pulse")).hasSizeGreaterThanOrEqualTo(2);
         for (List<String> command : ours) {
             List<String> template = template(command);
             Tools.Result without = Tools.runOk(Repo.root(), template);
