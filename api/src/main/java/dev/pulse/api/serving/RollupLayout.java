@@ -137,6 +137,15 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
      *
      * @param source the finer rollup to compute from, or null for the detail table
      */
+    /**
+     * {@link #refreshSql(RollupLayout, boolean)} from the next finer of {@code grains} (the window
+     * size first, then the rollups finest first): the detail table, or the finer rollup.
+     */
+    public String refreshSql(List<Long> grains, boolean touchedOnly) {
+        long source = sourceGrain(grains, grainMs);
+        return refreshSql(source == grains.get(0) ? null : of(detail, aggregation, source), touchedOnly);
+    }
+
     public String refreshSql(RollupLayout source, boolean touchedOnly) {
         if (source != null && (source.grainMs >= grainMs || grainMs % source.grainMs != 0 || !source.detail.qualifiedName().equals(detail.qualifiedName()))) {
             throw new IllegalArgumentException("a " + grainMs + " ms rollup cannot be computed from the " + source.grainMs + " ms one");
@@ -230,7 +239,7 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, long
      * the detail table directly, as the serving benchmark's does): {@link #refreshSql} over all rows.
      */
     public String backfillSql() {
-        return refreshSql(null, false);
+        return refreshSql((RollupLayout) null, false);
     }
 
     /** Every column of a rollup row, quoted: key, {@link #ROLLUP_VALUES}, final, updated_at. */

@@ -31,7 +31,11 @@ public final class RollupMaintenance implements Serializable {
     private final TableLayout detail;
     private final AggregationType aggregation;
     private transient Connection preparedFor;
-    private transient Map<String, PreparedStatement> statements;
+    private transient Map<Refresh, PreparedStatement> statements;
+
+    /** A rollup grain and the grain it is refreshed from (the window size: the detail table). */
+    private record Refresh(long grain, long sourceGrain) {
+    }
     private transient PreparedStatement grainsQuery;
     private transient boolean catalogSeen;
 
@@ -74,14 +78,12 @@ public final class RollupMaintenance implements Serializable {
             dimArrays.add(c.createArrayOf("text", column));
         }
         for (long grain : grains.subList(1, grains.size())) {
-            long sourceGrain = RollupLayout.sourceGrain(grains, grain);
-            RollupLayout rollup = RollupLayout.of(detail, aggregation, grain);
-            RollupLayout source = sourceGrain == grains.get(0) ? null : RollupLayout.of(detail, aggregation, sourceGrain);
-            String sql = rollup.refreshSql(source, true);
-            PreparedStatement s = statements.get(sql);
+            // prepared once per connection for a grain and the grain it is refreshed from (the SQL is built only then)
+            Refresh key = new Refresh(grain, RollupLayout.sourceGrain(grains, grain));
+            PreparedStatement s = statements.get(key);
             if (s == null) {
-                s = c.prepareStatement(sql);
-                statements.put(sql, s);
+                s = c.prepareStatement(RollupLayout.of(detail, aggregation, grain).refreshSql(grains, true));
+                statements.put(key, s);
             }
             int i = 1;
             s.setArray(i++, startsArray);

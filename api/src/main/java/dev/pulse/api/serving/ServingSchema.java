@@ -186,8 +186,7 @@ public final class ServingSchema {
                     locked = true;
                 }
                 s.execute("DELETE FROM " + r.table().qualifiedName());
-                long source = RollupLayout.sourceGrain(grains, r.grainMs());
-                s.execute(r.refreshSql(source == grains.get(0) ? null : RollupLayout.of(detail, r.aggregation(), source), false));
+                s.execute(r.refreshSql(grains, false));
             }
         }
         TableLayout anomalies = null;
