@@ -29,7 +29,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * Upserts an analysis's rows (any kind, through its {@link RowBinding}) into its serving table ({@link TableLayout}), batched: a batch is
  * written when it holds {@code batchSize} rows, when {@code flushIntervalMs} has passed since its
- * first row, and at every checkpoint (so a checkpoint never completes with rows unwritten).
+ * first row, {@link #FINAL_ROW_DELAY_MS} after a final row arrives (a window turning final is what
+ * a dashboard waits for; its other groups' rows arrive in the same burst and share the batch), and
+ * at every checkpoint (so a checkpoint never completes with rows unwritten).
  * Within a batch only the latest row of each (window, dimensions) is kept. Upserts make the
  * writes idempotent: after a restart, replayed rows overwrite themselves, and a final row is
  * never turned back into a provisional one nor replaced by another final one. A final row refused
@@ -41,6 +43,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  */
 public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T> {
     private static final long serialVersionUID = 1L;
+    /** Longest a final row waits for its batch (at most {@code flushIntervalMs}). */
+    public static final long FINAL_ROW_DELAY_MS = 100;
 
     /** Where and how to write. */
     public record Target(String jdbcUrl, String user, String password, boolean createTable, int batchSize, long flushIntervalMs)
@@ -90,7 +94,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
         private PreparedStatement upsert;
         private PreparedStatement finalDiffers;
         private final Counter refusedFinalWrites;
-        private boolean timerSet;
+        private final FlushDeadline deadline = new FlushDeadline(target.flushIntervalMs(), FINAL_ROW_DELAY_MS);
 
         Writer(ProcessingTimeService time, Counter refusedFinalWrites) throws IOException {
             this.time = time;
@@ -120,11 +124,14 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
             pending.put(rowKey(row), row.copy());
             if (pending.size() >= target.batchSize()) {
                 flush(false);
-            } else if (!timerSet) {
-                timerSet = true;
-                time.registerTimer(time.getCurrentProcessingTime() + target.flushIntervalMs(), t -> {
-                    timerSet = false;
-                    flush(false);
+                return;
+            }
+            long timer = deadline.rowAdded(time.getCurrentProcessingTime(), row.finalResult);
+            if (timer >= 0) {
+                time.registerTimer(timer, t -> {
+                    if (deadline.reached(t)) {
+                        flush(false);
+                    }
                 });
             }
         }
@@ -161,6 +168,7 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
                 }
                 connection.commit();
                 pending.clear();
+                deadline.flushed();
             } catch (SQLException e) {
                 rollback();
                 knownPartitions.clear(); // one may have been dropped by retention (an old window written again): look again
