@@ -11,11 +11,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
@@ -26,6 +30,12 @@ import java.util.zip.GZIPOutputStream;
  * reuses an answer while {@link Freshness#stillValid} says no row of its range changed since (one
  * indexed probe), so writes to other windows (the open one, late rows elsewhere) leave it cached.
  * Bounded by the bytes it holds ({@code pulse.serving.cache-bytes}), least recently used out.
+ *
+ * <p>An answer is computed by one request at a time ({@link #computeOnce}): requests that miss
+ * while it is being computed wait for the next computation, which starts when it ends and serves
+ * them all. That next one starts after each of them arrived, so none is given an answer older
+ * than its own request; and a dashboard's many viewers of an answer the writer keeps changing cost
+ * at most two computations at once instead of one each.
  */
 @ApplicationScoped
 public class AnswerCache {
@@ -38,6 +48,7 @@ public class AnswerCache {
     MeterRegistry registry;
 
     private Cache<Key, Entry> entries;
+    private final Map<Key, Flights> flights = new HashMap<>();
     private Counter hits;
     private Counter misses;
 
@@ -130,6 +141,91 @@ public class AnswerCache {
             entries.put(key, e);
         }
         return e != null ? e : new Entry(body, null, etag(body), next, new AtomicReference<>(asOf), 0);
+    }
+
+    /** Computes an answer; {@link #computeOnce} runs it on one request's thread for all that wait. */
+    @FunctionalInterface
+    interface Computation {
+        Entry run() throws SQLException;
+    }
+
+    /**
+     * The computations of one key: the one running, and the one that starts when it ends, which
+     * requests arriving meanwhile share (guarded by {@link #flights}).
+     */
+    private static final class Flights {
+        CompletableFuture<Entry> running;
+        CompletableFuture<Entry> next;
+    }
+
+    /**
+     * An answer computed by {@code computation}, shared with every request for {@code key} that
+     * arrives before it starts: the first such request runs it, once the computation running for
+     * the key (if any) has ended; the others wait for its result (or its failure).
+     */
+    Entry computeOnce(Key key, Computation computation) throws SQLException {
+        CompletableFuture<Entry> shared;
+        CompletableFuture<Entry> mine = null;
+        CompletableFuture<Entry> before = null;
+        Flights f;
+        synchronized (flights) {
+            f = flights.computeIfAbsent(key, k -> new Flights());
+            shared = f.next;
+            if (shared == null) {
+                mine = new CompletableFuture<>();
+                f.next = mine;
+                before = f.running;
+            }
+        }
+        if (shared != null) {
+            return await(shared);
+        }
+        if (before != null) {
+            try {
+                before.join();
+            } catch (RuntimeException ignored) {
+                // its failure is its requests' answer; this computation runs anyway
+            }
+        }
+        synchronized (flights) {
+            f.running = mine;
+            f.next = null;
+        }
+        try {
+            Entry e = computation.run();
+            mine.complete(e);
+            return e;
+        } catch (SQLException | RuntimeException | Error ex) {
+            mine.completeExceptionally(ex);
+            throw ex;
+        } finally {
+            synchronized (flights) {
+                if (f.running == mine) { // the next computation may have started already
+                    f.running = null;
+                }
+                if (f.running == null && f.next == null) {
+                    flights.remove(key, f);
+                }
+            }
+        }
+    }
+
+    private static Entry await(CompletableFuture<Entry> flight) throws SQLException {
+        try {
+            return flight.join();
+        } catch (CompletionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw ex;
+        }
     }
 
     /** The body gzipped: made once per entry and kept with it (weighed again). */

@@ -190,19 +190,24 @@ public class QueryResource {
         boolean csv = wantsCsv();
         Cursor at = Cursor.parse(cursor, base.fingerprint());
         AnswerCache.Key key = base.with(at.offset(), csv ? "csv" : "json");
-        try (Connection c = dataSource.getConnection()) {
-            AnswerCache.Entry entry = cache.find(key);
-            boolean hit = false;
-            if (entry != null) {
-                Freshness.AsOf now = validate(c, probed, entry.asOf().get(), sel);
-                if (now != null) {
-                    entry.asOf().accumulateAndGet(now, (a, b) -> b.asOf().isAfter(a.asOf()) ? b : a);
-                    cache.hit();
-                    hit = true;
-                }
+        try {
+            AnswerCache.Entry seen = cache.find(key);
+            AnswerCache.Entry entry;
+            try (Connection c = dataSource.getConnection()) {
+                entry = seen != null ? valid(c, probed, seen, sel) : null;
             }
-            if (!hit) {
-                entry = compute(c, probed, key, e, sel, csv, c2 -> query.run(c2.connection(), c2.progress(), at));
+            boolean hit = entry != null;
+            if (hit) {
+                cache.hit();
+            } else {
+                // one computation at a time per answer; it first looks whether the one before it left a valid answer
+                entry = cache.computeOnce(key, () -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        AnswerCache.Entry kept = cache.find(key);
+                        kept = kept != null && kept != seen ? valid(c, probed, kept, sel) : null;
+                        return kept != null ? kept : compute(c, probed, key, e, sel, csv, c2 -> query.run(c2.connection(), c2.progress(), at));
+                    }
+                });
             }
             Timer.builder("pulse.serving.query").description("query latency").publishPercentileHistogram()
                     .tag("endpoint", endpoint).tag("table", tableKind).tag("cache", hit ? "hit" : "miss")
@@ -211,6 +216,16 @@ public class QueryResource {
         } catch (SQLException ex) {
             throw ApiError.storeFailed(ex);
         }
+    }
+
+    /** A cached answer when no row of its range changed since it was read (its asOf moved forward), else null. */
+    private AnswerCache.Entry valid(Connection c, TableLayout probed, AnswerCache.Entry entry, Selection sel) throws SQLException {
+        Freshness.AsOf now = validate(c, probed, entry.asOf().get(), sel);
+        if (now == null) {
+            return null;
+        }
+        entry.asOf().accumulateAndGet(now, (a, b) -> b.asOf().isAfter(a.asOf()) ? b : a);
+        return entry;
     }
 
     private Freshness.AsOf validate(Connection c, TableLayout probed, Freshness.AsOf at, Selection sel) throws SQLException {

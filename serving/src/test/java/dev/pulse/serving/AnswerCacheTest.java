@@ -104,4 +104,106 @@ class AnswerCacheTest {
         assertThat(kept.weight()).isEqualTo(e.weight() + gz.length);
         assertThat(cache.gzip(k, kept)).isSameAs(gz);
     }
+
+    private static AnswerCache.Entry answer(String text) {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new AnswerCache.Entry(body, null, AnswerCache.etag(body), null, new java.util.concurrent.atomic.AtomicReference<>(), 0);
+    }
+
+    /** Starts a request's thread and waits until it blocks (on the running computation or the one it shares). */
+    private static Thread blockedRequest(Runnable request) throws InterruptedException {
+        Thread t = new Thread(request);
+        t.start();
+        while (t.getState() != Thread.State.WAITING && t.isAlive()) {
+            Thread.sleep(1);
+        }
+        return t;
+    }
+
+    @Test
+    void requestsArrivingDuringAComputationShareTheNextOneWhichStartsAfterIt() throws Exception {
+        AnswerCache cache = new AnswerCache();
+        AnswerCache.Key k = key(1, Map.of());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger computations = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        AnswerCache.Computation compute = () -> {
+            int n = computations.incrementAndGet();
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                if (n == 1) {
+                    release.await();
+                }
+                return answer("answer " + n);
+            } catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        AnswerCache.Entry[] got = new AnswerCache.Entry[3];
+        Thread first = blockedRequest(() -> got[0] = run(cache, k, compute));
+        Thread second = blockedRequest(() -> got[1] = run(cache, k, compute));
+        Thread third = blockedRequest(() -> got[2] = run(cache, k, compute));
+        assertThat(computations).as("the two later requests wait; neither computes beside the first").hasValue(1);
+        release.countDown();
+        for (Thread t : List.of(first, second, third)) {
+            t.join(10_000);
+        }
+        assertThat(computations).hasValue(2);
+        assertThat(mostAtOnce).as("the next computation starts only once the running one ended").hasValue(1);
+        assertThat(new String(got[0].body())).isEqualTo("answer 1");
+        assertThat(new String(got[1].body())).as("computed after it arrived").isEqualTo("answer 2");
+        assertThat(got[2]).as("the third shares the second's computation").isSameAs(got[1]);
+        // with nothing running, the next request computes at once
+        assertThat(new String(run(cache, k, compute).body())).isEqualTo("answer 3");
+    }
+
+    @Test
+    void aSharedComputationsFailureReachesEveryRequestThatWaitedForIt() throws Exception {
+        AnswerCache cache = new AnswerCache();
+        AnswerCache.Key k = key(2, Map.of());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger computations = new java.util.concurrent.atomic.AtomicInteger();
+        AnswerCache.Computation compute = () -> {
+            if (computations.incrementAndGet() == 1) {
+                try {
+                    release.await();
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                return answer("fine");
+            }
+            throw new java.sql.SQLException("the store went away", "08006");
+        };
+        Throwable[] failed = new Throwable[2];
+        Thread first = blockedRequest(() -> run(cache, k, compute));
+        Thread second = blockedRequest(() -> failed[0] = failure(cache, k, compute));
+        Thread third = blockedRequest(() -> failed[1] = failure(cache, k, compute));
+        release.countDown();
+        for (Thread t : List.of(first, second, third)) {
+            t.join(10_000);
+        }
+        assertThat(computations).hasValue(2);
+        assertThat(failed[0]).isInstanceOf(java.sql.SQLException.class).hasMessage("the store went away");
+        assertThat(failed[1]).isSameAs(failed[0]);
+    }
+
+    private static AnswerCache.Entry run(AnswerCache cache, AnswerCache.Key k, AnswerCache.Computation compute) {
+        try {
+            return cache.computeOnce(k, compute);
+        } catch (java.sql.SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Throwable failure(AnswerCache cache, AnswerCache.Key k, AnswerCache.Computation compute) {
+        try {
+            cache.computeOnce(k, compute);
+            return null;
+        } catch (java.sql.SQLException | RuntimeException ex) {
+            return ex;
+        }
+    }
 }
