@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code pulse} command. {@code local}, {@code get}, {@code describe} and {@code plan} (without
  * {@code --against}) run the local module ({@link StackCommands}); the {@code pulse} script gives
- * them its classpath.
+ * them its classpath. {@code replay} needs this module's optional pipeline dependency (Flink), which
+ * the slim jar (cli-slim/) leaves out: there the same tree runs validate, compile and plan.
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",

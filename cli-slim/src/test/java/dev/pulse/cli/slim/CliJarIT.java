@@ -1,0 +1,145 @@
+package dev.pulse.cli.slim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulse.cli.Pulse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The runnable jar a team's CI uses ({@code java -jar pulse-cli.jar validate -f DIR}): at most 40 MB,
+ * without Flink's engine, and validate, compile and plan work from it alone. Runs after the package
+ * phase (failsafe), on the jar the build just made.
+ */
+class CliJarIT {
+    private static final Path JAR = Path.of("target/pulse-cli.jar");
+    private static final Path SAMPLES = Path.of("../samples");
+    private static final long MAX_BYTES = 40L * 1000 * 1000;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run java(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        // compile's output is a few hundred lines: read both streams after exit would risk a full pipe
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        return new Run(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theJarIsAtMostFortyMegabytesAndHoldsNoFlinkEngine() throws IOException {
+        assertThat(Files.size(JAR)).isLessThanOrEqualTo(MAX_BYTES);
+        try (JarFile zip = new JarFile(JAR.toFile())) {
+            List<String> classes = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).toList();
+            assertThat(classes).contains("dev/pulse/cli/Pulse.class", "dev/pulse/render/FlinkDeploymentRenderer.class",
+                    "org/apache/flink/kubernetes/operator/api/FlinkDeployment.class");
+            assertThat(classes).noneMatch(n -> n.startsWith("org/apache/flink/runtime/") || n.startsWith("org/apache/flink/streaming/")
+                    || n.startsWith("org/apache/flink/table/") || n.startsWith("org/apache/flink/connector/")
+                    || n.startsWith("dev/pulse/pipeline/") || n.startsWith("dev/pulse/operator/") || n.startsWith("io/quarkus/")
+                    || n.startsWith("org/apache/kafka/") || n.startsWith("io/vertx/") || n.startsWith("io/netty/"));
+            // of flink-core, only the enum the FlinkDeployment status names
+            assertThat(classes.stream().filter(n -> n.startsWith("org/apache/flink/api/")))
+                    .allMatch(n -> n.startsWith("org/apache/flink/api/common/JobStatus"));
+            assertThat(zip.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(Pulse.class.getName());
+        }
+    }
+
+    /** images/cli.Dockerfile copies this jar: the one the build makes and these tests run. */
+    @Test
+    void theImageCopiesThisJar() throws IOException {
+        Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) ").matcher(Files.readString(Path.of("../images/cli.Dockerfile")));
+        assertThat(copy.find()).isTrue();
+        assertThat(Path.of("..").resolve(copy.group(1)).toRealPath()).isEqualTo(JAR.toRealPath());
+    }
+
+    @Test
+    void validatesTheSamples() throws Exception {
+        long definitions;
+        try (Stream<Path> files = Files.list(SAMPLES)) {
+            definitions = files.filter(f -> f.toString().endsWith(".yaml")).flatMap(CliJarIT::lines)
+                    .filter(l -> l.startsWith("apiVersion: pulse.dev/")).count();
+        }
+        Run run = java("validate", "-f", SAMPLES.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(definitions + " definitions valid");
+    }
+
+    @Test
+    void reportsTheLineAndColumnOfAProblem(@TempDir Path dir) throws Exception {
+        List<String> metric = List.of(
+                "apiVersion: pulse.dev/v1alpha1",
+                "kind: Metric",
+                "metadata: {name: orders}",
+                "spec:",
+                "  aggregation: {type: count}",
+                "  window: {type: tumbling, size: 1m}");
+        Path file = dir.resolve("orders.yaml");
+        Files.write(file, metric);
+        Run run = java("validate", "-f", dir.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        // the missing stream is reported at its own path, positioned at the spec that lacks it
+        int line = metric.indexOf("spec:") + 1;
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith(file + ":" + line + ":1: Metric/orders: spec.stream: ");
+    }
+
+    @Test
+    void compilesAsTheCliModuleDoes() throws Exception {
+        Run jar = java("compile", "-f", SAMPLES.toString());
+        assertThat(jar.exit()).as(jar.err()).isZero();
+        // the same command on this test's classpath (cli/ and its dependencies, built by Maven)
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Pulse.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        assertThat(cmd.execute("compile", "-f", SAMPLES.toString())).isZero();
+        assertThat(jar.out()).isEqualTo(out.toString()).contains("kind: \"FlinkDeployment\"", "kind: \"KafkaTopic\"");
+    }
+
+    @Test
+    void plansAgainstOtherDefinitionsAndLeavesReplayToTheFullBuild(@TempDir Path before) throws Exception {
+        // applied now: every sample but one Metric, which the plan then shows as New
+        try (Stream<Path> files = Files.list(SAMPLES)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                if (!f.getFileName().toString().equals("03-metric-revenue-by-country.yaml")) {
+                    Files.copy(f, before.resolve(f.getFileName()));
+                }
+            }
+        }
+        Run plan = java("plan", "-f", SAMPLES.toString(), "--against", before.toString());
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(plan.out().lines().filter(l -> l.startsWith("default ")))
+                .anyMatch(l -> l.matches("default +Metric/revenue-by-country +New .*"))
+                .anyMatch(l -> l.matches("default +Metric/orders-per-minute +Unchanged .*"));
+
+        Run replay = java("replay", "-f", SAMPLES.toString(), "--events", "none.jsonl");
+        assertThat(replay.exit()).isEqualTo(3);
+        assertThat(replay.err()).contains("pulse replay: runs Flink, which this jar leaves out: start it with ./pulse replay");
+    }
+
+    private static Stream<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file).stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
