@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Dockerfiles of images/, read as Docker reads them (no engine runs here): each base image
  * pinned, a non-root user, an exec-form entrypoint, and only files the build its header names
- * produces copied in. That the CLI image's jar exists after that build is CliJarIT's (cli-slim/).
+ * produces copied in. That the CLI image's jar exists after that build is CliJarTest's (cli-slim/).
  */
 class DockerfileTest {
     private static final Pattern BUILD = Pattern.compile("\\./mvnw [^\\n]*-pl (\\S+)");

@@ -23,10 +23,10 @@ import picocli.CommandLine;
 
 /**
  * The runnable jar a team's CI uses ({@code java -jar pulse-cli.jar validate -f DIR}): at most 40 MB,
- * without Flink's engine, and validate, compile and plan work from it alone. Runs after the package
- * phase (failsafe), on the jar the build just made.
+ * without Flink's engine, and validate, compile and plan work from it alone. Runs in the package
+ * phase, after the shade plugin, on the jar the build just made (pom.xml).
  */
-class CliJarIT {
+class CliJarTest {
     private static final Path JAR = Path.of("target/pulse-cli.jar");
     private static final Path SAMPLES = Path.of("../samples");
     private static final long MAX_BYTES = 40L * 1000 * 1000;
@@ -75,7 +75,7 @@ class CliJarIT {
     void validatesTheSamples() throws Exception {
         long definitions;
         try (Stream<Path> files = Files.list(SAMPLES)) {
-            definitions = files.filter(f -> f.toString().endsWith(".yaml")).flatMap(CliJarIT::lines)
+            definitions = files.filter(f -> f.toString().endsWith(".yaml")).flatMap(CliJarTest::lines)
                     .filter(l -> l.startsWith("apiVersion: pulse.dev/")).count();
         }
         Run run = java("validate", "-f", SAMPLES.toString());
