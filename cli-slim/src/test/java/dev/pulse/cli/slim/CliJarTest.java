@@ -35,9 +35,15 @@ class CliJarTest {
     }
 
     private static Run java(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        return java(List.of(args), Path.of("."));
+    }
+
+    /** java -jar JAR ARGS in a directory. */
+    private static Run java(List<String> args, Path directory) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).directory(directory.toFile()).start();
         p.getOutputStream().close();
         // compile's output is a few hundred lines: read both streams after exit would risk a full pipe
         var out = p.getInputStream().readAllBytes();
@@ -71,16 +77,28 @@ class CliJarTest {
         assertThat(Path.of("..").resolve(copy.group(1)).toRealPath()).isEqualTo(JAR.toRealPath());
     }
 
+    /** docs/ci.md's commands, from the repository root as the doc says: validate prints the samples' count. */
     @Test
-    void validatesTheSamples() throws Exception {
+    void theCommandsOfTheCiDocWork() throws Exception {
         long definitions;
         try (Stream<Path> files = Files.list(SAMPLES)) {
             definitions = files.filter(f -> f.toString().endsWith(".yaml")).flatMap(CliJarTest::lines)
                     .filter(l -> l.startsWith("apiVersion: pulse.dev/")).count();
         }
-        Run run = java("validate", "-f", SAMPLES.toString());
-        assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo(definitions + " definitions valid");
+        String prefix = "java -jar cli-slim/target/pulse-cli.jar ";
+        List<List<String>> commands = new ArrayList<>();
+        Matcher block = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("../docs/ci.md")));
+        while (block.find()) {
+            block.group(1).lines().filter(l -> l.startsWith(prefix)).forEach(l -> commands.add(List.of(l.substring(prefix.length()).split(" +"))));
+        }
+        assertThat(commands).extracting(c -> c.get(0)).containsExactly("validate", "compile", "plan");
+        for (List<String> command : commands) {
+            Run run = java(command, Path.of(".."));
+            assertThat(run.exit()).as("%s: %s", command, run.err()).isZero();
+            if (command.get(0).equals("validate")) {
+                assertThat(run.out().strip()).isEqualTo(definitions + " definitions valid");
+            }
+        }
     }
 
     @Test
