@@ -30,9 +30,19 @@ public final class Pulse implements Runnable {
     /** Exit code of a command that failed inside (a bug, or an environment it cannot run in). */
     public static final int INTERNAL = 3;
 
-    /** Runs the command line and returns its exit code. */
+    /**
+     * Runs the command line and returns its exit code. A class missing from the classpath (a jar
+     * built without it) is an internal error too, not a crash that exits 1 as if the input were invalid.
+     */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cmd = commandLine();
+        try {
+            return cmd.execute(args);
+        } catch (LinkageError e) {
+            cmd.getErr().println("pulse: internal error: " + e);
+            cmd.getErr().flush();
+            return INTERNAL;
+        }
     }
 
     /** The command line with Pulse's exit codes: 0 done, 1 invalid input, 2 usage, 3 internal error. */

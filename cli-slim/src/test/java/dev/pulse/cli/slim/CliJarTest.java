@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -151,6 +153,27 @@ class CliJarTest {
         Run replay = java("replay", "-f", SAMPLES.toString(), "--events", "none.jsonl");
         assertThat(replay.exit()).isEqualTo(3);
         assertThat(replay.err()).contains("pulse replay: runs Flink, which this jar leaves out: start it with ./pulse replay");
+    }
+
+    /** A class the build left out is an internal error (exit 3), not an invalid definition (exit 1). */
+    @Test
+    void aClassMissingFromTheJarIsAnInternalError(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("pulse-cli.jar");
+        String missing = "dev/pulse/render/TopicRenderer.class";
+        try (JarFile in = new JarFile(JAR.toFile()); JarOutputStream out = new JarOutputStream(Files.newOutputStream(broken))) {
+            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                if (!entry.getName().equals(missing)) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", broken.toString(),
+                "compile", "-f", SAMPLES.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(3);
+        assertThat(err).contains("pulse: internal error: java.lang.NoClassDefFoundError: dev/pulse/render/TopicRenderer");
     }
 
     private static Stream<String> lines(Path file) {
