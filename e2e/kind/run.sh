@@ -12,6 +12,9 @@ TAG="${PULSE_TAG:-e2e}"
 STRIMZI_VERSION="${STRIMZI_VERSION:-0.49.0}"        # KafkaTopic kafka.strimzi.io/v1 needs Strimzi >= 0.49
 FLINK_OPERATOR_VERSION="${FLINK_OPERATOR_VERSION:-1.10.0}"
 CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.14.4}"
+FLINK_VERSION=1.20.3                                  # the pipeline image's (images/pipeline.Dockerfile)
+MINIO_USER="${PULSE_MINIO_USER:-pulse-flink}"         # MinIO's root login, which the pipelines use too
+MINIO_PASSWORD="${PULSE_MINIO_PASSWORD:-pulse-flink-e2e}"
 
 step() { printf '\n== %s\n' "$*"; }
 wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
@@ -56,14 +59,28 @@ kubectl create secret generic pulse-serving-db -n pulse-system \
   --from-literal=PULSE_JDBC_USER=pulse --from-literal=PULSE_JDBC_PASSWORD=pulse-e2e \
   --dry-run=client -o yaml | kubectl apply -f -
 
+step "MinIO (S3-compatible) for the pipelines' checkpoints and savepoints: bucket analytics-flink"
+kubectl create namespace minio --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic minio-root -n minio \
+  --from-literal=MINIO_ROOT_USER="$MINIO_USER" --from-literal=MINIO_ROOT_PASSWORD="$MINIO_PASSWORD" \
+  --dry-run=client -o yaml | kubectl apply -f -
+kubectl apply -n minio -f "$ROOT/e2e/kind/minio.yaml"
+wait_for "MinIO" 300 kubectl wait -n minio deploy/minio --for=condition=Available --timeout=5s
+wait_for "bucket analytics-flink" 300 kubectl wait -n minio job/minio-bucket --for=condition=Complete --timeout=5s
+# the Flink pods' login to MinIO and Flink's S3 filesystem plugin, as environment in the namespace
+# with EventStreams (chart value pipelines.state.credentialsSecret; docs/install.md)
+kubectl create secret generic pulse-flink-state -n "$NS" \
+  --from-literal=AWS_ACCESS_KEY_ID="$MINIO_USER" --from-literal=AWS_SECRET_ACCESS_KEY="$MINIO_PASSWORD" \
+  --from-literal=ENABLE_BUILT_IN_PLUGINS="flink-s3-fs-hadoop-$FLINK_VERSION.jar" \
+  --dry-run=client -o yaml | kubectl apply -f -
+
 step "Pulse from charts/pulse"
-# A throwaway cluster with no object storage: the local stack's default template, which allows the
-# pipelines' state on their pods' disks (pulse.dev/ephemeral-state); without it, or durable
-# pipelines.state values, every stream with analyses is refused with EphemeralState.
+# the built-in pipeline template, its state directories replaced by the MinIO bucket's (pulse-values.yaml):
+# durable, so the operator deploys every stream (on file:// paths it would refuse them with EphemeralState)
 helm upgrade --install pulse "$ROOT/charts/pulse" -n pulse-system --wait \
   --set image.operator.tag="$TAG" --set image.serving.tag="$TAG" --set image.pipeline.tag="$TAG" \
   --set image.pullPolicy=Never --set "watchNamespaces={$NS}" \
-  --set-file pipelineTemplates.default="$ROOT/local/pipeline-templates/default.yaml"
+  -f "$ROOT/e2e/kind/pulse-values.yaml"
 
 step "samples into $NS"
 "$ROOT/pulse" validate -f "$ROOT/samples/" -n "$NS"
@@ -101,5 +118,14 @@ kubectl patch metric -n "$NS" revenue-by-country --type=json \
 wait_for "Valid=False" 120 kubectl wait -n "$NS" metric/revenue-by-country --for=condition=Valid=False --timeout=5s
 test "$HASH" = "$(kubectl get flinkdeployment -n "$NS" shop-events-pipeline -o jsonpath='{.metadata.annotations.pulse\.dev/plan-hash}')"
 echo "plan hash unchanged: $HASH"
+
+step "the pipelines' state is in MinIO"
+# a completed checkpoint of the stream's pipeline, under the bucket's checkpoints/ (Flink writes
+# <dir>/<job id>/chk-<n>/_metadata); the job checkpoints every 30 s
+wait_for "a checkpoint in s3://analytics-flink/checkpoints" 300 bash -c \
+  "kubectl run -n minio mc-ls-\$RANDOM --rm -i --restart=Never --quiet --image=quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z \
+     --env=MC_CONFIG_DIR=/tmp/mc --env=MC_HOST_e2e='http://$MINIO_USER:$MINIO_PASSWORD@minio.minio.svc:9000' \
+     --command -- mc ls --recursive e2e/analytics-flink/checkpoints/ | grep -q '/chk-[0-9]*/_metadata'"
+echo "checkpoints are written to MinIO"
 
 printf '\nall checks passed; delete the cluster with: kind delete cluster --name %s\n' "$CLUSTER"

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code pulse} command. {@code local}, {@code get}, {@code describe} and {@code plan} (without
  * {@code --against}) run the local module ({@link StackCommands}); the {@code pulse} script gives
- * them its classpath.
+ * them its classpath. {@code replay} needs this module's optional pipeline dependency (Flink), which
+ * the slim jar (cli-slim/) leaves out: there the same tree runs validate, compile and plan.
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Pulse: product-analytics definitions as streaming pipelines.",
@@ -29,9 +30,19 @@ public final class Pulse implements Runnable {
     /** Exit code of a command that failed inside (a bug, or an environment it cannot run in). */
     public static final int INTERNAL = 3;
 
-    /** Runs the command line and returns its exit code. */
+    /**
+     * Runs the command line and returns its exit code. A class missing from the classpath (a jar
+     * built without it) is an internal error too, not a crash that exits 1 as if the input were invalid.
+     */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cmd = commandLine();
+        try {
+            return cmd.execute(args);
+        } catch (LinkageError e) {
+            cmd.getErr().println("pulse: internal error: " + e);
+            cmd.getErr().flush();
+            return INTERNAL;
+        }
     }
 
     /** The command line with Pulse's exit codes: 0 done, 1 invalid input, 2 usage, 3 internal error. */

@@ -41,8 +41,16 @@ final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where the engine is: cli/'s own classpath holds it; the slim jar (cli-slim/) leaves Flink out. */
+    private static final String ENGINE = "dev/pulse/pipeline/replay/Replay.class";
+
     @Override
     public Integer call() throws Exception {
+        if (ReplayCommand.class.getClassLoader().getResource(ENGINE) == null) {
+            spec.commandLine().getErr().println("pulse replay: runs Flink, which this jar leaves out: start it with ./pulse replay from a checkout");
+            spec.commandLine().getErr().flush();
+            return Pulse.INTERNAL;
+        }
         DefinitionValidator.Result result = definitions.validate(spec.commandLine().getErr());
         if (!result.isValid()) {
             return 1;

@@ -157,7 +157,7 @@ class ChartTest {
         assertThat(pm.at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("metrics");
         assertThat(pm.at("/spec/selector/matchExpressions/0/key").asText()).isEqualTo("pulse.dev/pipeline");
         assertThat(pm.at("/spec/namespaceSelector/any").asBoolean()).isTrue();
-        String renderer = Repo.read(Repo.root().resolve("operator/src/main/java/dev/pulse/operator/render/FlinkDeploymentRenderer.java"));
+        String renderer = Repo.read(Repo.root().resolve("render/src/main/java/dev/pulse/render/FlinkDeploymentRenderer.java"));
         assertThat(renderer).contains("METRICS_PORT_NAME = \"metrics\"");
         JsonNode scoped = Rendered.full().one("PodMonitor", "pulse-pipelines");
         assertThat(scoped.at("/spec/namespaceSelector/matchNames").toString()).contains("growth", "payments");

@@ -62,7 +62,7 @@ class InstallDocTest {
     }
 
     /** `helm install|upgrade RELEASE CHART ARGS` as `helm template RELEASE CHART ARGS`, live-only flags left out. */
-    private static List<String> template(List<String> command) {
+    static List<String> template(List<String> command) {
         List<String> t = Tools.cmd(Tools.helm(), "template", command.get(2), command.get(3));
         for (String arg : command.subList(4, command.size())) {
             if (!LIVE_ONLY.contains(arg)) {

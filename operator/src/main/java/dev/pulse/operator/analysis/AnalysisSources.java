@@ -1,7 +1,7 @@
 package dev.pulse.operator.analysis;
 
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
-import dev.pulse.operator.render.Labels;
+import dev.pulse.render.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

@@ -9,8 +9,7 @@ import dev.pulse.operator.drift.DriftCheck;
 import dev.pulse.operator.drift.DriftStatusFactory;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.operator.platform.StrimziInstalled;
-import dev.pulse.operator.render.RenderSettings;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.TopicRenderer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -38,7 +37,7 @@ public class MetricReconciler extends AnalysisReconciler<Metric> {
     private final DriftCheck driftCheck;
 
     public MetricReconciler(PulseConfig config, DriftCheck driftCheck) {
-        this.topics = new TopicRenderer(RenderSettings.from(config));
+        this.topics = new TopicRenderer(config.renderSettings());
         this.driftCheck = driftCheck;
     }
 

@@ -2,7 +2,7 @@ package dev.pulse.operator.analysis;
 
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.platform.OwnedKafkaTopicDependentResource;
-import dev.pulse.operator.render.Labels;
+import dev.pulse.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;

@@ -1,5 +1,6 @@
 package dev.pulse.operator.config;
 
+import dev.pulse.render.RenderSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -48,6 +49,14 @@ public interface PulseConfig {
      * {@code quarkus.operator-sdk.namespaces} in application.properties.
      */
     Optional<List<String>> watchNamespaces();
+
+    /** What the renderers need of these settings. */
+    default RenderSettings renderSettings() {
+        State state = flink().state();
+        return new RenderSettings(kafka().defaultCluster(), kafka().bootstrapServers(), flink().image(), serving().pipelineSecret(),
+                grafana().datasourceUid(), RenderSettings.StateStorage.of(state.checkpointsDir(), state.savepointsDir(),
+                        state.flinkConfiguration(), state.secret()));
+    }
 
     /** Kafka as seen by the pipelines. */
     interface Kafka {

@@ -3,8 +3,8 @@ package dev.pulse.operator.drift;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.DriftStatus;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.operator.status.Conditions;
-import dev.pulse.operator.status.Reasons;
 import java.time.LocalDate;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.platform.OwnedKafkaTopicDependentResource;
-import dev.pulse.operator.render.Labels;
+import dev.pulse.render.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;

@@ -11,15 +11,15 @@ import dev.pulse.api.v1alpha1.retention.Retention;
 import dev.pulse.operator.analysis.StreamReference;
 import dev.pulse.operator.config.PulseConfig;
 import dev.pulse.operator.platform.CrdPresence;
-import dev.pulse.operator.render.FlinkDeploymentRenderer;
-import dev.pulse.operator.render.GrafanaDashboardRenderer;
-import dev.pulse.operator.render.PipelineException;
-import dev.pulse.operator.render.PipelineTemplates;
-import dev.pulse.operator.render.PlanConfigMapRenderer;
-import dev.pulse.operator.render.RenderSettings;
-import dev.pulse.operator.render.StateDurability;
-import dev.pulse.operator.render.TopicRenderer;
 import dev.pulse.operator.status.PipelineObservation;
+import dev.pulse.render.FlinkDeploymentRenderer;
+import dev.pulse.render.GrafanaDashboardRenderer;
+import dev.pulse.render.PipelineException;
+import dev.pulse.render.PipelineTemplates;
+import dev.pulse.render.PlanConfigMapRenderer;
+import dev.pulse.render.RenderSettings;
+import dev.pulse.render.StateDurability;
+import dev.pulse.render.TopicRenderer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -60,7 +60,7 @@ public class StreamCompiler {
 
     @Inject
     public StreamCompiler(PulseConfig config, HandOver handOver) {
-        this(RenderSettings.from(config), new PipelineTemplates(config.templates().directory().map(Path::of)), handOver::pin);
+        this(config.renderSettings(), new PipelineTemplates(config.templates().directory().map(Path::of)), handOver::pin);
     }
 
     /** A compiler that leaves plans unpinned (rendering only). */

@@ -2,7 +2,7 @@ package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.compile.Problem;
 import dev.pulse.api.plan.PipelinePlan;
-import dev.pulse.operator.render.PipelineException;
+import dev.pulse.render.PipelineException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.List;

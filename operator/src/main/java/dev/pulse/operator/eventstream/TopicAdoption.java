@@ -1,12 +1,12 @@
 package dev.pulse.operator.eventstream;
 
 import dev.pulse.api.compile.Problem;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.health.StreamProbes;
 import dev.pulse.operator.platform.TopicOwner;
-import dev.pulse.operator.render.Labels;
-import dev.pulse.operator.render.PipelineException;
-import dev.pulse.operator.status.Reasons;
+import dev.pulse.render.Labels;
+import dev.pulse.render.PipelineException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;

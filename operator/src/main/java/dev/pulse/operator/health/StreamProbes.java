@@ -6,8 +6,7 @@ import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.operator.config.PulseConfig;
-import dev.pulse.operator.render.RenderSettings;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.TopicRenderer;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -108,7 +107,7 @@ public class StreamProbes {
         this.serving = serving;
         this.config = config;
         this.clock = clock;
-        this.topics = new TopicRenderer(RenderSettings.from(config));
+        this.topics = new TopicRenderer(config.renderSettings());
     }
 
     void start(@Observes StartupEvent e) {

@@ -2,8 +2,8 @@ package dev.pulse.operator.metrics;
 
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.operator.status.Conditions;
-import dev.pulse.operator.status.Reasons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.pulse.operator.platform;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.TopicRenderer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;

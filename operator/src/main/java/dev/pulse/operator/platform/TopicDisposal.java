@@ -1,8 +1,8 @@
 package dev.pulse.operator.platform;
 
 import dev.pulse.api.v1alpha1.common.DeletionPolicy;
-import dev.pulse.operator.render.Labels;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.Labels;
+import dev.pulse.render.TopicRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.pulse.operator.platform;
 
-import dev.pulse.operator.render.Labels;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.Labels;
+import dev.pulse.render.TopicRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.Map;

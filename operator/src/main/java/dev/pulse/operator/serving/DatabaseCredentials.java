@@ -1,9 +1,9 @@
 package dev.pulse.operator.serving;
 
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.operator.config.PulseConfig;
-import dev.pulse.operator.render.Labels;
-import dev.pulse.operator.render.PipelineException;
-import dev.pulse.operator.status.Reasons;
+import dev.pulse.render.Labels;
+import dev.pulse.render.PipelineException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

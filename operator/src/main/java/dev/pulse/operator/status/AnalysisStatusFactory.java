@@ -3,6 +3,7 @@ package dev.pulse.operator.status;
 import dev.pulse.api.v1alpha1.common.AnalysisStatus;
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PipelineStatus;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.FreshnessStatus;
 import dev.pulse.api.v1alpha1.common.LagStatus;
 import dev.pulse.api.v1alpha1.common.PulseStatus;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.operator.health.LagReading;
 import dev.pulse.operator.health.StreamHealth;
 import java.time.Instant;

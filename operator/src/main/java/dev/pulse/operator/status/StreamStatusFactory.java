@@ -2,6 +2,7 @@ package dev.pulse.operator.status;
 
 import dev.pulse.api.v1alpha1.common.Condition;
 import dev.pulse.api.v1alpha1.common.PipelineStatus;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import dev.pulse.api.v1alpha1.eventstream.EventStreamStatus;
 import dev.pulse.api.v1alpha1.eventstream.InputStatus;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,7 @@
 package dev.pulse.operator.status;
 
 import dev.pulse.api.v1alpha1.common.Condition;
+import dev.pulse.api.v1alpha1.common.Reasons;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.pulse.operator.status;
 
+import dev.pulse.api.v1alpha1.common.Reasons;
+
 /** Whether a definition compiled, and if not, why not. */
 public enum Validity {
     VALID(Reasons.VALID),

@@ -2,7 +2,7 @@ package dev.pulse.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulse.operator.render.RenderSettings;
+import dev.pulse.render.RenderSettings;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -34,7 +34,7 @@ class PulseConfigTest {
                         "PULSE_FLINK_STATE_SECRET", "pulse-flink-state"), 300))
                 .build();
 
-        RenderSettings.StateStorage state = RenderSettings.from(config.getConfigMapping(PulseConfig.class)).state();
+        RenderSettings.StateStorage state = config.getConfigMapping(PulseConfig.class).renderSettings().state();
         assertThat(state.flinkConfiguration()).isEqualTo(Map.of(
                 "state.checkpoints.dir", "s3://analytics-flink/checkpoints",
                 "state.savepoints.dir", "s3://analytics-flink/savepoints",
@@ -51,6 +51,6 @@ class PulseConfigTest {
     @Test
     void unsetStateStorageKeepsTheTemplates() {
         SmallRyeConfig config = builder().build();
-        assertThat(RenderSettings.from(config.getConfigMapping(PulseConfig.class)).state()).isEqualTo(RenderSettings.StateStorage.TEMPLATE);
+        assertThat(config.getConfigMapping(PulseConfig.class).renderSettings().state()).isEqualTo(RenderSettings.StateStorage.TEMPLATE);
     }
 }

@@ -9,7 +9,7 @@ import dev.pulse.api.plan.PipelinePlan;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
-import dev.pulse.operator.render.PipelineException;
+import dev.pulse.render.PipelineException;
 import dev.pulse.testsupport.PostgresExtension;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.sql.Connection;

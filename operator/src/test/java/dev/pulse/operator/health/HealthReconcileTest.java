@@ -18,7 +18,7 @@ import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
 import dev.pulse.operator.FlinkOperatorStatus;
 import dev.pulse.operator.InstalledPlatform;
-import dev.pulse.operator.render.Labels;
+import dev.pulse.render.Labels;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import dev.pulse.operator.drift.DriftCheck;
 import dev.pulse.operator.drift.DriftSchedule;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
-import dev.pulse.operator.render.Labels;
-import dev.pulse.operator.render.TopicRenderer;
+import dev.pulse.render.Labels;
+import dev.pulse.render.TopicRenderer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;

@@ -2,7 +2,7 @@ package dev.pulse.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulse.operator.render.Labels;
+import dev.pulse.render.Labels;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.FlinkDeploymentSpec;

@@ -1,6 +1,6 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
-import dev.pulse.operator.status.Reasons;
+import dev.pulse.api.v1alpha1.common.Reasons;
 
 /**
  * A pipeline that keeps state would keep it where the next pod replacement loses it

@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.PipelinePlan;

@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 /**
  * A problem the operator meets while turning a valid definition into Kubernetes objects; its

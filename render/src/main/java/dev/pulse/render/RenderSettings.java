@@ -1,12 +1,12 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
-import dev.pulse.operator.config.PulseConfig;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What rendering needs from the operator's configuration.
+ * What rendering needs from the operator's configuration (the operator's {@code PulseConfig.renderSettings()},
+ * or the options of {@code pulse compile}).
  *
  * @param defaultCluster Strimzi cluster of streams that name none
  * @param bootstrapServers bootstrap servers for pipelines; {@code {cluster}} is replaced by the stream's cluster
@@ -28,13 +28,6 @@ public record RenderSettings(String defaultCluster, String bootstrapServers, Str
     public RenderSettings(String defaultCluster, String bootstrapServers, String image, String databaseSecret,
             String grafanaDatasourceUid) {
         this(defaultCluster, bootstrapServers, image, databaseSecret, grafanaDatasourceUid, StateStorage.TEMPLATE);
-    }
-
-    public static RenderSettings from(PulseConfig config) {
-        PulseConfig.State state = config.flink().state();
-        return new RenderSettings(config.kafka().defaultCluster(), config.kafka().bootstrapServers(),
-                config.flink().image(), config.serving().pipelineSecret(), config.grafana().datasourceUid(),
-                StateStorage.of(state.checkpointsDir(), state.savepointsDir(), state.flinkConfiguration(), state.secret()));
     }
 
     /**

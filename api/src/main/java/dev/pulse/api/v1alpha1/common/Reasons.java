@@ -1,4 +1,4 @@
-package dev.pulse.operator.status;
+package dev.pulse.api.v1alpha1.common;
 
 /** The stable CamelCase reasons of Pulse conditions; tools and alerts match on them. */
 public final class Reasons {

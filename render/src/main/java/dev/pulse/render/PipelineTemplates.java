@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 import dev.pulse.api.compile.Names;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

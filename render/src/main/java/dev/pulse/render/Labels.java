@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 import java.util.Map;
 import java.util.TreeMap;

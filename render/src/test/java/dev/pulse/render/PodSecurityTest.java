@@ -1,4 +1,4 @@
-package dev.pulse.operator.render;
+package dev.pulse.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
