@@ -192,7 +192,7 @@ public final class PipelineJob {
             // bucket is refreshed by one writer, so two transactions never recompute it at once
             TableLayout detail = TableLayout.of(m.plan());
             rows.sinkTo(new PostgresUpsertSink<>(target(settings), detail, RowBindings.METRICS,
-                            new RollupMaintenance(detail, m.plan().metric().aggregation())))
+                            new RollupMaintenance(detail, m.plan().metric())))
                     .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
         }
         if (m.plan().outputTopic() != null) {
