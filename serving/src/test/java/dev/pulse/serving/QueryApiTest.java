@@ -83,9 +83,9 @@ class QueryApiTest {
             Rows.metricWithState(c, USERS, "01:30", dims("web"), 1.0, true, (Object) new String[] {"d"});
             // p95 from sketch bins: 1 and 2 in one window (its p95 is 1, at rank 0.95·1), 3 three times in the next;
             // the hour's is 3 (the first bin whose cumulative count exceeds 0.95·4)
-            Rows.metricWithState(c, LATENCY, "00:00", dims(), 1.0, true, null, new Double[] {1.0, 2.0}, new Long[] {1L, 1L});
-            Rows.metricWithState(c, LATENCY, "00:01", dims(), 3.0, true, null, new Double[] {3.0}, new Long[] {3L});
-            Rows.metricWithState(c, LATENCY, "01:30", dims(), 5.0, true, null, new Double[] {5.0}, new Long[] {1L});
+            Rows.metricWithState(c, LATENCY, "00:00", dims(), 1.0, true, new Double[] {1.0, 2.0}, new Long[] {1L, 1L});
+            Rows.metricWithState(c, LATENCY, "00:01", dims(), 3.0, true, new Double[] {3.0}, new Long[] {3L});
+            Rows.metricWithState(c, LATENCY, "01:30", dims(), 5.0, true, new Double[] {5.0}, new Long[] {1L});
             Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("ios"), true,
                     new Long[] {10L, 4L, 1L}, 120000.0);
             Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("web"), true,

@@ -39,7 +39,7 @@ final class Rows {
 
     /**
      * A countDistinct or percentile metric row with its merge state, as the pipeline writes it:
-     * {@code state} follows {@link TableLayout#METRIC_STATE} (distinct values as a {@code String[]};
+     * {@code state} follows {@link TableLayout#metricState} (distinct values as a {@code String[]};
      * sketch bin values and counts as {@code Double[]} and {@code Long[]}).
      */
     static void metricWithState(Connection c, AnalysisPlan plan, String start, String[] dims, Double value, boolean fin, Object... state)

@@ -142,8 +142,7 @@ class ServingSchemaTest {
                 .containsExactly(MINUTE, HOUR);
         // a detail table of an earlier Pulse, without the merge-state columns: the next pass adds them
         try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE pulse_growth.mt_users_acac000001 DROP COLUMN distinct_values, DROP COLUMN sketch_values, "
-                    + "DROP COLUMN sketch_counts");
+            s.execute("ALTER TABLE pulse_growth.mt_users_acac000001 DROP COLUMN distinct_values");
         }
         ServingSchema.applyAnalyses(c, List.of(distinct));
         // two windows of {a, b} and {b, c}: three distinct over the hour, not 2 + 2

@@ -9,21 +9,18 @@ import java.util.List;
  * catalog and result topics write.
  */
 public enum AnalysisKind {
-    Metric("mt", dev.pulse.api.v1alpha1.metric.Metric.class, TableLayout.METRIC_VALUES, TableLayout.METRIC_STATE),
-    Funnel("fn", dev.pulse.api.v1alpha1.funnel.Funnel.class, TableLayout.FUNNEL_VALUES, List.of()),
-    Retention("rt", dev.pulse.api.v1alpha1.retention.Retention.class, TableLayout.RETENTION_VALUES, List.of());
+    Metric("mt", dev.pulse.api.v1alpha1.metric.Metric.class, TableLayout.METRIC_VALUES),
+    Funnel("fn", dev.pulse.api.v1alpha1.funnel.Funnel.class, TableLayout.FUNNEL_VALUES),
+    Retention("rt", dev.pulse.api.v1alpha1.retention.Retention.class, TableLayout.RETENTION_VALUES);
 
     private final String prefix;
     private final Class<? extends HasMetadata> resourceClass;
     private final List<TableLayout.Column> valueColumns;
-    private final List<TableLayout.Column> stateColumns;
 
-    AnalysisKind(String prefix, Class<? extends HasMetadata> resourceClass, List<TableLayout.Column> valueColumns,
-            List<TableLayout.Column> stateColumns) {
+    AnalysisKind(String prefix, Class<? extends HasMetadata> resourceClass, List<TableLayout.Column> valueColumns) {
         this.prefix = prefix;
         this.resourceClass = resourceClass;
         this.valueColumns = valueColumns;
-        this.stateColumns = stateColumns;
     }
 
     /** The short prefix of the kind in analysis ids, table names and object names ({@code mt}, {@code fn}, {@code rt}). */
@@ -39,11 +36,6 @@ public enum AnalysisKind {
     /** The value columns of the kind's detail table, in order. */
     public List<TableLayout.Column> valueColumns() {
         return valueColumns;
-    }
-
-    /** The merge-state columns of the kind's detail table, after its value columns ({@link TableLayout#stateColumns()}). */
-    public List<TableLayout.Column> stateColumns() {
-        return stateColumns;
     }
 
     /** The kind of an analysis resource (a Metric, Funnel or Retention). */

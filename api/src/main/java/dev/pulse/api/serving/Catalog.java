@@ -62,7 +62,7 @@ public final class Catalog {
 
         /** The detail table's layout. */
         public TableLayout detail() {
-            return TableLayout.detail(schema, table, dimensionColumns, kind);
+            return TableLayout.detail(schema, table, dimensionColumns, plan);
         }
 
         /** The rollups, finest first. */

@@ -23,7 +23,7 @@ import java.util.Set;
  * count and sum (sums), min and max (min/max), ratio (sums of numerator and denominator), avg (the
  * detail row's {@code denominator} carries its weight, the number of values averaged; the rollup
  * keeps the weighted sum) combine from the values ({@link #reaggregates}). countDistinct and
- * percentile combine from each row's merge state ({@link TableLayout#METRIC_STATE}, {@link #merges}):
+ * percentile combine from each row's merge state ({@link TableLayout#metricState}, {@link #merges}):
  * the union of the rows' distinct values (exact), and the sum of their DDSketch bins, whose
  * quantile is read as the sketch reads it (the first bin, in value order, whose cumulative count
  * exceeds q·(n−1)), so a bucket's percentile is that of one sketch fed every value of the bucket,
@@ -33,8 +33,8 @@ import java.util.Set;
  * <p>Columns: the detail layout's key and {@link TableLayout#METRIC_VALUES} (same names, so the
  * same reader serves both), {@code final} (every detail row in it is final), helpers
  * {@code row_count}, {@code provisional_count}, {@code value_sum}, {@code value_count}, and the
- * merged state (null for aggregations that combine from values; the union and merged bins of the
- * bucket for countDistinct and percentile, so coarser rollups merge them again).
+ * merged state of countDistinct and percentile ({@link TableLayout#metricState}: the bucket's union
+ * and merged bins, so coarser rollups merge them again; other aggregations have none).
  *
  * @param detail the Metric's detail table
  * @param aggregation the Metric's aggregation
@@ -110,10 +110,10 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, Doub
         return Names.identifier(detailTable, "r" + Durations.format(grainMs));
     }
 
-    /** The rollup table: the detail table's key, {@link #ROLLUP_VALUES} and the merged state ({@link TableLayout#METRIC_STATE}). */
+    /** The rollup table: the detail table's key, {@link #ROLLUP_VALUES} and the merged state ({@link TableLayout#metricState}). */
     public TableLayout table() {
         return TableLayout.of(detail.schema(), rollupTable(detail.table(), grainMs), detail.dimensionColumns(), ROLLUP_VALUES,
-                TableLayout.METRIC_STATE);
+                TableLayout.metricState(aggregation));
     }
 
     /**
@@ -239,7 +239,7 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, Doub
         if (merge) {
             columns.set(0, "CASE WHEN " + complete + " THEN y.value END");
         }
-        columns.addAll(mergedState(merge, complete));
+        columns.addAll(mergedState(complete));
         columns.add(fin);
         sql.append("INSERT INTO ").append(table().qualifiedName()).append(" AS r (").append(allColumns()).append(") SELECT ")
                 .append(b).append(", ").append(b).append(" + ").append(interval);
@@ -284,18 +284,16 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, Doub
     }
 
     /**
-     * The merged state of a bucket, in {@link TableLayout#METRIC_STATE} order: null for
-     * aggregations that combine from values, and when a row of the bucket has no state.
+     * The merged state of a bucket, in {@link TableLayout#metricState} order (none for
+     * aggregations that combine from values); null when a row of the bucket has no state.
      */
-    private List<String> mergedState(boolean merge, String complete) {
-        List<String> out = new ArrayList<>(List.of("NULL", "NULL", "NULL"));
-        if (aggregation == AggregationType.countDistinct) {
-            out.set(0, "CASE WHEN " + complete + " THEN coalesce(y.members, '{}') END");
-        } else if (aggregation == AggregationType.percentile) {
-            out.set(1, "CASE WHEN " + complete + " THEN coalesce(y.bin_values, '{}') END");
-            out.set(2, "CASE WHEN " + complete + " THEN coalesce(y.bin_counts, '{}') END");
-        }
-        return merge ? out : List.of("NULL", "NULL", "NULL");
+    private List<String> mergedState(String complete) {
+        return switch (aggregation) {
+            case countDistinct -> List.of("CASE WHEN " + complete + " THEN coalesce(y.members, '{}') END");
+            case percentile -> List.of("CASE WHEN " + complete + " THEN coalesce(y.bin_values, '{}') END",
+                    "CASE WHEN " + complete + " THEN coalesce(y.bin_counts, '{}') END");
+            default -> List.of();
+        };
     }
 
     /**
@@ -328,7 +326,7 @@ public record RollupLayout(TableLayout detail, AggregationType aggregation, Doub
         return refreshSql((RollupLayout) null, false);
     }
 
-    /** Every column of a rollup row, quoted: key, {@link #ROLLUP_VALUES}, merged state, final, updated_at. */
+    /** Every column of a rollup row, quoted: key, {@link #ROLLUP_VALUES}, merged state (if any), final, updated_at. */
     private String allColumns() {
         List<String> cols = new ArrayList<>(detail.keyColumns());
         table().writtenColumns().forEach(c -> cols.add(c.name()));

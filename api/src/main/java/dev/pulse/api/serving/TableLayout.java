@@ -3,6 +3,7 @@ package dev.pulse.api.serving;
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -73,17 +74,28 @@ public final class TableLayout implements Serializable {
     public static final List<Column> METRIC_VALUES = List.of(VALUE, NUMERATOR, DENOMINATOR);
 
     /*
-     * A Metric's merge state: what rollups of countDistinct and percentile combine (RollupLayout),
-     * written with the row but read by no query (rowSelectList leaves it out). countDistinct: the
-     * window's distinct values, sorted. percentile: the window's DDSketch as bins, each bin's
-     * representative value (the value the sketch answers for it: 0 for the zero bin, negative for
-     * negative values) ascending, and its count. Null for the other aggregations.
+     * A Metric's merge state (metricState): what rollups of countDistinct and percentile combine
+     * (RollupLayout), written with the row but read by no query (rowSelectList leaves it out).
+     * countDistinct: the window's distinct values, sorted. percentile: the window's DDSketch as
+     * bins, each bin's representative value (the value the sketch answers for it: 0 for the zero
+     * bin, negative for negative values) ascending, and its count. Other aggregations have none.
      */
     public static final Column DISTINCT_VALUES = new Column("distinct_values", "text[]");
     public static final Column SKETCH_VALUES = new Column("sketch_values", "double precision[]");
     public static final Column SKETCH_COUNTS = new Column("sketch_counts", "bigint[]");
-    /** Metric merge-state columns in table order, after {@link #METRIC_VALUES} ({@link #stateColumns()}). */
-    public static final List<Column> METRIC_STATE = List.of(DISTINCT_VALUES, SKETCH_VALUES, SKETCH_COUNTS);
+
+    /**
+     * The merge-state columns of a Metric's tables, after {@link #METRIC_VALUES} ({@link #stateColumns()}):
+     * {@link #DISTINCT_VALUES} for countDistinct, {@link #SKETCH_VALUES} and {@link #SKETCH_COUNTS}
+     * for percentile, none for the other aggregations (their rollups combine values).
+     */
+    public static List<Column> metricState(AggregationType aggregation) {
+        return switch (aggregation) {
+            case countDistinct -> List.of(DISTINCT_VALUES);
+            case percentile -> List.of(SKETCH_VALUES, SKETCH_COUNTS);
+            default -> List.of();
+        };
+    }
 
     /*
      * Funnel: step_counts[k-1] is the count reaching step k (every step, in order; conversions are
@@ -148,12 +160,16 @@ public final class TableLayout implements Serializable {
      * @throws IllegalArgumentException when the plan's identifiers are not valid
      */
     public static TableLayout of(AnalysisPlan plan) {
-        return detail(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan.kind());
+        return detail(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan);
     }
 
-    /** The detail table of an analysis of a kind from its parts: the kind's value and state columns. */
-    public static TableLayout detail(String schema, String table, List<String> dimensionColumns, AnalysisKind kind) {
-        return new TableLayout(schema, table, dimensionColumns, kind.valueColumns(), kind.stateColumns(), true);
+    /**
+     * The detail table of an analysis from its parts: its kind's value columns and, for a Metric,
+     * the merge state of its aggregation ({@link #metricState}).
+     */
+    public static TableLayout detail(String schema, String table, List<String> dimensionColumns, AnalysisPlan plan) {
+        return new TableLayout(schema, table, dimensionColumns, plan.kind().valueColumns(),
+                plan.metric() == null ? List.of() : metricState(plan.metric().aggregation()), true);
     }
 
     /**
@@ -260,7 +276,7 @@ public final class TableLayout implements Serializable {
     }
 
     /**
-     * The merge-state columns ({@link #METRIC_STATE}): written with each row after the value
+     * The merge-state columns ({@link #metricState}): written with each row after the value
      * columns, read only by the rollup refresh, never by queries ({@link #rowSelectList()}).
      */
     public List<Column> stateColumns() {

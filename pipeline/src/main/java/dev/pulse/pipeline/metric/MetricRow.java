@@ -5,7 +5,7 @@ import dev.pulse.pipeline.sink.ResultRow;
 /**
  * One result of a Metric: a window, the group's dimension values (null when missing), the value,
  * a ratio's two counts, whether it is final, and what the serving store's rollups merge for
- * countDistinct and percentile ({@code TableLayout.METRIC_STATE}). A Flink POJO.
+ * countDistinct and percentile ({@code TableLayout.metricState}). A Flink POJO.
  */
 public class MetricRow extends ResultRow<MetricRow> {
     /** Null when undefined: no values to aggregate, or a ratio's denominator is 0. */

@@ -16,6 +16,7 @@ import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.WindowType;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import dev.pulse.pipeline.sink.RowBinding;
 import dev.pulse.pipeline.sink.RowBindings;
 import dev.pulse.testsupport.PostgresExtension;
 import java.sql.Connection;
@@ -178,6 +179,7 @@ class MergedRollupRecountTest {
     private static void write(Connection c, AnalysisPlan plan, List<MetricRow> rows, Random random) throws SQLException {
         TableLayout t = TableLayout.of(plan);
         RollupMaintenance rollups = new RollupMaintenance(t, plan.metric());
+        RowBinding<MetricRow> binding = RowBindings.metrics(plan.metric().aggregation());
         ServingSchema.ensurePartitions(c, t, rows.stream().map(r -> r.windowStart).toList());
         c.setAutoCommit(false);
         try (PreparedStatement upsert = c.prepareStatement(t.upsertSql())) {
@@ -193,7 +195,7 @@ class MergedRollupRecountTest {
                     upsert.setObject(p++, OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.windowStart), ZoneOffset.UTC));
                     upsert.setObject(p++, OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.windowEnd), ZoneOffset.UTC));
                     upsert.setString(p++, TableLayout.storedDimension(r.dimensions[0]));
-                    p = RowBindings.METRICS.bindValues(c, upsert, p, r);
+                    p = binding.bindValues(c, upsert, p, r);
                     upsert.setBoolean(p, r.finalResult);
                     upsert.addBatch();
                 }
