@@ -191,8 +191,8 @@ public final class PipelineJob {
             // the windows are keyed by the dimension values and the sink follows them: one rollup
             // bucket is refreshed by one writer, so two transactions never recompute it at once
             TableLayout detail = TableLayout.of(m.plan());
-            rows.sinkTo(new PostgresUpsertSink<>(target(settings), detail, RowBindings.METRICS,
-                            new RollupMaintenance(detail, m.plan().metric().aggregation())))
+            rows.sinkTo(new PostgresUpsertSink<>(target(settings), detail, RowBindings.metrics(m.plan().metric().aggregation()),
+                            new RollupMaintenance(detail, m.plan().metric())))
                     .name(m.plan().name() + ": postgres").uid(PipelineGraph.uid(m.plan(), "postgres"));
         }
         if (m.plan().outputTopic() != null) {

@@ -6,12 +6,17 @@ import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.Durations;
 import dev.pulse.api.v1alpha1.common.WindowType;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Which table answers a metric query: the coarsest table whose grain divides the asked grain, so
  * the fewest rows are read. A rollup answers coarse grains and totals; the detail table answers
  * the window grain (and whatever no rollup divides). Values are combined (over time buckets or
- * across dimension values) only for aggregations whose per-window values combine exactly.
+ * across dimension values) only for aggregations whose per-window values combine exactly; a
+ * countDistinct or percentile metric is answered at its window grain or a rollup's own grain,
+ * grouped by every dimension, from that table's rows as they are (a rollup's row is the
+ * aggregation over its whole bucket, {@link RollupLayout#merges}).
  *
  * @param table the table read
  * @param tableGrainMs its grain
@@ -28,9 +33,23 @@ public record MetricRoute(TableLayout table, long tableGrainMs, boolean rollup, 
             throw new ApiError.BadParameter("grain", "grain: a " + e.windowType() + " window's results overlap and cannot be combined "
                     + "into coarser buckets; ask for its window size " + Durations.format(e.windowMs()));
         }
-        if (!reaggregates && (grainMs != e.windowMs() || !allDimensions)) {
-            throw new ApiError.BadParameter(grainMs != e.windowMs() ? "grain" : "groupBy", "a " + aggregation
-                    + " metric's per-window values cannot be combined: ask for grain " + Durations.format(e.windowMs()) + " grouped by every dimension " + e.dimensions());
+        if (!reaggregates) {
+            // served as stored: the detail table at the window grain, or the rollup of exactly the asked grain
+            List<Long> grains = e.rollups().stream().map(RollupLayout::grainMs).toList();
+            boolean grainServed = grainMs == e.windowMs() || grains.contains(grainMs);
+            if (!grainServed || !allDimensions) {
+                List<String> allowed = new ArrayList<>(List.of(Durations.format(e.windowMs())));
+                grains.forEach(g -> allowed.add(Durations.format(g)));
+                throw new ApiError.BadParameter(grainServed ? "groupBy" : "grain", "a " + aggregation
+                        + " metric's values cannot be combined further: ask for one of the grains " + allowed
+                        + " (the window and the rollups) grouped by every dimension " + e.dimensions());
+            }
+            for (RollupLayout r : e.rollups()) {
+                if (r.grainMs() == grainMs) {
+                    return new MetricRoute(r.table(), r.grainMs(), true, false);
+                }
+            }
+            return new MetricRoute(e.detail(), e.windowMs(), false, false);
         }
         MetricRoute best = new MetricRoute(e.detail(), e.windowMs(), false, grainMs != e.windowMs() || !allDimensions);
         for (RollupLayout r : e.rollups()) {

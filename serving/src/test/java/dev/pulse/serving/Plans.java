@@ -33,7 +33,7 @@ final class Plans {
         AnomalyPlan a = anomaly ? new AnomalyPlan(Algorithm.zscore, Seasonality.none, 3, Direction.both, DAY) : null;
         return new AnalysisPlan("mt-" + ns + "-" + name + "-" + hash, AnalysisKind.Metric, ns, name, hash, dims, FilterPlan.ALL,
                 new WindowPlan(WindowType.tumbling, windowMs, 0, 0), 0, 5000,
-                new MetricPlan(aggregation, null, null, null, null, null, a), null, null,
+                new MetricPlan(aggregation, null, null, aggregation == AggregationType.percentile ? 95.0 : null, null, null, a), null, null,
                 serving(ns, "mt", name, hash, dims, rollups, retentionMs), null, null);
     }
 

@@ -45,7 +45,9 @@ class QueryApiTest {
     static final AnalysisPlan CONVERSION = Plans.metric("growth", "conversion", "bbbb000001", AggregationType.ratio, List.of(), HOUR,
             List.of(), false, 400 * DAY);
     static final AnalysisPlan USERS = Plans.metric("growth", "users", "cccc000001", AggregationType.countDistinct, List.of("platform"), MINUTE,
-            List.of(), false, 400 * DAY);
+            List.of(HOUR), false, 400 * DAY);
+    static final AnalysisPlan LATENCY = Plans.metric("growth", "latency", "cccc000002", AggregationType.percentile, List.of(), MINUTE,
+            List.of(HOUR), false, 400 * DAY);
     static final AnalysisPlan CHECKOUT = Plans.funnel("growth", "checkout", "dddd000001", List.of("viewed", "carted", "purchased"),
             CountBy.uniques, List.of("platform"), HOUR);
     static final AnalysisPlan BUYERS = Plans.retention("growth", "buyers", "eeee000001", 3, List.of("platform"));
@@ -63,7 +65,7 @@ class QueryApiTest {
     @BeforeAll
     void seed() throws SQLException {
         try (Connection c = PostgresExtension.shared().database("serving_api")) {
-            ServingSchema.applyAnalyses(c, List.of(ORDERS, VISITS, CONVERSION, USERS, CHECKOUT, BUYERS, STEPS, PAYOUTS));
+            ServingSchema.applyAnalyses(c, List.of(ORDERS, VISITS, CONVERSION, USERS, LATENCY, CHECKOUT, BUYERS, STEPS, PAYOUTS));
             Rows.metric(c, ORDERS, "00:00", dims("ios"), 2.0, null, null, true);
             Rows.metric(c, ORDERS, "00:00", dims("web"), 1.0, null, null, true);
             Rows.metric(c, ORDERS, "00:01", dims("ios"), 3.0, null, null, true);
@@ -74,7 +76,16 @@ class QueryApiTest {
             Rows.metric(c, VISITS, "01:30", dims(), 1.0, null, null, true);
             Rows.metric(c, CONVERSION, "00:00", dims(), 0.25, 1L, 4L, true);
             Rows.metric(c, CONVERSION, "01:00", dims(), null, 0L, 0L, true);
-            Rows.metric(c, USERS, "00:00", dims("ios"), 2.0, null, null, true);
+            // distinct values per window, as the pipeline writes them: ios {a, b} and {b, c}, web {a}; the 01:30 window makes 01:00 final
+            Rows.metricWithState(c, USERS, "00:00", dims("ios"), 2.0, true, (Object) new String[] {"a", "b"});
+            Rows.metricWithState(c, USERS, "00:01", dims("ios"), 2.0, true, (Object) new String[] {"b", "c"});
+            Rows.metricWithState(c, USERS, "00:00", dims("web"), 1.0, true, (Object) new String[] {"a"});
+            Rows.metricWithState(c, USERS, "01:30", dims("web"), 1.0, true, (Object) new String[] {"d"});
+            // p95 from sketch bins: 1 and 2 in one window (its p95 is 1, at rank 0.95·1), 3 three times in the next;
+            // the hour's is 3 (the first bin whose cumulative count exceeds 0.95·4)
+            Rows.metricWithState(c, LATENCY, "00:00", dims(), 1.0, true, new Double[] {1.0, 2.0}, new Long[] {1L, 1L});
+            Rows.metricWithState(c, LATENCY, "00:01", dims(), 3.0, true, new Double[] {3.0}, new Long[] {3L});
+            Rows.metricWithState(c, LATENCY, "01:30", dims(), 5.0, true, new Double[] {5.0}, new Long[] {1L});
             Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("ios"), true,
                     new Long[] {10L, 4L, 1L}, 120000.0);
             Rows.upsert(c, TableLayout.of(CHECKOUT), Rows.at("00:00"), Rows.at("01:00"), dims("web"), true,
@@ -163,6 +174,21 @@ class QueryApiTest {
     }
 
     @Test
+    void distinctCountsAndPercentilesAtARollupGrainReadTheRollupOfTheWholeBucket() {
+        // ios over the hour: {a, b} ∪ {b, c} = 3 distinct (the windows' counts add up to 4); web {a}, then {d} in the 01:00 hour
+        expect(get("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&grain=1h"), 200, "pulse_growth.mt_users_cccc000001_r1h",
+                points(point("00:00", "01:00", "\"platform\":\"ios\"", "3.0", true),
+                        point("00:00", "01:00", "\"platform\":\"web\"", "1.0", true),
+                        point("01:00", "02:00", "\"platform\":\"web\"", "1.0", false)));
+        // the window grain still reads the detail rows
+        assertThat(get("/api/v1/namespaces/growth/metrics/users?" + RANGE).header(QueryResource.TABLE_HEADER))
+                .isEqualTo("pulse_growth.mt_users_cccc000001");
+        // the hour's merged sketch {1, 2, 3, 3, 3}: its p95 is 3
+        expect(get("/api/v1/namespaces/growth/metrics/latency?" + RANGE + "&grain=1h"), 200, "pulse_growth.mt_latency_cccc000002_r1h",
+                points(point("00:00", "01:00", "", "3.0", true), point("01:00", "02:00", "", "5.0", false)));
+    }
+
+    @Test
     void ratioPointsCarryTheirCountsAndANullValueWithoutDenominator() {
         expect(get("/api/v1/namespaces/growth/metrics/conversion?" + RANGE), 200, "pulse_growth.mt_conversion_bbbb000001",
                 "{\"points\":[{\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-01T01:00:00Z\",\"dimensions\":{},"
@@ -228,7 +254,7 @@ class QueryApiTest {
     @Test
     void theCatalogListsEveryAnalysisWithItsTablesAndFreshness() {
         given().header("Authorization", "Bearer " + AccessReviewServer.allNamespaces()).when().get("/api/v1/catalog").then().statusCode(200)
-                .body("analyses.findAll { it.namespace == 'growth' }.size()", equalTo(7))
+                .body("analyses.findAll { it.namespace == 'growth' }.size()", equalTo(8))
                 .body("analyses.find { it.name == 'orders' }.grains", equalTo(List.of("1m", "1h")))
                 .body("analyses.find { it.name == 'orders' }.rollupTables", equalTo(List.of("pulse_growth.mt_orders_aaaa000001_r1h")))
                 .body("analyses.find { it.name == 'orders' }.status", equalTo("active"))
@@ -277,8 +303,8 @@ class QueryApiTest {
         badRequest(m + RANGE + "&limit=0", "limit", "not a number between 1 and 10000");
         badRequest(m + RANGE + "&limit=99999999999999999999", "limit", "not a number between 1 and 10000");
         badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&groupBy=", "groupBy",
-                "countDistinct metric's per-window values cannot be combined");
-        badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&grain=1h", "grain", "cannot be combined");
+                "countDistinct metric's values cannot be combined further: ask for one of the grains [1m, 1h]");
+        badRequest("/api/v1/namespaces/growth/metrics/users?" + RANGE + "&grain=2h", "grain", "cannot be combined further");
         badRequest("/api/v1/namespaces/growth/funnels/checkout?" + RANGE + "&groupBy=", "groupBy", "counted by uniques cannot combine");
         badRequest("/api/v1/namespaces/growth/retention/buyers?from=2026-01-01T00:00:00Z&to=%2B99999-01-01T00:00:00Z", "to", "outside");
     }
@@ -402,7 +428,7 @@ class QueryApiTest {
         assertThat(catalog.statusCode()).isEqualTo(200);
         assertThat(catalog.jsonPath().getList("analyses.namespace", String.class)).containsExactly("payments");
         Response growth = get("/api/v1/catalog", AccessReviewServer.namespace("growth"));
-        assertThat(growth.jsonPath().getList("analyses.namespace", String.class)).hasSize(7).containsOnly("growth");
+        assertThat(growth.jsonPath().getList("analyses.namespace", String.class)).hasSize(8).containsOnly("growth");
         assertThat(get("/api/v1/namespaces/payments/metrics/payouts", AccessReviewServer.namespace("growth")).statusCode()).isEqualTo(403);
     }
 

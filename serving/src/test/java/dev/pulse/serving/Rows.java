@@ -34,6 +34,24 @@ final class Rows {
     /** {@link #metric(Connection, AnalysisPlan, String, String[], Double, Long, Long, boolean)} at any instant. */
     static void metric(Connection c, AnalysisPlan plan, Instant start, String[] dims, Double value, Long num, Long den, boolean fin)
             throws SQLException {
+        write(c, plan, start, dims, fin, value, num, den);
+    }
+
+    /**
+     * A countDistinct or percentile metric row with its merge state, as the pipeline writes it:
+     * {@code state} follows {@link TableLayout#metricState} (distinct values as a {@code String[]};
+     * sketch bin values and counts as {@code Double[]} and {@code Long[]}).
+     */
+    static void metricWithState(Connection c, AnalysisPlan plan, String start, String[] dims, Double value, boolean fin, Object... state)
+            throws SQLException {
+        Object[] values = new Object[3 + state.length];
+        values[0] = value;
+        System.arraycopy(state, 0, values, 3, state.length);
+        write(c, plan, at(start), dims, fin, values);
+    }
+
+    private static void write(Connection c, AnalysisPlan plan, Instant start, String[] dims, boolean fin, Object... values)
+            throws SQLException {
         TableLayout t = TableLayout.of(plan);
         String[] stored = new String[dims.length];
         for (int i = 0; i < dims.length; i++) {
@@ -41,16 +59,16 @@ final class Rows {
         }
         if (!c.getAutoCommit()) {
             // inside the caller's transaction: its partitions and its commit are the caller's business
-            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
-            new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
+            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, values);
+            new RollupMaintenance(t, plan.metric()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
             return;
         }
         ServingSchema.ensurePartitions(c, t, List.of(start.toEpochMilli()));
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, value, num, den);
-            new RollupMaintenance(t, plan.metric().aggregation()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
+            upsert(c, t, start, start.plusMillis(plan.window().sizeMs()), dims, fin, values);
+            new RollupMaintenance(t, plan.metric()).afterUpsert(c, new long[] {start.toEpochMilli()}, List.<String[]>of(stored));
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
@@ -73,15 +91,21 @@ final class Rows {
             for (String d : dims) {
                 s.setString(i++, TableLayout.storedDimension(d));
             }
-            for (int k = 0; k < values.length; k++) {
-                Object v = values[k];
-                String type = t.valueColumns().get(k).sqlType();
+            // the written columns in order; those left out (a metric's merge state) are null
+            List<TableLayout.Column> columns = t.writtenColumns();
+            for (int k = 0; k < columns.size(); k++) {
+                Object v = k < values.length ? values[k] : null;
+                String type = columns.get(k).sqlType();
                 if (v == null) {
                     s.setNull(i++, type.endsWith("[]") ? Types.ARRAY : type.equals("bigint") ? Types.BIGINT : Types.DOUBLE);
                 } else if (v instanceof Long[] longs) {
                     s.setArray(i++, c.createArrayOf("bigint", longs));
                 } else if (v instanceof Boolean[] bools) {
                     s.setArray(i++, c.createArrayOf("boolean", bools));
+                } else if (v instanceof Double[] doubles) {
+                    s.setArray(i++, c.createArrayOf("float8", doubles));
+                } else if (v instanceof String[] strings) {
+                    s.setArray(i++, c.createArrayOf("text", strings));
                 } else {
                     s.setObject(i++, v);
                 }

@@ -123,7 +123,7 @@ class ServingSchemaTest {
     }
 
     @Test
-    void aRollupAddedLaterIsBackfilledAndNonCombinableAggregationsGetNone() throws SQLException {
+    void aRollupAddedLaterIsBackfilledAndDistinctCountsRollUpFromTheirMergeState() throws SQLException {
         AnalysisPlan before = Plans.metric("growth", "revenue", "abab000001", AggregationType.sum, List.of("platform"), MINUTE, List.of(), false, 30 * DAY);
         ServingSchema.applyAnalyses(c, List.of(before));
         Rows.metric(c, before, "00:10", dims("ios"), 1.5, null, null, true);
@@ -137,8 +137,19 @@ class ServingSchemaTest {
 
         AnalysisPlan distinct = Plans.metric("growth", "users", "acac000001", AggregationType.countDistinct, List.of(), MINUTE, List.of(HOUR), false, DAY);
         ServingSchema.applyAnalyses(c, List.of(distinct));
-        assertThat(RollupLayout.of(distinct)).isEmpty();
-        assertThat(Catalog.read(c).stream().filter(e -> e.name().equals("users")).findFirst().orElseThrow().grainsMs()).containsExactly(MINUTE);
+        assertThat(RollupLayout.of(distinct)).hasSize(1);
+        assertThat(Catalog.read(c).stream().filter(e -> e.name().equals("users")).findFirst().orElseThrow().grainsMs())
+                .containsExactly(MINUTE, HOUR);
+        // a detail table of an earlier Pulse, without the merge-state columns: the next pass adds them
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE pulse_growth.mt_users_acac000001 DROP COLUMN distinct_values");
+        }
+        ServingSchema.applyAnalyses(c, List.of(distinct));
+        // two windows of {a, b} and {b, c}: three distinct over the hour, not 2 + 2
+        Rows.metricWithState(c, distinct, "00:10", dims(), 2.0, true, (Object) new String[] {"a", "b"});
+        Rows.metricWithState(c, distinct, "00:20", dims(), 2.0, true, (Object) new String[] {"b", "c"});
+        assertThat(rows("SELECT value, row_count, final, distinct_values FROM pulse_growth.mt_users_acac000001_r1h"))
+                .containsExactly("3.0 2 true {a,b,c}");
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.pulse.api.plan.RetentionPlan;
 import dev.pulse.api.plan.ServingPlan;
 import dev.pulse.api.plan.StreamPlan;
 import dev.pulse.api.plan.WindowPlan;
-import dev.pulse.api.serving.RollupLayout;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.common.AnalysisLimits;
 import dev.pulse.api.v1alpha1.common.AnalysisSpec;
@@ -339,7 +338,7 @@ final class AnalysisCompiler {
         String name = a.getMetadata().getName();
         String prefix = kind.prefix();
         String id = prefix + "-" + ns + "-" + name + "-" + hash;
-        boolean rollupsByDefault = metric != null && RollupLayout.reaggregates(metric.aggregation());
+        boolean rollupsByDefault = metric != null;
         ServingPlan servingPlan = serving(serving, window, rollupsByDefault, ns, prefix, name, hash, dimensions);
         return new AnalysisPlan(id, kind, ns, name, hash, dimensions, filter, window, lateness, emit,
                 metric, funnel, retention, servingPlan, outputTopic, backfill(specOf(a).getBackfill()),

@@ -23,7 +23,7 @@ public final class Defaults {
     public static final List<Long> ROLLUP_GRAINS_MS = List.of(300_000L, 3_600_000L, 86_400_000L);
 
     /**
-     * {@code serving.rollups} when left out, for a tumbling Metric whose aggregation has rollups:
+     * {@code serving.rollups} when left out, for a tumbling Metric (every aggregation has rollups):
      * each of 5m, 1h and 1d that is coarser than the window and a multiple of its size (for
      * 1-minute windows 5m, 1h and 1d; for 10-minute windows 1h and 1d; for 1-hour windows 1d; for
      * 7-minute or 1-day windows none).

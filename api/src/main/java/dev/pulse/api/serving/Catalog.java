@@ -62,14 +62,14 @@ public final class Catalog {
 
         /** The detail table's layout. */
         public TableLayout detail() {
-            return TableLayout.detail(schema, table, dimensionColumns, kind.valueColumns());
+            return TableLayout.detail(schema, table, dimensionColumns, plan);
         }
 
         /** The rollups, finest first. */
         public List<RollupLayout> rollups() {
             List<RollupLayout> out = new ArrayList<>();
             for (int i = 1; i < grainsMs.size(); i++) {
-                out.add(RollupLayout.of(detail(), plan.metric().aggregation(), grainsMs.get(i)));
+                out.add(RollupLayout.of(detail(), plan.metric(), grainsMs.get(i)));
             }
             return out;
         }

@@ -1,5 +1,6 @@
 package dev.pulse.api.serving;
 
+import dev.pulse.api.plan.MetricPlan;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.io.Serializable;
 import java.sql.Array;
@@ -26,10 +27,12 @@ import java.util.Map;
  * belong to the connection and are kept per connection.
  */
 public final class RollupMaintenance implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final TableLayout detail;
     private final AggregationType aggregation;
+    /** A percentile Metric's percentile, null otherwise. */
+    private final Double percentile;
     private transient Connection preparedFor;
     private transient Map<Refresh, PreparedStatement> statements;
 
@@ -39,10 +42,20 @@ public final class RollupMaintenance implements Serializable {
     private transient PreparedStatement grainsQuery;
     private transient boolean catalogSeen;
 
-    /** The maintenance of the rollups of a Metric's detail table; null aggregation (or one without rollups): nothing to do. */
+    /** The maintenance of the rollups of a Metric's detail table, for an aggregation other than percentile; null: nothing to do. */
     public RollupMaintenance(TableLayout detail, AggregationType aggregation) {
+        this(detail, aggregation, null);
+    }
+
+    /** The maintenance of the rollups of a Metric's detail table. */
+    public RollupMaintenance(TableLayout detail, MetricPlan metric) {
+        this(detail, metric.aggregation(), metric.aggregation() == AggregationType.percentile ? metric.percentile() : null);
+    }
+
+    private RollupMaintenance(TableLayout detail, AggregationType aggregation, Double percentile) {
         this.detail = detail;
         this.aggregation = aggregation;
+        this.percentile = percentile;
     }
 
     /**
@@ -54,7 +67,7 @@ public final class RollupMaintenance implements Serializable {
      * @return the number of rollups refreshed
      */
     public int afterUpsert(Connection c, long[] windowStartsMs, List<String[]> dimensions) throws SQLException {
-        if (aggregation == null || !RollupLayout.reaggregates(aggregation) || windowStartsMs.length == 0) {
+        if (aggregation == null || windowStartsMs.length == 0) {
             return 0;
         }
         if (preparedFor != c) {
@@ -82,7 +95,7 @@ public final class RollupMaintenance implements Serializable {
             Refresh key = new Refresh(grain, RollupLayout.sourceGrain(grains, grain));
             PreparedStatement s = statements.get(key);
             if (s == null) {
-                s = c.prepareStatement(RollupLayout.of(detail, aggregation, grain).refreshSql(grains, true));
+                s = c.prepareStatement(new RollupLayout(detail, aggregation, percentile, grain).refreshSql(grains, true));
                 statements.put(key, s);
             }
             int i = 1;

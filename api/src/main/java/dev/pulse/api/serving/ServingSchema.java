@@ -156,6 +156,25 @@ public final class ServingSchema {
     private static void createTable(Statement s, TableLayout t) throws SQLException {
         s.execute(t.createSchemaSql());
         s.execute(t.createTableSql());
+        // a table of an earlier Pulse lacks the merge-state columns its writers now fill (additive:
+        // nullable columns); looked up first, as ALTER TABLE locks the table even when it has them
+        if (!t.stateColumns().isEmpty() && missingStateColumns(s.getConnection(), t)) {
+            for (String sql : t.addStateColumnsSql()) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    private static boolean missingStateColumns(Connection c, TableLayout t) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(?) "
+                + "AND attname = ANY (?) AND NOT attisdropped")) {
+            q.setString(1, t.qualifiedName());
+            q.setArray(2, c.createArrayOf("text", t.stateColumns().stream().map(TableLayout.Column::name).toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1) < t.stateColumns().size();
+            }
+        }
     }
 
     private static void applyAnalysis(Connection c, Statement s, AnalysisPlan a) throws SQLException {

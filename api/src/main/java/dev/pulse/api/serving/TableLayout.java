@@ -3,6 +3,7 @@ package dev.pulse.api.serving;
 import dev.pulse.api.compile.Names;
 import dev.pulse.api.plan.AnalysisKind;
 import dev.pulse.api.plan.AnalysisPlan;
+import dev.pulse.api.v1alpha1.metric.AggregationType;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,8 +22,9 @@ import java.util.regex.Pattern;
  *
  * <p>Columns, in order: {@code window_start timestamptz}, {@code window_end timestamptz}, one
  * {@code text} column per dimension ({@code d_<dimension>}, from {@code ServingPlan.columns}), the
- * value columns of the kind ({@link #valueColumns()}), {@code final boolean} and
- * {@code updated_at timestamptz}.
+ * value columns of the kind ({@link #valueColumns()}), a Metric's merge state ({@link #stateColumns()}:
+ * what its countDistinct and percentile rollups combine; written, never read by queries),
+ * {@code final boolean} and {@code updated_at timestamptz}.
  *
  * <p>Primary key: {@code (window_start, window_end, d_...)}. {@code window_end} is part of it
  * because cumulative windows share their start ({@code [start, start+j·step)} for every j);
@@ -39,7 +41,7 @@ import java.util.regex.Pattern;
  * picture character (U+2400) no product event is expected to carry.
  */
 public final class TableLayout implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** What a missing (or JSON null) dimension value is stored as. */
     public static final String NULL_DIMENSION = "\u2400";
     /** Identifiers this class accepts: what the compiler derives (lowercase, digits, '_'). */
@@ -70,6 +72,30 @@ public final class TableLayout implements Serializable {
     public static final Column DENOMINATOR = new Column("denominator", BIGINT);
     /** Metric value columns in table order, which the upsert and the pipeline's row bindings follow. */
     public static final List<Column> METRIC_VALUES = List.of(VALUE, NUMERATOR, DENOMINATOR);
+
+    /*
+     * A Metric's merge state (metricState): what rollups of countDistinct and percentile combine
+     * (RollupLayout), written with the row but read by no query (rowSelectList leaves it out).
+     * countDistinct: the window's distinct values, sorted. percentile: the window's DDSketch as
+     * bins, each bin's representative value (the value the sketch answers for it: 0 for the zero
+     * bin, negative for negative values) ascending, and its count. Other aggregations have none.
+     */
+    public static final Column DISTINCT_VALUES = new Column("distinct_values", "text[]");
+    public static final Column SKETCH_VALUES = new Column("sketch_values", "double precision[]");
+    public static final Column SKETCH_COUNTS = new Column("sketch_counts", "bigint[]");
+
+    /**
+     * The merge-state columns of a Metric's tables, after {@link #METRIC_VALUES} ({@link #stateColumns()}):
+     * {@link #DISTINCT_VALUES} for countDistinct, {@link #SKETCH_VALUES} and {@link #SKETCH_COUNTS}
+     * for percentile, none for the other aggregations (their rollups combine values).
+     */
+    public static List<Column> metricState(AggregationType aggregation) {
+        return switch (aggregation) {
+            case countDistinct -> List.of(DISTINCT_VALUES);
+            case percentile -> List.of(SKETCH_VALUES, SKETCH_COUNTS);
+            default -> List.of();
+        };
+    }
 
     /*
      * Funnel: step_counts[k-1] is the count reaching step k (every step, in order; conversions are
@@ -112,13 +138,11 @@ public final class TableLayout implements Serializable {
     private final String table;
     private final List<String> dimensionColumns;
     private final List<Column> valueColumns;
+    private final List<Column> stateColumns;
     private final boolean partitioned;
 
-    private TableLayout(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
-        this(schema, table, dimensionColumns, valueColumns, false);
-    }
-
-    private TableLayout(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns, boolean partitioned) {
+    private TableLayout(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns, List<Column> stateColumns,
+            boolean partitioned) {
         this.partitioned = partitioned;
         this.schema = identifier(schema, "schema");
         this.table = identifier(table, "table");
@@ -126,6 +150,8 @@ public final class TableLayout implements Serializable {
         this.dimensionColumns.forEach(c -> identifier(c, "dimension column"));
         this.valueColumns = List.copyOf(valueColumns);
         this.valueColumns.forEach(c -> identifier(c.name(), "value column"));
+        this.stateColumns = List.copyOf(stateColumns);
+        this.stateColumns.forEach(c -> identifier(c.name(), "state column"));
     }
 
     /**
@@ -134,7 +160,16 @@ public final class TableLayout implements Serializable {
      * @throws IllegalArgumentException when the plan's identifiers are not valid
      */
     public static TableLayout of(AnalysisPlan plan) {
-        return detail(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan.kind().valueColumns());
+        return detail(plan.serving().schema(), plan.serving().table(), plan.serving().columns(), plan);
+    }
+
+    /**
+     * The detail table of an analysis from its parts: its kind's value columns and, for a Metric,
+     * the merge state of its aggregation ({@link #metricState}).
+     */
+    public static TableLayout detail(String schema, String table, List<String> dimensionColumns, AnalysisPlan plan) {
+        return new TableLayout(schema, table, dimensionColumns, plan.kind().valueColumns(),
+                plan.metric() == null ? List.of() : metricState(plan.metric().aggregation()), true);
     }
 
     /**
@@ -143,7 +178,7 @@ public final class TableLayout implements Serializable {
      * before partitioning existed stay plain; writers and retention look at what the table is.
      */
     public static TableLayout detail(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
-        return new TableLayout(schema, table, dimensionColumns, valueColumns, true);
+        return new TableLayout(schema, table, dimensionColumns, valueColumns, List.of(), true);
     }
 
     /**
@@ -151,7 +186,7 @@ public final class TableLayout implements Serializable {
      * named {@link #anomaliesTable}, with {@link #ANOMALY_VALUES}.
      */
     public static TableLayout anomalies(AnalysisPlan plan) {
-        return new TableLayout(plan.serving().schema(), anomaliesTable(plan.serving().table()), plan.serving().columns(), ANOMALY_VALUES);
+        return of(plan.serving().schema(), anomaliesTable(plan.serving().table()), plan.serving().columns(), ANOMALY_VALUES);
     }
 
     /** The anomalies table of a detail table: {@code <table>_anomalies}, hashed when longer than 63 bytes. */
@@ -161,7 +196,13 @@ public final class TableLayout implements Serializable {
 
     /** An unpartitioned layout from its parts (rollup and anomalies tables, tests). */
     public static TableLayout of(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns) {
-        return new TableLayout(schema, table, dimensionColumns, valueColumns);
+        return of(schema, table, dimensionColumns, valueColumns, List.of());
+    }
+
+    /** An unpartitioned layout with merge-state columns after its value columns (rollup tables). */
+    public static TableLayout of(String schema, String table, List<String> dimensionColumns, List<Column> valueColumns,
+            List<Column> stateColumns) {
+        return new TableLayout(schema, table, dimensionColumns, valueColumns, stateColumns, false);
     }
 
     public String schema() {
@@ -229,8 +270,33 @@ public final class TableLayout implements Serializable {
         return "timestamptz '" + Instant.ofEpochMilli(ms) + "'";
     }
 
+    /** The columns readers read besides the key and final, in table order. */
     public List<Column> valueColumns() {
         return valueColumns;
+    }
+
+    /**
+     * The merge-state columns ({@link #metricState}): written with each row after the value
+     * columns, read only by the rollup refresh, never by queries ({@link #rowSelectList()}).
+     */
+    public List<Column> stateColumns() {
+        return stateColumns;
+    }
+
+    /** What a writer binds after the key: the value columns, then the state columns. */
+    public List<Column> writtenColumns() {
+        List<Column> out = new ArrayList<>(valueColumns);
+        out.addAll(stateColumns);
+        return out;
+    }
+
+    /**
+     * {@code ALTER TABLE … ADD COLUMN IF NOT EXISTS} for each state column: a table made before
+     * they existed gets them (nullable, so no row is rewritten); none when there are none.
+     */
+    public List<String> addStateColumnsSql() {
+        return stateColumns.stream().map(c -> "ALTER TABLE " + qualifiedName() + " ADD COLUMN IF NOT EXISTS " + c.quoted() + " " + c.sqlType())
+                .toList();
     }
 
     /** The primary key columns, in order. */
@@ -295,7 +361,7 @@ public final class TableLayout implements Serializable {
         for (String d : dimensionColumns) {
             sql.append(quote(d)).append(" text NOT NULL, ");
         }
-        for (Column c : valueColumns) {
+        for (Column c : writtenColumns()) {
             sql.append(quote(c.name())).append(' ').append(c.sqlType()).append(", ");
         }
         sql.append(quote(FINAL)).append(" boolean NOT NULL, ");
@@ -310,7 +376,8 @@ public final class TableLayout implements Serializable {
 
     /**
      * The upsert of one row. Parameters, in order: window_start, window_end (timestamptz), each
-     * dimension column (text, {@link #NULL_DIMENSION} for missing), each value column, final.
+     * dimension column (text, {@link #NULL_DIMENSION} for missing), each written column
+     * ({@link #writtenColumns()}: value columns, then state columns), final.
      * {@code updated_at} is the database's {@code now()}. A final row is never written again: not
      * turned back into a provisional one (a replayed provisional result after a restart cannot undo
      * finality) and not replaced by another final one (a version resumed after a revert, or a job
@@ -318,13 +385,13 @@ public final class TableLayout implements Serializable {
      */
     public String upsertSql() {
         List<String> columns = new ArrayList<>(keyColumns());
-        valueColumns.forEach(c -> columns.add(c.name()));
+        writtenColumns().forEach(c -> columns.add(c.name()));
         columns.add(FINAL);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualifiedName()).append(" AS t (")
                 .append(quotedList(columns)).append(", ").append(quote(UPDATED_AT)).append(") VALUES (");
         sql.append("?, ".repeat(columns.size())).append("now()) ON CONFLICT (").append(quotedList(keyColumns()))
                 .append(") DO UPDATE SET ");
-        for (Column c : valueColumns) {
+        for (Column c : writtenColumns()) {
             sql.append(quote(c.name())).append(" = EXCLUDED.").append(quote(c.name())).append(", ");
         }
         sql.append(quote(FINAL)).append(" = EXCLUDED.").append(quote(FINAL)).append(", ")
@@ -336,7 +403,7 @@ public final class TableLayout implements Serializable {
     /**
      * Whether the final row a refused upsert met holds other values than the refused row: one
      * row ({@code 1}) or none. Parameters as {@link #upsertSql()} without final: window_start,
-     * window_end, each dimension column, each value column. The pipeline counts such writes
+     * window_end, each dimension column, each written column. The pipeline counts such writes
      * ({@code refusedFinalWrites}); a final row written again with the same values (a replay after
      * a restore) is not counted.
      */
@@ -346,8 +413,9 @@ public final class TableLayout implements Serializable {
             sql.append(quote(k)).append(" = ? AND ");
         }
         sql.append(quote(FINAL)).append(" AND (");
-        for (int i = 0; i < valueColumns.size(); i++) {
-            Column c = valueColumns.get(i);
+        List<Column> written = writtenColumns();
+        for (int i = 0; i < written.size(); i++) {
+            Column c = written.get(i);
             sql.append(i == 0 ? "" : " OR ").append(c.quoted()).append(" IS DISTINCT FROM CAST(? AS ").append(c.sqlType()).append(")");
         }
         return sql.append(")").toString();
@@ -355,7 +423,7 @@ public final class TableLayout implements Serializable {
 
     /** The number of bound parameters of {@link #upsertSql()}. */
     public int upsertParameterCount() {
-        return 2 + dimensionColumns.size() + valueColumns.size() + 1;
+        return 2 + dimensionColumns.size() + valueColumns.size() + stateColumns.size() + 1;
     }
 
     /** A dimension value as stored: the value, or {@link #NULL_DIMENSION} when missing. */

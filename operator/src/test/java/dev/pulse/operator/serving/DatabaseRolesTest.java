@@ -122,6 +122,10 @@ class DatabaseRolesTest {
     }
 
     private static AnalysisPlan metric(String namespace) {
+        return metric(namespace, "count");
+    }
+
+    private static AnalysisPlan metric(String namespace, String aggregation) {
         EventStream stream = YAML.unmarshal("""
                 apiVersion: pulse.dev/v1alpha1
                 kind: EventStream
@@ -140,11 +144,11 @@ class DatabaseRolesTest {
                 spec:
                   stream: shop-events
                   events: [purchase]
-                  aggregation: {type: count}
+                  aggregation: {type: AGGREGATION}
                   dimensions: [platform]
                   window: {type: tumbling, size: 1m}
                   serving: {rollups: [1h]}
-                """.replace("NS", namespace), Metric.class);
+                """.replace("NS", namespace).replace("AGGREGATION", aggregation), Metric.class);
         Compilation c = new PlanCompiler().compile(List.of(stream, metric));
         assertThat(c.problems()).isEmpty();
         PipelinePlan plan = c.plans().get(0);
@@ -291,6 +295,42 @@ class DatabaseRolesTest {
             refused(reader, "UPDATE " + Catalog.QUALIFIED + " SET status = 'retired'");
             refused(reader, "DELETE FROM " + bTable.qualifiedName());
             refused(reader, "CREATE TABLE " + TableLayout.quote(Catalog.SCHEMA) + ".extra (x int)");
+        }
+    }
+
+    @Test
+    void aWriterRoleMergesTheDistinctValuesOfItsRowsIntoItsRollups() throws Exception {
+        credentials().ensureNamespace("team-d");
+        AnalysisPlan d = metric("team-d", "countDistinct");
+        TableLayout t = TableLayout.of(d);
+        String password = secretValue("team-d", "pulse-pipeline-db", "PULSE_JDBC_PASSWORD");
+        try (Connection writer = login("pulse_writer_team_d", password)) {
+            // two windows of one hour, {a, b} and {b, c}, written as the sink writes them
+            for (String[] window : List.of(new String[] {"10:00", "a", "b"}, new String[] {"10:01", "b", "c"})) {
+                Instant start = Instant.parse("2026-12-01T" + window[0] + ":00Z");
+                ServingSchema.ensurePartitions(writer, t, List.of(start.toEpochMilli()));
+                writer.setAutoCommit(false);
+                try (PreparedStatement p = writer.prepareStatement(t.upsertSql())) {
+                    int i = 1;
+                    p.setTimestamp(i++, Timestamp.from(start));
+                    p.setTimestamp(i++, Timestamp.from(start.plusSeconds(60)));
+                    p.setString(i++, "ios");
+                    p.setDouble(i++, 2);
+                    p.setNull(i++, Types.BIGINT);
+                    p.setNull(i++, Types.BIGINT);
+                    p.setArray(i++, writer.createArrayOf("text", new String[] {window[1], window[2]}));
+                    p.setBoolean(i, true);
+                    p.executeUpdate();
+                }
+                new RollupMaintenance(t, d.metric()).afterUpsert(writer, new long[] {start.toEpochMilli()},
+                        List.<String[]>of(new String[] {"ios"}));
+                writer.commit();
+                writer.setAutoCommit(true);
+            }
+        }
+        try (Connection o = owner()) {
+            // the hour's distinct count, not 2 + 2
+            assertThat(count(o, "SELECT value::bigint FROM " + RollupLayout.of(d).get(0).table().qualifiedName())).isEqualTo(3);
         }
     }
 

@@ -2,10 +2,14 @@ package dev.pulse.pipeline.metric;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import dev.pulse.api.v1alpha1.metric.AggregationType;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 
 /**
  * The running aggregate of one window and one group: enough for every aggregation type, with
@@ -18,6 +22,10 @@ import java.util.HashSet;
  * the exact value at rank ⌊q·(n−1)⌋ of the window's n values (0-based, ascending). Memory is
  * bounded at {@value #SKETCH_BINS} bins per sign; beyond that range the lowest bins collapse, so
  * only values more than ~10^17 times smaller than the largest lose accuracy.
+ *
+ * <p>A row carries the window's distinct values ({@link #sortedDistinct}) or its sketch's bins
+ * ({@link #sketchBins}), so the serving store's rollups merge them into the distinct count or
+ * the percentile of a whole coarser bucket.
  */
 public final class MetricAccumulator implements Cloneable {
     private static final double SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -93,6 +101,82 @@ public final class MetricAccumulator implements Cloneable {
             case ratio -> denominator == 0 ? null : (double) numerator / denominator;
             case percentile -> sketch == null || sketch.isEmpty() ? null : sketch.getValueAtQuantile(percentile / 100.0);
         };
+    }
+
+    /**
+     * Writes the row's values: the value, a ratio's counts (an avg's number of values, so the
+     * serving store combines averages exactly), and the merge state of countDistinct and
+     * percentile (once per emitted row, not per event).
+     */
+    void writeTo(MetricRow r, AggregationType type, double percentile) {
+        r.value = value(type, percentile);
+        switch (type) {
+            case ratio -> {
+                r.numerator = numerator;
+                r.denominator = denominator;
+            }
+            case avg -> r.denominator = values;
+            case countDistinct -> r.distinctValues = sortedDistinct();
+            case percentile -> sketchBins(r);
+            default -> {
+            }
+        }
+    }
+
+    /** The distinct values, sorted (a replayed row carries the same array); empty when none. */
+    private String[] sortedDistinct() {
+        if (distinct == null) {
+            return new String[0];
+        }
+        String[] out = distinct.toArray(new String[0]);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /**
+     * The sketch as bins into the row, in ascending order of the value the sketch answers for each
+     * ({@code DDSketch.getValueAtQuantile} walks them in this order): negative bins (value
+     * −mapping(index), indexes descending), the zero bin (0), positive bins (mapping(index),
+     * indexes ascending). Empty when the window had no values.
+     */
+    private void sketchBins(MetricRow r) {
+        if (sketch == null || sketch.isEmpty()) {
+            r.sketchValues = new double[0];
+            r.sketchCounts = new long[0];
+            return;
+        }
+        IndexMapping mapping = sketch.getIndexMapping();
+        Store negative = sketch.getNegativeValueStore();
+        Store positive = sketch.getPositiveValueStore();
+        long zero = Math.round(sketch.getCount() - negative.getTotalCount() - positive.getTotalCount());
+        int n = binCount(negative) + (zero > 0 ? 1 : 0) + binCount(positive);
+        double[] values = new double[n];
+        long[] counts = new long[n];
+        int i = 0;
+        for (Iterator<Bin> it = negative.getDescendingIterator(); it.hasNext(); i++) {
+            Bin b = it.next();
+            values[i] = -mapping.value(b.getIndex());
+            counts[i] = Math.round(b.getCount());
+        }
+        if (zero > 0) {
+            values[i] = 0;
+            counts[i++] = zero;
+        }
+        for (Iterator<Bin> it = positive.getAscendingIterator(); it.hasNext(); i++) {
+            Bin b = it.next();
+            values[i] = mapping.value(b.getIndex());
+            counts[i] = Math.round(b.getCount());
+        }
+        r.sketchValues = values;
+        r.sketchCounts = counts;
+    }
+
+    private static int binCount(Store store) {
+        int n = 0;
+        for (Iterator<Bin> it = store.getAscendingIterator(); it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
     }
 
     /** A deep copy: every field, with its own distinct set and sketch. */

@@ -132,14 +132,7 @@ public final class MetricWindowProcess extends LatenessJudge<Observation, Metric
         r.windowStart = windows.startOf(end);
         r.windowEnd = end;
         r.dimensions = DimensionKey.decode(key, dimensionCount);
-        r.value = a.value(aggregation, percentile);
-        if (aggregation == AggregationType.ratio) {
-            r.numerator = a.numerator;
-            r.denominator = a.denominator;
-        } else if (aggregation == AggregationType.avg) {
-            // the number of values averaged, so the serving store can combine averages exactly
-            r.denominator = a.values;
-        }
+        a.writeTo(r, aggregation, percentile);
         r.finalResult = isFinal;
         return r;
     }

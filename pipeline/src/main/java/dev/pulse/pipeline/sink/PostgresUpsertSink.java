@@ -62,8 +62,8 @@ public final class PostgresUpsertSink<T extends ResultRow<T>> implements Sink<T>
 
     /** A sink that also refreshes the Metric's rollups in each batch's transaction ({@link RollupMaintenance}). */
     public PostgresUpsertSink(Target target, TableLayout layout, RowBinding<T> binding, RollupMaintenance rollups) {
-        if (!layout.valueColumns().equals(binding.valueColumns())) {
-            throw new IllegalArgumentException("rows bound to " + binding.valueColumns() + " cannot fill " + layout.qualifiedName());
+        if (!layout.writtenColumns().equals(binding.columns())) {
+            throw new IllegalArgumentException("rows bound to " + binding.columns() + " cannot fill " + layout.qualifiedName());
         }
         this.target = target;
         this.layout = layout;

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How one kind of result row fills the value columns of its serving table ({@link TableLayout}):
+ * How one kind of result row fills the written columns of its serving table
+ * ({@link TableLayout#writtenColumns()}: value columns, then merge-state columns):
  * a binder per column, given by column, so the columns' order is stated by the layout alone. The
  * key and finality come from the row itself ({@link ResultRow}).
  */
@@ -22,27 +23,28 @@ public final class RowBinding<T extends ResultRow<T>> implements Serializable {
         void bind(Connection c, PreparedStatement s, int index, T row) throws SQLException;
     }
 
-    private final List<TableLayout.Column> valueColumns;
-    /** In {@link #valueColumns} order: resolved once, so binding a row is a loop over an array. */
+    private final List<TableLayout.Column> columns;
+    /** In {@link #columns} order: resolved once, so binding a row is a loop over an array. */
     private final ValueBinder<T>[] binders;
 
     @SuppressWarnings("unchecked")
-    private RowBinding(List<TableLayout.Column> valueColumns, Map<TableLayout.Column, ValueBinder<T>> byColumn) {
-        if (!byColumn.keySet().equals(Set.copyOf(valueColumns))) {
-            throw new IllegalArgumentException("binders for " + byColumn.keySet() + ", columns " + valueColumns);
+    private RowBinding(List<TableLayout.Column> columns, Map<TableLayout.Column, ValueBinder<T>> byColumn) {
+        if (!byColumn.keySet().equals(Set.copyOf(columns))) {
+            throw new IllegalArgumentException("binders for " + byColumn.keySet() + ", columns " + columns);
         }
-        this.valueColumns = List.copyOf(valueColumns);
-        this.binders = valueColumns.stream().map(byColumn::get).toArray(ValueBinder[]::new);
+        this.columns = List.copyOf(columns);
+        this.binders = columns.stream().map(byColumn::get).toArray(ValueBinder[]::new);
     }
 
     /** A binding of a kind's value columns ({@link TableLayout}'s list), one binder for each. */
-    public static <T extends ResultRow<T>> RowBinding<T> of(List<TableLayout.Column> valueColumns,
+    public static <T extends ResultRow<T>> RowBinding<T> of(List<TableLayout.Column> columns,
             Map<TableLayout.Column, ValueBinder<T>> byColumn) {
-        return new RowBinding<>(valueColumns, byColumn);
+        return new RowBinding<>(columns, byColumn);
     }
 
-    public List<TableLayout.Column> valueColumns() {
-        return valueColumns;
+    /** The columns bound, in order: the table's {@link TableLayout#writtenColumns()}. */
+    public List<TableLayout.Column> columns() {
+        return columns;
     }
 
     /** Binds the value columns from parameter {@code index} on; returns the next parameter index. */
