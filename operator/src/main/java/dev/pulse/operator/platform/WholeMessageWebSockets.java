@@ -30,7 +30,7 @@ import javax.net.ssl.TrustManager;
  * nothing again, without an error or a reconnect: its informer keeps serving what it had. A
  * Kubernetes API server sends an event in one frame; the in-memory API of {@code pulse local}
  * and of the operator's tests (fabric8's mock server) splits every message over 64 KiB into
- * frames of 64 KiB, and a plan ConfigMap of about 75 Metrics is that large. So the analyses never
+ * frames of 64 KiB, and a plan ConfigMap of about 70 Metrics is that large. So the analyses never
  * saw the plans of most streams of a bulk apply, and kept {@code PlanPending}
  * (docs/benchmarks.md, "Operator at scale").
  *

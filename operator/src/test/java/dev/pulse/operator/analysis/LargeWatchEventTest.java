@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A watch event larger than a WebSocket frame does not stop the operator's watches. The
- * in-memory API splits a message over 64 KiB into several frames (a plan ConfigMap of about 75
+ * in-memory API splits a message over 64 KiB into several frames (a plan ConfigMap of about 70
  * Metrics is that large); with fabric8 7.3's Vert.x client such an event, after a watch's first,
  * stalled the watch for good, so the analyses never saw a later plan and stayed PlanPending
  * (docs/benchmarks.md, "Operator at scale").
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = InstalledPlatform.class)
 class LargeWatchEventTest {
-    /** More than one 64 KiB frame, as the plan of a stream with about 80 Metrics. */
+    /** More than one 64 KiB frame, as the plan of a stream with about 110 Metrics. */
     private static final int LARGE = 100 * 1024;
 
     @Inject
