@@ -115,18 +115,31 @@ class ServingTablesTest {
         try (Connection other = DriverManager.getConnection(url, "postgres", null); Statement s = other.createStatement()) {
             other.setAutoCommit(false);
             s.execute("SELECT pg_advisory_xact_lock(" + ServingSchema.DDL_LOCK + ")");
+            // the other schema change ends once this one has waited for the DDL lock four times its lock_timeout
             Thread release = new Thread(() -> {
-                try {
-                    Thread.sleep(500);
+                try (Connection watch = DriverManager.getConnection(url, "postgres", null); Statement w = watch.createStatement()) {
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                    while (System.nanoTime() < deadline) {
+                        try (ResultSet r = w.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                            r.next();
+                            if (r.getLong(1) > 0) {
+                                break;
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(200);
                     other.commit();
                 } catch (InterruptedException | SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
             release.start();
-            // another stream's schema change holds the DDL lock ten times the lock_timeout: this one queues behind it
-            assertThat(new ServingTables(impatient, null).apply("tables/shop-events", List.of(plan()), List.of())).isTrue();
-            release.join();
+            try {
+                assertThat(new ServingTables(impatient, null).apply("tables/shop-events", List.of(plan()), List.of())).isTrue();
+            } finally {
+                release.join();
+            }
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT count(*) FROM pulse_catalog.analyses WHERE name = 'orders'")) {
