@@ -43,7 +43,7 @@ public final class ServingSchema {
      * {@code CREATE ... IF NOT EXISTS} (parallel sink writers, the operator) can still collide in
      * PostgreSQL's catalog.
      */
-    static final long DDL_LOCK = 0x70756c7365L;
+    public static final long DDL_LOCK = 0x70756c7365L;
 
     private ServingSchema() {
     }
@@ -148,9 +148,21 @@ public final class ServingSchema {
         }
     }
 
-    /** Takes the DDL lock until the end of the transaction. */
+    /**
+     * Takes the DDL lock until the end of the transaction. Waiting for it is waiting for another
+     * schema change to finish (ten streams applied at once queue here), so the session's
+     * {@code lock_timeout}, which keeps a schema change from waiting on a table a writer holds, is
+     * lifted for this wait and put back after; {@code statement_timeout} still bounds it.
+     */
     static void lockDdl(Statement s) throws SQLException {
+        String lockTimeout;
+        try (ResultSet r = s.executeQuery("SELECT current_setting('lock_timeout')")) {
+            r.next();
+            lockTimeout = r.getString(1);
+        }
+        s.execute("SET LOCAL lock_timeout = 0");
         s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+        s.execute("SET LOCAL lock_timeout = '" + lockTimeout.replace("'", "''") + "'");
     }
 
     private static void createTable(Statement s, TableLayout t) throws SQLException {

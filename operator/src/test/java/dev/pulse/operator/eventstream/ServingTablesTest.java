@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pulse.api.compile.Compilation;
 import dev.pulse.api.compile.PlanCompiler;
 import dev.pulse.api.plan.PipelinePlan;
+import dev.pulse.api.serving.ServingSchema;
 import dev.pulse.api.serving.TableLayout;
 import dev.pulse.api.v1alpha1.eventstream.EventStream;
 import dev.pulse.api.v1alpha1.metric.Metric;
@@ -96,6 +97,54 @@ class ServingTablesTest {
             assertThat(r.next()).isTrue();
             assertThat(r.getBoolean(1)).as("detail table").isTrue();
             assertThat(r.getLong(2)).as("catalog entries").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSchemaChangeWaitsForAnotherOneRatherThanTimingOut() throws Exception {
+        POSTGRES.freshDatabase("serving_tables_queue").close();
+        String url = POSTGRES.jdbcUrl("serving_tables_queue");
+        // as the operator connects for DDL, with a lock_timeout far below how long the other schema change takes
+        ServingTables.Connector impatient = () -> {
+            Connection c = DriverManager.getConnection(url, "postgres", null);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET lock_timeout = 50");
+            }
+            return c;
+        };
+        try (Connection other = DriverManager.getConnection(url, "postgres", null); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.execute("SELECT pg_advisory_xact_lock(" + ServingSchema.DDL_LOCK + ")");
+            // the other schema change ends once this one has waited for the DDL lock four times its lock_timeout
+            Thread release = new Thread(() -> {
+                try (Connection watch = DriverManager.getConnection(url, "postgres", null); Statement w = watch.createStatement()) {
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                    while (System.nanoTime() < deadline) {
+                        try (ResultSet r = w.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                            r.next();
+                            if (r.getLong(1) > 0) {
+                                break;
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(200);
+                    other.commit();
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+            try {
+                assertThat(new ServingTables(impatient, null).apply("tables/shop-events", List.of(plan()), List.of())).isTrue();
+            } finally {
+                release.join();
+            }
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM pulse_catalog.analyses WHERE name = 'orders'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).isEqualTo(1);
         }
     }
 
