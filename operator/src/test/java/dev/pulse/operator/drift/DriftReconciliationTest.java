@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,29 +240,35 @@ class DriftReconciliationTest {
         }
     }
 
-    /** What the pipeline writes: final rows of 1-minute counts, and of daily distinct buyers, by platform. */
+    /** What the pipeline writes: final rows of 1-minute counts, and of daily and per-minute distinct buyers, by platform. */
     private static void stream(List<Event> events, Predicate<Event> kept) throws SQLException {
         Map<List<Object>, Long> counts = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         Map<List<Object>, Set<String>> buyers = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        Map<List<Object>, Set<String>> perMinuteBuyers = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         for (Event e : events) {
             if (!e.type().equals("purchase") || !kept.test(e)) {
                 continue;
             }
-            Instant minute = e.ts().truncatedTo(ChronoUnit.MINUTES);
-            counts.merge(List.of(minute, TableLayout.storedDimension(e.platform())), 1L, Long::sum);
+            List<Object> minute = List.of(e.ts().truncatedTo(ChronoUnit.MINUTES), TableLayout.storedDimension(e.platform()));
+            counts.merge(minute, 1L, Long::sum);
+            perMinuteBuyers.computeIfAbsent(minute, k -> new HashSet<>()).add(e.user());
             Instant day = e.ts().truncatedTo(ChronoUnit.DAYS);
             buyers.computeIfAbsent(List.of(day, TableLayout.storedDimension(e.platform())), k -> new HashSet<>()).add(e.user());
         }
-        upsert(plans.get("orders"), counts, 60_000);
-        Map<List<Object>, Long> distinct = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        buyers.forEach((k, v) -> distinct.put(k, (long) v.size()));
-        upsert(plans.get("daily-buyers"), distinct, 86_400_000L);
-        Map<List<Object>, Long> perMinuteBuyers = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        counts.keySet().forEach(k -> perMinuteBuyers.put(k, 1L));
-        upsert(plans.get("buyers"), perMinuteBuyers, 60_000);
+        upsert(plans.get("orders"), counts, null, 60_000);
+        upsert(plans.get("daily-buyers"), sizes(buyers), buyers, 86_400_000L);
+        upsert(plans.get("buyers"), sizes(perMinuteBuyers), perMinuteBuyers, 60_000);
     }
 
-    private static void upsert(AnalysisPlan plan, Map<List<Object>, Long> rows, long sizeMs) throws SQLException {
+    private static Map<List<Object>, Long> sizes(Map<List<Object>, Set<String>> sets) {
+        Map<List<Object>, Long> out = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        sets.forEach((k, v) -> out.put(k, (long) v.size()));
+        return out;
+    }
+
+    /** Final rows as the sink writes them; a countDistinct metric's rows carry their distinct values ({@code members}). */
+    private static void upsert(AnalysisPlan plan, Map<List<Object>, Long> rows, Map<List<Object>, Set<String>> members, long sizeMs)
+            throws SQLException {
         TableLayout t = TableLayout.of(plan);
         // as the sink writes: the day partitions first, then the batch and the refresh of its rollup buckets in one transaction
         ServingSchema.ensurePartitions(serving, t, rows.keySet().stream().map(k -> ((Instant) k.get(0)).toEpochMilli()).toList());
@@ -280,6 +287,12 @@ class DriftReconciliationTest {
                 p.setDouble(i++, row.getValue());
                 p.setObject(i++, null);
                 p.setObject(i++, null);
+                for (TableLayout.Column state : t.stateColumns()) {
+                    if (!state.equals(TableLayout.DISTINCT_VALUES)) {
+                        throw new IllegalStateException("the test writes no " + state.name());
+                    }
+                    p.setArray(i++, serving.createArrayOf("text", new TreeSet<>(members.get(row.getKey())).toArray()));
+                }
                 p.setBoolean(i, true);
                 p.addBatch();
             }
