@@ -74,6 +74,28 @@ public final class RetentionTracker implements java.io.Serializable {
     }
 
     /**
+     * Whether an event of a member could still change its retention. Marking only ever adds
+     * periods, so an event that marks nothing new now (not a return, before period 1, or in
+     * periods already marked) never will, whatever else is taken before it; and a settled member
+     * changes no more.
+     */
+    public boolean couldChange(RetentionMember m, long time, boolean ret) {
+        if (!ret || m.retained == null || time < m.cohortTime + periodMs) {
+            return false;
+        }
+        long k = (time - m.cohortTime) / periodMs;
+        if (bounded) {
+            return k <= periods && !m.retainedIn((int) k);
+        }
+        for (int p = 1; p <= Math.min(k, periods); p++) {
+            if (!m.retainedIn(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether period k of a cohort is complete at the given watermark: no member's period k may
      * still change ({@code bounded}: cohortStart+(k+2)·P ≤ watermark; {@code unbounded}: cohortStart+(k+1)·P ≤ watermark).
      */

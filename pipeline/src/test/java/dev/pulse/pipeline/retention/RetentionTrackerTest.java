@@ -89,6 +89,37 @@ class RetentionTrackerTest {
     }
 
     @Test
+    void anEventOfAMemberCouldChangeItExactlyWhenTakingItChangesItsRetainedPeriods() {
+        Random random = new Random(11);
+        int changing = 0;
+        int unchanged = 0;
+        for (int round = 0; round < 200; round++) {
+            boolean bounded = random.nextBoolean();
+            int periods = 1 + random.nextInt(6);
+            long period = (1 + random.nextInt(3)) * H;
+            RetentionTracker t = new RetentionTracker(period, periods, bounded);
+            RetentionMember m = new RetentionMember();
+            t.onEvent(m, random.nextInt(60) * 60_000L, true, false, new String[0]);
+            long time = m.cohortTime();
+            for (int i = 0; i < 30; i++) {
+                time += random.nextInt(4 * 60) * 60_000L;
+                boolean ret = random.nextInt(3) != 0;
+                boolean could = t.couldChange(m, time, ret);
+                long[] before = m.retained.clone();
+                t.onEvent(m, time, random.nextBoolean(), ret, new String[0]);
+                assertThat(!java.util.Arrays.equals(before, m.retained)).as("round %d, event %d", round, i).isEqualTo(could);
+                if (could) {
+                    changing++;
+                } else {
+                    unchanged++;
+                }
+            }
+        }
+        assertThat(changing).isPositive();
+        assertThat(unchanged).isPositive();
+    }
+
+    @Test
     void randomizedAgainstABruteForceCount() {
         Random random = new Random(7);
         for (int round = 0; round < 300; round++) {
