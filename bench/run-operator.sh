@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-"$root/mvnw" -q -f "$root/pom.xml" install -DskipTests -pl api,test-support,pipeline,operator,cli,local
+"$root/mvnw" -q -f "$root/pom.xml" install -DskipTests -pl pipeline,operator,cli,local -am
 cp="$root/local/target/pulse-local.jar:$root/local/target/lib/*"
 out="$here/target/local-stack-classes"
 rm -rf "$out" && mkdir -p "$out"
