@@ -8,10 +8,9 @@ root="$(dirname "$here")"
 # the bench is a project of its own: it resolves pulse-pipeline, pulse-test-support and their parent
 # from the local repository, so those are installed first (-am: with pulse-parent and pulse-api)
 "$root/mvnw" -q -f "$root/pom.xml" install -DskipTests -pl pipeline,test-support -am
-if [ ! -f "$root/serving/target/quarkus-app/quarkus-run.jar" ]; then
-  "$root/mvnw" -q -f "$root/serving/pom.xml" package -DskipTests
-fi
-"$root/mvnw" -q -f "$here/pom.xml" package
+# the API as the sources are now, and the bench compiled afresh against the installed modules
+"$root/mvnw" -q -f "$root/pom.xml" package -DskipTests -pl serving
+"$root/mvnw" -q -f "$here/pom.xml" clean package
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dbench.root="$root" \
   -cp "$here/target/pulse-bench-0.1.0-SNAPSHOT.jar:$(cat "$here/target/classpath.txt")" \
   dev.pulse.bench.ServingBenchmark "$@"
